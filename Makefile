@@ -1,0 +1,26 @@
+# The two commands of the README. Both create .venv and install orgsim when needed.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: run test bench reference clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/orgsim run configs/nhs_england.yaml --out results/latest
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) benchmarks/engine.py
+
+reference: $(STAMP)
+	$(PY) -m orgsim.config.reference > docs/configuration.md
+
+clean:
+	rm -rf $(VENV) results/latest
