@@ -1,0 +1,106 @@
+"""The resolved plan the engine runs: a scenario under one operating model.
+
+Everything here is checked, frozen and free of names that still need looking up
+(except `origin`, which depends on the initiative).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Union
+
+from orgsim.config.operating_model import Forum, When
+from orgsim.config.scenario import Scenario
+
+ORIGIN = "origin"
+
+
+@dataclass(frozen=True)
+class UnitPlan:
+    name: str
+    kind: str
+    teams: dict[str, int]  # function -> headcount left in function teams
+    maturity: float
+    overhead: float  # share of capacity spent on planning
+    portfolio: str  # the portfolio this unit sees (its own name when not shared)
+
+    @property
+    def is_ics(self) -> bool:
+        return self.kind == "ics"
+
+
+@dataclass(frozen=True)
+class TeamPlan:
+    name: str
+    unit: str
+    count: int
+    size: dict[str, int]
+    wip_limit: int
+
+    @property
+    def people(self) -> int:
+        return sum(self.size.values())
+
+
+@dataclass(frozen=True)
+class CheckPlan:
+    unit: str
+    reuse_function: str
+    reuse_share: float
+
+
+@dataclass(frozen=True)
+class GatePlan:
+    forum: str
+
+
+@dataclass(frozen=True)
+class StagePlan:
+    unit: str
+    functions: tuple[str, ...]
+    share: float
+    kind: Literal["assess", "build"]
+    staff: int
+    team: str | None
+    label: str
+
+
+@dataclass(frozen=True)
+class HandoffPlan:
+    to: str
+    delay_weeks: float
+    p_rework: float
+    rework_fraction: float
+
+
+StepPlan = Union[CheckPlan, GatePlan, StagePlan, HandoffPlan]
+
+
+@dataclass(frozen=True)
+class RoutePlan:
+    name: str
+    when: When
+    scope: Literal["national", "local"]
+    steps: tuple[StepPlan, ...]
+    release_index: int  # delivery work is released once steps[:release_index] are done
+
+
+@dataclass(frozen=True)
+class Plan:
+    scenario: Scenario
+    model: str
+    units: dict[str, UnitPlan]
+    aliases: dict[str, str]  # scenario unit -> unit that absorbed it
+    teams: dict[str, TeamPlan]
+    p_detect: dict[str, float]  # portfolio -> detection probability
+    forums: dict[str, Forum]
+    routes: tuple[RoutePlan, ...]
+    source_files: tuple[str, ...] = field(default=())
+
+    def unit_of(self, name: str) -> str:
+        """The unit that stands for scenario unit `name` under this operating model."""
+        return self.aliases.get(name, name)
+
+    def headcount(self) -> int:
+        people = sum(sum(u.teams.values()) for u in self.units.values())
+        return people + sum(t.people * t.count for t in self.teams.values())

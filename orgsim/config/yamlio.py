@@ -1,0 +1,107 @@
+"""YAML reading that remembers where every value came from.
+
+Validation errors must name the file and line of the bad value, so the loader
+composes the YAML node tree itself and records the line of every path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+Path_ = tuple[str | int, ...]
+
+
+class ConfigError(Exception):
+    """A problem in a configuration file, reported as `file:line: path: message`."""
+
+    def __init__(self, file: str | Path, line: int | None, path: str, message: str) -> None:
+        self.file = str(file)
+        self.line = line
+        self.path = path
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+@dataclass
+class Source:
+    """A parsed YAML document together with the line of every path in it."""
+
+    file: str
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line_of(self, path: Path_) -> int | None:
+        """Line of `path`, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+    def error(self, path: Path_, message: str) -> ConfigError:
+        return ConfigError(self.file, self.line_of(path), dotted(path), message)
+
+
+def dotted(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _construct(node: yaml.Node, path: Path_, src: Source, file: str) -> Any:
+    src.lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = yaml.SafeLoader.construct_scalar(_LOADER, key_node)  # type: ignore[arg-type]
+            if key in out:
+                raise ConfigError(file, key_node.start_mark.line + 1, dotted(path + (key,)),
+                                  "duplicate key")
+            out[key] = _construct(value_node, path + (key,), src, file)
+            src.lines[path + (key,)] = key_node.start_mark.line + 1  # the key's line, not the value's
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(v, path + (i,), src, file) for i, v in enumerate(node.value)]
+    return _LOADER.construct_object(node, deep=True)
+
+
+_LOADER = yaml.SafeLoader("")
+
+
+def read_yaml(file: str | Path) -> Source:
+    """Parse `file` into a `Source`; every failure becomes a `ConfigError`."""
+    name = str(file)
+    try:
+        text = Path(file).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(name, None, "", "file not found") from None
+    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
+        raise ConfigError(name, None, "", f"cannot read file ({exc.__class__.__name__})") from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise ConfigError(name, line, "", f"YAML syntax error: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(name, None, "", f"YAML error: {exc}") from None
+    src = Source(file=name, data=None)
+    if node is None:
+        raise ConfigError(name, 1, "", "file is empty; expected a mapping of settings")
+    try:
+        src.data = _construct(node, (), src, name)
+    except yaml.YAMLError as exc:
+        raise ConfigError(name, None, "", f"YAML error: {exc}") from None
+    if not isinstance(src.data, dict):
+        raise ConfigError(name, 1, "", f"expected a mapping of settings, found {type(src.data).__name__}")
+    return src

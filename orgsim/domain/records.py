@@ -1,0 +1,40 @@
+"""Immutable event records: everything a run says happened. Metrics read only these."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+# Record kinds, in the vocabulary of MODEL.md §4 and §6.
+ARRIVAL = "arrival"            # unit: origin;  what: route taken;   amount: total effort
+CHECK = "check"                # unit: checker; what: portfolio;     amount: 1 if detected else 0
+DUPLICATE = "duplicate"        # unit: checker; what: capability;    amount: id of the original
+GATE_QUEUED = "gate_queued"    # unit: forum's unit; what: forum
+APPROVED = "approved"          # unit: forum's unit; what: forum;    amount: deferrals so far
+DEFERRED = "deferred"          # unit: forum's unit; what: forum;    amount: deferrals so far
+RELEASED = "released"          # last approval of the route: delivery work may start
+HANDOFF = "handoff"            # unit: receiver; what: sender;       amount: delay in weeks
+REWORK = "rework"              # unit: receiver; what: sender;       amount: rework fraction
+STAGE_START = "stage_start"    # unit: worker;   what: pool;         amount: people assigned
+STAGE_END = "stage_end"        # unit: worker;   what: pool;         amount: person-weeks of effort
+REWORK_EFFORT = "rework_effort"  # unit: worker; what: pool;         amount: person-weeks redone
+DELIVERED = "delivered"        # unit: last worker; what: scope (national/local)
+REUSED = "reused"              # unit: origin;   what: capability;   amount: id of the original
+REJECTED = "rejected"          # unit: forum's unit; what: forum
+ADOPTED = "adopted"            # unit: ICS;      what: capability;   amount: initiative delivered
+
+FINAL = (DELIVERED, REUSED, REJECTED)
+
+
+class Record(NamedTuple):
+    """One event. `item` is the initiative id (-1 for none); `stage` tags build vs assess work."""
+
+    week: float
+    kind: str
+    item: int
+    unit: str
+    what: str
+    amount: float
+    stage: str = ""
+
+
+COLUMNS = Record._fields

@@ -1,0 +1,70 @@
+"""`simulate`: one plan, one seed, one `RunResult` of records."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from orgsim.config.plan import Plan
+from orgsim.domain.initiative import Initiative
+from orgsim.domain.records import COLUMNS, Record
+from orgsim.engine.model import OrgModel
+
+
+@dataclass(frozen=True)
+class PoolInfo:
+    unit: str
+    pool: str
+    people: float  # headcount in the pool
+    people_per_slot: float
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Everything a run produced; metrics are computed from this, never during the run."""
+
+    plan: Plan
+    seed: int
+    initiatives: tuple[Initiative, ...]
+    records: tuple[Record, ...]
+    pools: tuple[PoolInfo, ...]
+    timeseries: pd.DataFrame
+    events: int
+    wall_seconds: float
+
+    def events_frame(self) -> pd.DataFrame:
+        return pd.DataFrame.from_records(self.records, columns=list(COLUMNS))
+
+    def pools_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([vars(p) for p in self.pools],
+                            columns=["unit", "pool", "people", "people_per_slot"])
+
+    def initiatives_frame(self) -> pd.DataFrame:
+        rows: list[dict[str, Any]] = []
+        for it in self.initiatives:
+            row = {"id": it.id, "origin": it.origin, "origin_kind": it.origin_kind,
+                   "arrival_week": it.arrival_week, "theme": it.theme, "variant": it.variant,
+                   "capability_key": it.capability_key, "value_per_week": it.value_per_week,
+                   "national_candidate": it.national_candidate, "funding": it.funding,
+                   "priority": it.priority, "total_effort": it.total_effort}
+            row.update({f"effort_{f}": e for f, e in it.effort})
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+
+def simulate(plan: Plan, seed: int | None = None) -> RunResult:
+    """Run `plan` once. `seed` defaults to the scenario's."""
+    seed = plan.scenario.seed if seed is None else seed
+    start = time.perf_counter()
+    model = OrgModel(plan, seed)
+    model.run()
+    wall = time.perf_counter() - start
+    pools = tuple(PoolInfo(p.unit, p.name, p.slots * p.pace, p.pace)
+                  for p in model.world.pools.values())
+    return RunResult(plan=plan, seed=seed, initiatives=tuple(model.initiatives),
+                     records=tuple(Record._make(r) for r in model.raw), pools=pools,
+                     timeseries=model.datacollector.get_model_vars_dataframe().reset_index(drop=True),
+                     events=model.events_processed(), wall_seconds=wall)

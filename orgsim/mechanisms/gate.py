@@ -1,0 +1,84 @@
+"""Decision forums: boards, committees and planning cycles (MODEL.md §4, Decision forum)."""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Generator
+from typing import Any
+
+import numpy as np
+import simpy
+
+from orgsim.config.operating_model import Forum as ForumSpec
+from orgsim.domain.records import APPROVED, DEFERRED, GATE_QUEUED, REJECTED
+from orgsim.mechanisms.team import Rec
+
+
+class Forum:
+    """Meets at `offset + k * cadence`, decides up to `capacity` queued items first come first.
+
+    Each decided item is approved with `p_approve`; otherwise it is deferred to
+    the next meeting, keeping its place, and rejected once deferred more than
+    `max_deferrals` times. The forum sleeps while nothing waits, so idle
+    forums cost no events.
+    """
+
+    def __init__(self, env: simpy.Environment, name: str, unit: str, spec: ForumSpec,
+                 rng: np.random.Generator, rec: Rec) -> None:
+        self.env, self.name, self.unit, self.spec = env, name, unit, spec
+        self._rng, self._rec = rng, rec
+        self._queue: deque[list[Any]] = deque()  # [item, deferrals, event]
+        self._wake: simpy.Event | None = None
+        self._last_meeting = -math.inf
+        env.process(self._run())
+
+    def __len__(self) -> int:
+        return len(self._queue)
+
+    def submit(self, item: int) -> simpy.Event:
+        """An event that fires with True (approved) or False (rejected)."""
+        decided = self.env.event()
+        self._queue.append([item, 0, decided])
+        self._rec(self.env.now, GATE_QUEUED, item, self.unit, self.name, 0.0, "")
+        if self._wake is not None:
+            self._wake.succeed()
+            self._wake = None
+        return decided
+
+    def next_meeting(self, now: float) -> float:
+        """First meeting at or after `now` that has not been held yet."""
+        c, off = self.spec.cadence_weeks, self.spec.offset_weeks
+        k = max(0, math.ceil((now - off) / c))
+        t = off + k * c
+        return t + c if t <= self._last_meeting else t
+
+    def _run(self) -> Generator[simpy.Event, Any, None]:
+        env = self.env
+        while True:
+            if not self._queue:
+                self._wake = env.event()
+                yield self._wake
+            yield env.timeout(self.next_meeting(env.now) - env.now)
+            self._last_meeting = env.now
+            self._meet()
+
+    def _meet(self) -> None:
+        spec, now, rec = self.spec, self.env.now, self._rec
+        n = min(spec.capacity, len(self._queue))
+        draws = self._rng.random(n)
+        kept: list[list[Any]] = []
+        for u in draws:
+            entry = self._queue.popleft()
+            item, deferrals, decided = entry
+            if u < spec.p_approve:
+                rec(now, APPROVED, item, self.unit, self.name, float(deferrals), "")
+                decided.succeed(True)
+            elif deferrals >= spec.max_deferrals:
+                rec(now, REJECTED, item, self.unit, self.name, float(deferrals), "")
+                decided.succeed(False)
+            else:
+                entry[1] = deferrals + 1
+                rec(now, DEFERRED, item, self.unit, self.name, float(deferrals + 1), "")
+                kept.append(entry)
+        self._queue.extendleft(reversed(kept))

@@ -1,0 +1,142 @@
+"""An initiative's journey: the SimPy process that walks a route's steps."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from orgsim.config.plan import CheckPlan, GatePlan, HandoffPlan, RoutePlan, StagePlan
+from orgsim.config.operating_model import When
+from orgsim.domain.initiative import Initiative
+from orgsim.domain.records import (
+    ARRIVAL,
+    CHECK,
+    DELIVERED,
+    DUPLICATE,
+    HANDOFF,
+    RELEASED,
+    REUSED,
+    REWORK,
+    REWORK_EFFORT,
+)
+from orgsim.mechanisms.adoption import adopt
+from orgsim.mechanisms.world import World
+
+Proc = Generator[Any, Any, Any]
+
+
+def matches(when: When, item: Initiative) -> bool:
+    """Whether a route's conditions hold for `item`."""
+    return ((when.national_candidate is None or when.national_candidate == item.national_candidate)
+            and (when.funding is None or when.funding == item.funding)
+            and (when.origin_kind is None or when.origin_kind == item.origin_kind)
+            and (when.origins is None or item.origin in when.origins)
+            and (when.priority is None or when.priority == item.priority)
+            and (when.themes is None or item.theme in when.themes)
+            and (when.max_effort is None or item.total_effort <= when.max_effort))
+
+
+def choose_route(routes: tuple[RoutePlan, ...], item: Initiative) -> RoutePlan:
+    return next(r for r in routes if matches(r.when, item))
+
+
+def journey(w: World, item: Initiative, route: RoutePlan) -> Proc:
+    """From arrival to delivered, reused or rejected; records every step."""
+    env, rec = w.env, w.rec
+    w.in_system += 1
+    rec(env.now, ARRIVAL, item.id, w.unit("origin", item), route.name, item.total_effort, "")
+    rework, seen, where = 0.0, [], w.unit("origin", item)
+    for i, step in enumerate(route.steps):
+        if i == route.release_index:
+            rec(env.now, RELEASED, item.id, w.unit("origin", item), route.name, 0.0, "")
+        kind = type(step)
+        if kind is StagePlan:
+            where = yield from _stage(w, item, step, rework)
+            rework = 0.0
+        elif kind is GatePlan:
+            if not (yield w.forum(step.forum, item).submit(item.id)):
+                return _finish(w, item, seen, "rejected")
+        elif kind is HandoffPlan and w.unit(step.to, item) != where:
+            rework = yield from _handoff(w, item, step, where)
+            where = w.unit(step.to, item)
+        elif kind is CheckPlan:
+            if (yield from _check(w, item, step, seen)):
+                return None
+    if route.release_index == len(route.steps):
+        rec(env.now, RELEASED, item.id, w.unit("origin", item), route.name, 0.0, "")
+    rec(env.now, DELIVERED, item.id, w.unit("origin", item), route.scope, item.total_effort, "")
+    _finish(w, item, seen, "delivered")
+    if route.scope == "national":
+        env.process(adopt(w, item))
+    return None
+
+
+def _finish(w: World, item: Initiative, seen: list[str], outcome: str) -> None:
+    key = item.capability_key
+    for name in seen:
+        w.portfolios[name].finish(key, item.id, outcome == "delivered")
+    w.outcome[item.id] = outcome
+    w.finished[outcome] += 1
+    w.in_system -= 1
+    waiting = w.waiting_on.pop(item.id, None)
+    if waiting is not None:
+        waiting.succeed(outcome)
+
+
+def _stage(w: World, item: Initiative, step: StagePlan, rework: float) -> Proc:
+    """Work through the stage's functions in order; returns the unit that did it."""
+    unit = w.unit(step.unit, item)
+    if step.team is not None:
+        parts = [(step.team, item.effort_of(step.functions) * step.share, 1)]
+    else:
+        parts = [(f, item.effort_of((f,)) * step.share, step.staff) for f in step.functions]
+    for pool_name, effort, staff in parts:
+        if effort <= 0.0:
+            continue
+        pool = w.pools[(unit, pool_name)]
+        if rework > 0.0:
+            w.rec(w.env.now, REWORK_EFFORT, item.id, unit, pool.name, effort * rework, step.kind)
+            effort *= 1.0 + rework
+        yield from pool.work(item.id, effort, staff, step.kind)
+    return unit
+
+
+def _handoff(w: World, item: Initiative, step: HandoffPlan, sender: str) -> Proc:
+    """Pass the item on; returns the rework fraction the receiver's next stage carries."""
+    to = w.unit(step.to, item)
+    if step.delay_weeks > 0.0:
+        yield w.env.timeout(step.delay_weeks)
+    w.rec(w.env.now, HANDOFF, item.id, to, sender, step.delay_weeks, "")
+    if step.p_rework > 0.0 and w.streams.handoffs.random() < step.p_rework:
+        w.rec(w.env.now, REWORK, item.id, to, sender, step.rework_fraction, "")
+        return step.rework_fraction
+    return 0.0
+
+
+def _check(w: World, item: Initiative, step: CheckPlan, seen: list[str]) -> Proc:
+    """Duplicate detection; True when the item ended as reuse of an existing product."""
+    env, key = w.env, item.capability_key
+    unit = w.unit(step.unit, item)
+    portfolio = w.portfolio(unit)
+    original = portfolio.find(key)
+    detected = original is not None and w.streams.detection.random() < portfolio.p_detect
+    w.rec(env.now, CHECK, item.id, unit, portfolio.name, 1.0 if detected else 0.0, "")
+    if detected:
+        assert original is not None
+        w.rec(env.now, DUPLICATE, item.id, unit, key, float(original), "")
+        outcome = w.outcome.get(original)
+        if outcome is None:
+            ev = w.waiting_on.get(original) or w.waiting_on.setdefault(original, env.event())
+            outcome = yield ev
+        if outcome == "delivered":
+            origin = w.unit("origin", item)
+            effort = item.total_effort * step.reuse_share
+            if effort > 0.0:
+                yield from w.pools[(origin, step.reuse_function)].work(item.id, effort, 1, "reuse")
+            w.rec(env.now, REUSED, item.id, origin, key, float(original), "")
+            _finish(w, item, seen, "reused")
+            return True
+    if portfolio.name not in seen:
+        portfolio.add(key, item.id)
+        seen.append(portfolio.name)
+    return False

@@ -1,0 +1,35 @@
+"""Portfolios: what a unit can see when it checks for duplicates (MODEL.md §4, Visibility)."""
+
+from __future__ import annotations
+
+
+class Portfolio:
+    """Capabilities registered by initiatives passing through, in progress or live."""
+
+    __slots__ = ("name", "p_detect", "_active", "_live")
+
+    def __init__(self, name: str, p_detect: float) -> None:
+        self.name, self.p_detect = name, p_detect
+        self._active: dict[str, list[int]] = {}
+        self._live: dict[str, int] = {}
+
+    def find(self, key: str) -> int | None:
+        """The initiative that already builds `key` (live first, then the earliest in progress)."""
+        if key in self._live:
+            return self._live[key]
+        active = self._active.get(key)
+        return active[0] if active else None
+
+    def add(self, key: str, item: int) -> None:
+        self._active.setdefault(key, []).append(item)
+
+    def finish(self, key: str, item: int, delivered: bool) -> None:
+        """`item` left: live if delivered, forgotten if rejected."""
+        active = self._active.get(key)
+        if active and item in active:
+            active.remove(item)
+        if delivered:
+            self._live.setdefault(key, item)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._live or bool(self._active.get(key))

@@ -1,0 +1,66 @@
+"""The shared state the mechanisms act on during one run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+import simpy
+
+from orgsim.config.plan import ORIGIN, Plan
+from orgsim.domain.initiative import Initiative
+from orgsim.mechanisms.gate import Forum
+from orgsim.mechanisms.portfolio import Portfolio
+from orgsim.mechanisms.team import Pool, Rec
+
+
+class Unit(Protocol):
+    """What the mechanisms need of an organisation unit (the engine's Mesa agent)."""
+
+    name: str
+    kind: str
+    maturity: float
+
+
+@dataclass
+class Streams:
+    """Independent random streams, one per kind of decision (never shared, never global)."""
+
+    gates: np.random.Generator
+    handoffs: np.random.Generator
+    detection: np.random.Generator
+
+
+@dataclass
+class World:
+    env: simpy.Environment
+    plan: Plan
+    rec: Rec
+    streams: Streams
+    units: dict[str, Unit]
+    pools: dict[tuple[str, str], Pool]  # (unit, function or service team) -> pool
+    portfolios: dict[str, Portfolio]
+    forums: dict[tuple[str, str], Forum] = field(default_factory=dict)
+    waiting_on: dict[int, simpy.Event] = field(default_factory=dict)  # original -> its outcome
+    outcome: dict[int, str] = field(default_factory=dict)
+    finished: dict[str, int] = field(default_factory=lambda: {"delivered": 0, "reused": 0, "rejected": 0})
+    in_system: int = 0
+
+    def unit(self, name: str, item: Initiative) -> str:
+        """Resolve a step's unit for `item` (`origin` becomes the unit standing for its origin)."""
+        return self.plan.unit_of(item.origin) if name == ORIGIN else name
+
+    def forum(self, name: str, item: Initiative) -> Forum:
+        """The forum `name`; forums held by `origin` exist once per origin unit."""
+        spec = self.plan.forums[name]
+        unit = self.unit(spec.unit, item)
+        key = (name, unit)
+        found = self.forums.get(key)
+        if found is None:
+            label = name if spec.unit != ORIGIN else f"{name}@{unit}"
+            found = self.forums[key] = Forum(self.env, label, unit, spec, self.streams.gates, self.rec)
+        return found
+
+    def portfolio(self, unit: str) -> Portfolio:
+        return self.portfolios[self.plan.units[unit].portfolio]
