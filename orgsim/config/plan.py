@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Union
 
-from orgsim.config.operating_model import Forum, When
+from orgsim.config.operating_model import Forum, OperatingModel, When
 from orgsim.config.scenario import Scenario
 
 ORIGIN = "origin"
@@ -88,6 +88,7 @@ class RoutePlan:
 @dataclass(frozen=True)
 class Plan:
     scenario: Scenario
+    operating_model: OperatingModel
     model: str
     units: dict[str, UnitPlan]
     aliases: dict[str, str]  # scenario unit -> unit that absorbed it

@@ -205,6 +205,6 @@ def resolve(sc: Scenario, om: OperatingModel, sc_src: Source, om_src: Source) ->
     units = r.units()
     for name, forum in om.forums.items():
         r._unit(forum.unit, ("forums", name, "unit"))
-    return Plan(scenario=sc, model=om.name, units=units, aliases=r.aliases, teams=r.service,
+    return Plan(scenario=sc, operating_model=om, model=om.name, units=units, aliases=r.aliases, teams=r.service,
                 p_detect=r.p_detect, forums=dict(om.forums), routes=r.routes(),
                 source_files=(sc_src.file, om_src.file))

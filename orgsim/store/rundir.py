@@ -1,0 +1,81 @@
+"""A run directory: resolved config, event log, series, metrics and a manifest.
+
+Layout of `OUT/<operating model>/`:
+  config.yaml         the scenario and operating model exactly as run (after `extends`)
+  events.parquet      every record (orgsim.domain.records)
+  initiatives.parquet the demand
+  pools.parquet       who could work (for utilisation)
+  timeseries.parquet  weekly series from Mesa's DataCollector
+  metrics.json        headline metrics (byte-identical for the same seed)
+  manifest.json       versions, seed, config hash; written last, so its presence means complete
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from orgsim.config.plan import Plan
+from orgsim.engine.run import RunResult
+from orgsim.store.atomic import write_atomic, write_text
+
+
+def resolved_config(plan: Plan) -> str:
+    """The scenario and operating model as YAML, with every default filled in."""
+    doc = {"scenario": plan.scenario.model_dump(mode="json"),
+           "operating_model": plan.operating_model.model_dump(mode="json", by_alias=True)}
+    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def manifest(plan: Plan, seed: int, config_text: str, result: RunResult) -> dict[str, Any]:
+    return {
+        "orgsim": _version("orgsim"), "python": platform.python_version(),
+        "mesa": _version("mesa"), "simpy": _version("simpy"), "numpy": _version("numpy"),
+        "operating_model": plan.model, "scenario": plan.scenario.name, "seed": seed,
+        "config_sha256": hashlib.sha256(config_text.encode()).hexdigest(),
+        "source_files": list(plan.source_files), "simpy_events": result.events,
+        "wall_seconds": round(result.wall_seconds, 3),
+        "written_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def metrics_json(metrics: dict[str, Any]) -> str:
+    return json.dumps(metrics, indent=2, sort_keys=True, allow_nan=False) + "\n"
+
+
+def _parquet(path: Path, frame: pd.DataFrame) -> None:
+    write_atomic(path, lambda tmp: frame.to_parquet(tmp, index=False))
+
+
+def write_run(out: Path, result: RunResult, metrics: dict[str, Any]) -> Path:
+    """Write one run into `out/<model>/`; returns that directory."""
+    run_dir = Path(out) / result.plan.model
+    text = resolved_config(result.plan)
+    write_text(run_dir / "config.yaml", text)
+    _parquet(run_dir / "events.parquet", result.events_frame())
+    _parquet(run_dir / "initiatives.parquet", result.initiatives_frame())
+    _parquet(run_dir / "pools.parquet", result.pools_frame())
+    _parquet(run_dir / "timeseries.parquet", result.timeseries)
+    write_text(run_dir / "metrics.json", metrics_json(metrics))
+    write_text(run_dir / "manifest.json",
+               json.dumps(manifest(result.plan, result.seed, text, result), indent=2) + "\n")
+    return run_dir
+
+
+def read_metrics(run_dir: Path) -> dict[str, Any]:
+    return json.loads((Path(run_dir) / "metrics.json").read_text(encoding="utf-8"))
