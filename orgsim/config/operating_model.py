@@ -167,7 +167,7 @@ class Route(Strict):
     name: str = Field(description="Name shown in logs.")
     when: When = Field(default_factory=When, description="Conditions (none: matches everything).")
     scope: Literal["national", "local"] = Field("national", description="national products are adopted by every ICS; local ones benefit the origin.")
-    steps: list[Step] = Field(description="Steps in order.")
+    steps: list[Step] = Field(min_length=1, description="Steps in order.")
 
 
 class OperatingModel(Strict):
