@@ -14,6 +14,7 @@ from orgsim.config.yamlio import ConfigError
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Simulate how the centre of the NHS organises transformation work.")
 F = TypeVar("F", bound=Callable[..., Any])
+SCENARIO_KEYS = {"horizon_weeks", "organisations", "themes", "demand"}  # required in every scenario
 
 
 def _fail(message: str) -> None:
@@ -47,7 +48,7 @@ def validate(
     from orgsim.config.yamlio import read_yaml
 
     data = read_yaml(file).data
-    if "routes" in data or "extends" in data:
+    if not SCENARIO_KEYS & set(data):
         sc, sc_src = load_scenario(scenario)
         om, om_src = load_operating_model(str(file), scenario, sc)
         resolve(sc, om, sc_src, om_src)
@@ -55,7 +56,7 @@ def validate(
         return
     sc, sc_src = load_scenario(file)
     for name in sc.operating_models:
-        om, om_src = load_operating_model(name, file, sc)
+        om, om_src = load_operating_model(name, file, sc, sc_src)
         resolve(sc, om, sc_src, om_src)
     models = ", ".join(sc.operating_models) or "no operating models"
     typer.echo(f"ok: {file} (scenario {sc.name!r}; {models})")

@@ -12,7 +12,7 @@ from orgsim.config.operating_model import OperatingModel
 from orgsim.config.plan import Plan
 from orgsim.config.resolve import resolve
 from orgsim.config.scenario import Scenario
-from orgsim.config.yamlio import ConfigError, Source, read_yaml
+from orgsim.config.yamlio import ConfigError, Path_, Source, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
 PACKAGE_MODELS = Path(__file__).resolve().parents[2] / "configs" / "operating_models"
@@ -61,8 +61,18 @@ def find_model(name_or_path: str, scenario_path: str | Path, sc: Scenario) -> Pa
     given = Path(name_or_path)
     if given.suffix in (".yaml", ".yml"):
         return given
-    here = Path(scenario_path).resolve().parent / sc.operating_models_dir / f"{name_or_path}.yaml"
+    here = Path(scenario_path).parent / sc.operating_models_dir / f"{name_or_path}.yaml"
     return here if here.exists() else PACKAGE_MODELS / f"{name_or_path}.yaml"
+
+
+def _not_found(name: str, scenario_path: str | Path, sc: Scenario) -> str:
+    """Where an operating model was looked for, and which ones exist there."""
+    if Path(name).suffix in (".yaml", ".yml"):
+        return f"no operating model file {name}"
+    here = Path(scenario_path).parent / sc.operating_models_dir
+    known = sorted({p.stem for d in (here, PACKAGE_MODELS) if d.is_dir() for p in d.glob("*.yaml")})
+    return (f"no operating model {name!r} in {here} or {PACKAGE_MODELS}; "
+            f"known: {', '.join(known) or 'none'}")
 
 
 def _merge(base: Any, over: Any) -> Any:
@@ -70,6 +80,27 @@ def _merge(base: Any, over: Any) -> Any:
         return {k: _merge(base[k], v) if k in base else v for k, v in over.items()} | {
             k: v for k, v in base.items() if k not in over}
     return over
+
+
+def _kept(data: Any, path: Path_) -> bool:
+    """Whether the base's value at `path` survives merging with `data` (only mappings merge)."""
+    node = data
+    for part in path:
+        if not isinstance(node, dict):
+            return False
+        if part not in node:
+            return True
+        node = node[part]
+    return False
+
+
+def _merged(base: Source, child: Source, data: Any) -> Source:
+    """The merged document, each path located in the file that wrote it."""
+    lines, files = dict(child.lines), {}
+    for at, line in base.lines.items():
+        if at not in child.lines and _kept(child.data, at):
+            lines[at], files[at] = line, base.files.get(at, base.file)
+    return Source(file=child.file, data=data, lines=lines, files=files)
 
 
 def _model_source(path: Path, seen: tuple[str, ...], scenario_path: str | Path, sc: Scenario) -> Source:
@@ -83,20 +114,27 @@ def _model_source(path: Path, seen: tuple[str, ...], scenario_path: str | Path, 
         raise src.error(("extends",), "cycle in extends: " + " -> ".join(seen + (parent,)))
     base_path = find_model(parent, scenario_path, sc)
     if not base_path.exists():
-        raise src.error(("extends",), f"no operating model {parent!r} (looked for {base_path})")
+        raise src.error(("extends",), _not_found(parent, scenario_path, sc))
     base = _model_source(base_path, seen + (parent,), scenario_path, sc)
     _validate(OperatingModel, base)  # errors in the base are reported in the base's file
     data = _merge({k: v for k, v in base.data.items() if k != "extends"}, src.data)
-    return Source(file=src.file, data=data, lines=src.lines)
+    return _merged(base, src, data)
 
 
-def load_operating_model(name_or_path: str, scenario_path: str | Path,
-                         sc: Scenario) -> tuple[OperatingModel, Source]:
-    """Read and check an operating model file (following `extends`)."""
+def load_operating_model(name_or_path: str, scenario_path: str | Path, sc: Scenario,
+                         sc_src: Source | None = None) -> tuple[OperatingModel, Source]:
+    """Read and check an operating model file (following `extends`).
+
+    With `sc_src`, a name that has no file is reported at its entry in the
+    scenario's `operating_models`; without, the name came from the command line.
+    """
     path = find_model(name_or_path, scenario_path, sc)
     if not path.exists():
-        raise ConfigError(str(scenario_path), None, "",
-                          f"no operating model {name_or_path!r} (looked for {path})")
+        message = _not_found(name_or_path, scenario_path, sc)
+        if sc_src is not None and name_or_path in sc.operating_models:
+            at = sc.operating_models.index(name_or_path)
+            raise sc_src.error(("operating_models", at), message)
+        raise ConfigError("--model", None, "", message)
     src = _model_source(path, (path.stem,), scenario_path, sc)
     return _validate(OperatingModel, src), src
 
@@ -116,6 +154,6 @@ def load_plans(scenario_path: str | Path, models: list[str] | None = None) -> li
         raise sc_src.error(("operating_models",), "no operating model given; list some here or pass --model")
     plans = []
     for name in names:
-        om, om_src = load_operating_model(name, scenario_path, sc)
+        om, om_src = load_operating_model(name, scenario_path, sc, None if models else sc_src)
         plans.append(resolve(sc, om, sc_src, om_src))
     return plans

@@ -116,12 +116,13 @@ class _Resolver:
             raise self.fail(at, f"unknown unit {name!r}")
         return [unit]
 
-    def _staffed(self, units: list[str], functions: tuple[str, ...], staff: int, at: Path_) -> None:
+    def _staffed(self, units: list[str], functions: tuple[str, ...], staff: int, at: Path_,
+                 what: str = "this stage") -> None:
         for unit in units:
             for f in functions:
                 if self.teams[unit].get(f, 0) < staff:
                     raise self.fail(at, f"{unit} has {self.teams[unit].get(f, 0)} {f} staff; "
-                                    f"this stage needs {staff}")
+                                    f"{what} needs {staff}")
 
     def _stage(self, st: StageStep, at: Path_) -> StagePlan:
         s = st.stage
@@ -156,7 +157,8 @@ class _Resolver:
             return [GatePlan(step.gate)]
         if isinstance(step, CheckStep):
             units = self._unit(step.check, at + ("check",))
-            self._staffed(sorted(self.origins), (step.reuse_function,), 1, at + ("reuse_function",))
+            self._staffed(sorted(self.origins), (step.reuse_function,), 1, at + ("reuse_function",),
+                          "adopting a detected duplicate (reuse_function)")
             return [CheckPlan(step.check if step.check == ORIGIN else units[0],
                               step.reuse_function, step.reuse_share)]
         if isinstance(step, HandoffStep):

@@ -37,18 +37,22 @@ class Source:
     file: str
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
+    files: dict[Path_, str] = field(default_factory=dict)  # paths from a base file (`extends`)
+
+    def _nearest(self, path: Path_) -> Path_:
+        """`path`, or its nearest ancestor that has a line."""
+        path = tuple(path)
+        while path and path not in self.lines:
+            path = path[:-1]
+        return path
 
     def line_of(self, path: Path_) -> int | None:
         """Line of `path`, or of its nearest ancestor that has one."""
-        path = tuple(path)
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            path = path[:-1]
-        return self.lines.get((), 1)
+        return self.lines.get(self._nearest(path), 1)
 
     def error(self, path: Path_, message: str) -> ConfigError:
-        return ConfigError(self.file, self.line_of(path), dotted(path), message)
+        file = self.files.get(self._nearest(path), self.file)
+        return ConfigError(file, self.line_of(path), dotted(path), message)
 
 
 def dotted(path: Path_) -> str:
@@ -66,7 +70,7 @@ def _construct(node: yaml.Node, path: Path_, src: Source, file: str) -> Any:
             key = yaml.SafeLoader.construct_scalar(_LOADER, key_node)  # type: ignore[arg-type]
             if key in out:
                 raise ConfigError(file, key_node.start_mark.line + 1, dotted(path + (key,)),
-                                  "duplicate key")
+                                  f"duplicate key (first given on line {src.lines[path + (key,)]})")
             out[key] = _construct(value_node, path + (key,), src, file)
             src.lines[path + (key,)] = key_node.start_mark.line + 1  # the key's line, not the value's
         return out
@@ -92,7 +96,9 @@ def read_yaml(file: str | Path) -> Source:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise ConfigError(name, line, "", f"YAML syntax error: {exc.problem}") from None
+        began = exc.context_mark.line + 1 if exc.context and exc.context_mark else None
+        context = f" ({exc.context} that began on line {began})" if began and began != line else ""
+        raise ConfigError(name, line, "", f"YAML syntax error: {exc.problem}{context}") from None
     except yaml.YAMLError as exc:
         raise ConfigError(name, None, "", f"YAML error: {exc}") from None
     src = Source(file=name, data=None)

@@ -1,0 +1,64 @@
+"""`orgsim validate` accepts the shipped configs and stays light; `orgsim run` refuses bad files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from orgsim.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+MODELS = sorted((ROOT / "configs" / "operating_models").glob("*.yaml"))
+HEAVY = ("mesa", "pandas", "matplotlib")
+
+
+@pytest.fixture(autouse=True)
+def _at_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+
+def test_the_shipped_scenario_is_valid() -> None:
+    result = CliRunner().invoke(app, ["validate", "configs/nhs_england.yaml"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("ok: configs/nhs_england.yaml")
+
+
+@pytest.mark.parametrize("path", MODELS, ids=[p.stem for p in MODELS])
+def test_each_shipped_operating_model_is_valid(path: Path) -> None:
+    result = CliRunner().invoke(app, ["validate", str(path.relative_to(ROOT))])
+    assert result.exit_code == 0, result.output
+    assert f"operating model {path.stem!r}" in result.stdout
+
+
+def test_validate_does_not_import_the_simulation_stack() -> None:
+    script = (
+        "import sys\n"
+        "from orgsim.cli import app\n"
+        "app(['validate', 'configs/nhs_england.yaml'], standalone_mode=False)\n"
+        "app(['validate', 'configs/operating_models/pandemic_cells.yaml'], standalone_mode=False)\n"
+        f"loaded = [m for m in {HEAVY!r} if m in sys.modules]\n"
+        "assert not loaded, loaded\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("ok: ") == 2
+
+
+@pytest.mark.parametrize("args", [
+    ["tests/broken/probability.yaml"],
+    ["tests/broken/base.yaml", "--model", "bad_cadence"],
+], ids=["broken scenario", "broken model"])
+def test_run_refuses_a_broken_file_and_writes_nothing(tmp_path: Path, args: list[str]) -> None:
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "orgsim.cli", "run", *args, "--out", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert not out.exists()
