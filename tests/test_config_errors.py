@@ -63,7 +63,7 @@ CASES: dict[str, tuple[list[str], str, int | None, str]] = {
         "themes.triage.p_national: must be <= 1, got 1.5"),
     "warmup not below horizon": (
         scenario("warmup"), f"{BROKEN}/warmup.yaml", 4,
-        "warmup_weeks: warmup_weeks (52.0) must be below horizon_weeks (52.0)"),
+        "warmup_weeks: warmup_weeks (52) must be below horizon_weeks (52)"),
     "triangular low above mode": (
         scenario("triangular"), f"{BROKEN}/triangular.yaml", 23,
         "demand.effort.digital: need low <= mode <= high and low < high, "

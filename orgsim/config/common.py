@@ -21,8 +21,8 @@ class Strict(BaseModel):
 class Fixed(Strict):
     """Always the same value."""
 
-    kind: Literal["fixed"]
-    value: NonNegativeFloat = Field(description="The value (unit of the quantity described).")
+    kind: Literal["fixed"] = Field(description="Names this distribution.")
+    value: NonNegativeFloat = Field(description="The value, in the unit of the quantity described (person-weeks for effort, benefit units per week for value).")
 
     @property
     def mean(self) -> float:
@@ -32,25 +32,25 @@ class Fixed(Strict):
 class Exponential(Strict):
     """Exponential with the given mean (memoryless; the M/M/c reduction uses it)."""
 
-    kind: Literal["exponential"]
-    mean: PositiveFloat = Field(description="Mean value.")
+    kind: Literal["exponential"] = Field(description="Names this distribution.")
+    mean: PositiveFloat = Field(description="Mean, in the unit of the quantity described.")
 
 
 class Lognormal(Strict):
     """Lognormal parameterised by its own mean and coefficient of variation."""
 
-    kind: Literal["lognormal"]
-    mean: PositiveFloat = Field(description="Mean value (not the mean of the log).")
+    kind: Literal["lognormal"] = Field(description="Names this distribution.")
+    mean: PositiveFloat = Field(description="Mean, in the unit of the quantity described (not the mean of the log).")
     cv: PositiveFloat = Field(description="Coefficient of variation: standard deviation / mean.")
 
 
 class Triangular(Strict):
     """Triangular between `low` and `high` with the given `mode`."""
 
-    kind: Literal["triangular"]
-    low: NonNegativeFloat = Field(description="Smallest value.")
-    mode: NonNegativeFloat = Field(description="Most likely value.")
-    high: PositiveFloat = Field(description="Largest value.")
+    kind: Literal["triangular"] = Field(description="Names this distribution.")
+    low: NonNegativeFloat = Field(description="Smallest value, in the unit of the quantity described.")
+    mode: NonNegativeFloat = Field(description="Most likely value, in the unit of the quantity described.")
+    high: PositiveFloat = Field(description="Largest value, in the unit of the quantity described.")
 
     @model_validator(mode="after")
     def _ordered(self) -> "Triangular":
@@ -67,9 +67,9 @@ class Triangular(Strict):
 class Uniform(Strict):
     """Uniform between `low` and `high`."""
 
-    kind: Literal["uniform"]
-    low: NonNegativeFloat = Field(description="Smallest value.")
-    high: PositiveFloat = Field(description="Largest value.")
+    kind: Literal["uniform"] = Field(description="Names this distribution.")
+    low: NonNegativeFloat = Field(description="Smallest value, in the unit of the quantity described.")
+    high: PositiveFloat = Field(description="Largest value, in the unit of the quantity described.")
 
     @model_validator(mode="after")
     def _ordered(self) -> "Uniform":

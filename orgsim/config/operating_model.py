@@ -89,6 +89,8 @@ class CheckStep(Strict):
 
 
 class GateStep(Strict):
+    """Wait for a decision forum's approval."""
+
     gate: str = Field(description="Name of a forum.")
 
 
@@ -105,21 +107,29 @@ class StageSpec(Strict):
 
 
 class StageStep(Strict):
-    stage: StageSpec
+    """Do work (see StageSpec)."""
+
+    stage: StageSpec = Field(description="Who does which work.")
 
 
 class HandoffSpec(Strict):
+    """Pass the initiative to another unit (no effect when it is already there)."""
+
     to: str = Field(description="Receiving unit (`origin` allowed).")
-    delay_weeks: Weeks | None = Field(None, description="Overrides handoff.delay_weeks.")
+    delay_weeks: Weeks | None = Field(None, description="Overrides handoff.delay_weeks (weeks).")
     p_rework: Probability | None = Field(None, description="Overrides handoff.p_rework.")
     rework_fraction: NonNegativeFloat | None = Field(None, description="Overrides handoff.rework_fraction.")
 
 
 class HandoffStep(Strict):
-    handoff: HandoffSpec
+    """Pass the initiative on (see HandoffSpec)."""
+
+    handoff: HandoffSpec = Field(description="Receiver and costs.")
 
 
 class UseStep(Strict):
+    """Include the steps of a named segment."""
+
     use: str = Field(description="Name of a segment whose steps go here.")
 
 

@@ -65,7 +65,7 @@ class ScheduledInitiative(Strict):
     theme: str = Field(description="Theme name from `themes`.")
     variant: NonNegativeInt = Field(0, description="Variant within the theme.")
     effort: dict[str, NonNegativeFloat] = Field(description="Person-weeks by function.")
-    value_per_week: NonNegativeFloat = Field(0.0, description="Benefit per week once live.")
+    value_per_week: NonNegativeFloat = Field(0.0, description="Benefit units per week once live.")
     national_candidate: bool = Field(False, description="Whether 'do it once' applies.")
     funding: Funding = Field("revenue", description="revenue or capital.")
     priority: bool = Field(False, description="A priority item (pandemic cells skip gates for these).")
@@ -87,8 +87,8 @@ class Demand(Strict):
 class Adoption(Strict):
     """How delivered national products spread to ICSs (MODEL.md §4, Adoption)."""
 
-    min_weeks: Weeks = Field(4.0, description="Adoption lag of a fully mature ICS.")
-    max_weeks: Weeks = Field(52.0, description="Adoption lag of an ICS with maturity 0.")
+    min_weeks: Weeks = Field(4.0, description="Adoption lag of a fully mature ICS (weeks).")
+    max_weeks: Weeks = Field(52.0, description="Adoption lag of an ICS with maturity 0 (weeks).")
     maturity_gain: Probability = Field(0.02, description="Maturity an ICS gains per adopted product (capped at 1).")
 
     @model_validator(mode="after")
@@ -106,7 +106,7 @@ class Scenario(Strict):
     horizon_weeks: PositiveFloat = Field(description="Length of a run in weeks.")
     warmup_weeks: Weeks = Field(0.0, description="Arrivals before this week are excluded from per-item metrics.")
     seed: NonNegativeInt = Field(0, description="Root seed of numpy.random.SeedSequence.")
-    sample_every_weeks: PositiveFloat = Field(1.0, description="Interval of the time series (DataCollector).")
+    sample_every_weeks: PositiveFloat = Field(1.0, description="Interval of the time series (weeks).")
     organisations: dict[str, Organisation] = Field(description="National bodies and other units by name.")
     ics: ICSTemplate | None = Field(None, description="Template for the ICSs (omit for none).")
     themes: dict[str, Theme] = Field(description="Theme catalogue.")
@@ -118,7 +118,7 @@ class Scenario(Strict):
     @model_validator(mode="after")
     def _window(self) -> "Scenario":
         if self.warmup_weeks >= self.horizon_weeks:
-            raise ValueError(f"warmup_weeks ({self.warmup_weeks}) must be below horizon_weeks ({self.horizon_weeks})")
+            raise ValueError(f"warmup_weeks ({self.warmup_weeks:g}) must be below horizon_weeks ({self.horizon_weeks:g})")
         return self
 
     def unit_names(self) -> list[str]:
