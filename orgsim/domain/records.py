@@ -20,7 +20,7 @@ REWORK_EFFORT = "rework_effort"  # unit: worker; what: pool;         amount: per
 DELIVERED = "delivered"        # unit: last worker; what: scope (national/local)
 REUSED = "reused"              # unit: origin;   what: capability;   amount: id of the original
 REJECTED = "rejected"          # unit: forum's unit; what: forum
-ADOPTED = "adopted"            # unit: ICS;      what: capability;   amount: initiative delivered
+ADOPTED = "adopted"            # unit: ICS;      what: capability;   amount: 0 (item is the product)
 
 FINAL = (DELIVERED, REUSED, REJECTED)
 
