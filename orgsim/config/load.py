@@ -157,3 +157,10 @@ def load_plans(scenario_path: str | Path, models: list[str] | None = None) -> li
         om, om_src = load_operating_model(name, scenario_path, sc, None if models else sc_src)
         plans.append(resolve(sc, om, sc_src, om_src))
     return plans
+
+
+def plan_from_sources(sc_src: Source, om_src: Source) -> Plan:
+    """Validate already-read (possibly edited) scenario and model documents into a Plan."""
+    sc = _validate(Scenario, sc_src)
+    _check_scenario(sc, sc_src)
+    return resolve(sc, _validate(OperatingModel, om_src), sc_src, om_src)

@@ -35,7 +35,7 @@ def resolved_config(plan: Plan) -> str:
     return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
 
 
-def _version(package: str) -> str:
+def package_version(package: str) -> str:
     try:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
@@ -44,8 +44,8 @@ def _version(package: str) -> str:
 
 def manifest(plan: Plan, seed: int, config_text: str, result: RunResult) -> dict[str, Any]:
     return {
-        "orgsim": _version("orgsim"), "python": platform.python_version(),
-        "mesa": _version("mesa"), "simpy": _version("simpy"), "numpy": _version("numpy"),
+        "orgsim": package_version("orgsim"), "python": platform.python_version(),
+        "mesa": package_version("mesa"), "simpy": package_version("simpy"), "numpy": package_version("numpy"),
         "operating_model": plan.model, "scenario": plan.scenario.name, "seed": seed,
         "config_sha256": hashlib.sha256(config_text.encode()).hexdigest(),
         "source_files": list(plan.source_files), "simpy_events": result.events,

@@ -1,0 +1,90 @@
+"""Where runs execute: in this process, in a process pool, or on a Dask cluster.
+
+Each backend yields outputs as runs finish, keeping only a bounded number of
+runs in flight so memory does not grow with the size of the sweep. Results do
+not depend on the backend: every run carries its own seed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Any, Literal
+
+from orgsim.experiments.tasks import Output, Task, execute
+
+Backend = Literal["serial", "processes", "dask"]
+IN_FLIGHT_PER_WORKER = 2
+
+
+def serial(tasks: Iterable[Task]) -> Iterator[Output]:
+    for task in tasks:
+        yield execute(task)
+
+
+def _pool_context() -> Any:
+    """Fork where the platform has it: Mesa 3.3 switches the default start method to spawn."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def processes(tasks: Iterable[Task], workers: int) -> Iterator[Output]:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+        yield from _bounded(tasks, lambda t: pool.submit(execute, t), workers)
+
+
+def _bounded(tasks: Iterable[Task], submit: Any, workers: int) -> Iterator[Output]:
+    pending: set[Future[Output]] = set()
+    queue = iter(tasks)
+    limit = max(1, workers * IN_FLIGHT_PER_WORKER)
+    while True:
+        for task in queue:
+            pending.add(submit(task))
+            if len(pending) >= limit:
+                break
+        if not pending:
+            return
+        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for fut in sorted(finished, key=id):
+            yield fut.result()
+
+
+def dask(tasks: Iterable[Task], workers: int, scheduler: str | None) -> Iterator[Output]:
+    """On a Dask cluster: `scheduler` is its address, or None for a LocalCluster here."""
+    from distributed import Client, LocalCluster, as_completed
+
+    cluster = None if scheduler else LocalCluster(
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
+    client = Client(scheduler or cluster)
+    try:
+        limit = max(1, workers * IN_FLIGHT_PER_WORKER)
+        queue = iter(tasks)
+        futures = as_completed([client.submit(execute, t, pure=False) for t in _take(queue, limit)])
+        for fut in futures:
+            yield fut.result()
+            fut.release()
+            for task in _take(queue, 1):
+                futures.add(client.submit(execute, task, pure=False))
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _take(queue: Iterator[Task], n: int) -> list[Task]:
+    out = []
+    for task in queue:
+        out.append(task)
+        if len(out) >= n:
+            break
+    return out
+
+
+def outputs(tasks: Iterable[Task], backend: Backend, workers: int,
+            scheduler: str | None = None) -> Iterator[Output]:
+    if backend == "serial" or (backend == "processes" and workers <= 1):
+        return serial(tasks)
+    if backend == "processes":
+        return processes(tasks, workers)
+    return dask(tasks, workers, scheduler)

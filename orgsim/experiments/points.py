@@ -1,0 +1,122 @@
+"""From an experiment file to checked plans: one per (design point, operating model)."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from orgsim.config.errors import from_validation
+from orgsim.config.load import load_operating_model, load_scenario, plan_from_sources
+from orgsim.config.plan import Plan
+from orgsim.config.yamlio import ConfigError, Source, read_yaml
+from orgsim.experiments.spec import Experiment
+
+MODEL_PREFIX = "model."
+MODELS_PREFIX = "models."
+
+
+@dataclass(frozen=True)
+class Bases:
+    """The experiment and the documents its points are edited from."""
+
+    exp: Experiment
+    src: Source
+    scenario: Source
+    models: dict[str, Source]
+
+
+def load_experiment(path: str | Path) -> Bases:
+    """Read and check an experiment file, its scenario and its operating models."""
+    from pydantic import ValidationError
+
+    src = read_yaml(path)
+    try:
+        exp = Experiment.model_validate(src.data)
+    except ValidationError as exc:
+        raise from_validation(exc, src) from None
+    scenario_path = Path(path).parent / exp.scenario
+    if not scenario_path.exists():
+        raise src.error(("scenario",), f"no scenario file {scenario_path}")
+    sc, sc_src = load_scenario(scenario_path)
+    models = {}
+    for i, name in enumerate(exp.models):
+        try:
+            models[name] = load_operating_model(name, scenario_path, sc)[1]
+        except ConfigError as err:
+            if err.file == "--model":
+                raise src.error(("models", i), err.message) from None
+            raise
+    bases = Bases(exp, src, sc_src, models)
+    _check_paths(bases)
+    for corner in (0, 1):  # every value in range must give a valid plan; check both corners
+        plans(bases, {p: u.bounds[corner] for p, u in exp.uncertainties.items()})
+    return bases
+
+
+def _targets(path: str, bases: Bases) -> list[tuple[str | None, tuple[str, ...]]]:
+    """(model or None for the scenario, key path) pairs an uncertainty path edits."""
+    if path.startswith(MODELS_PREFIX):
+        name, _, rest = path[len(MODELS_PREFIX):].partition(".")
+        return [(name, tuple(rest.split(".")))]
+    if path.startswith(MODEL_PREFIX):
+        keys = tuple(path[len(MODEL_PREFIX):].split("."))
+        return [(m, keys) for m, s in bases.models.items() if _get(s.data, keys) is not None]
+    return [(None, tuple(path.split(".")))]
+
+
+def _get(data: Any, keys: tuple[str, ...]) -> Any:
+    for key in keys:
+        if not isinstance(data, dict) or key not in data:
+            return None
+        data = data[key]
+    return data
+
+
+def _check_paths(bases: Bases) -> None:
+    for path in bases.exp.uncertainties:
+        at = ("uncertainties", path)
+        targets = _targets(path, bases)
+        if not targets:
+            raise bases.src.error(at, "no compared operating model has this path")
+        for model, keys in targets:
+            if model is not None and model not in bases.models:
+                raise bases.src.error(at, f"{model!r} is not one of the compared models")
+            doc = bases.scenario if model is None else bases.models[model]
+            value = _get(doc.data, keys)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                where = "the scenario" if model is None else f"operating model {model!r}"
+                found = "nothing" if value is None else repr(value)
+                raise bases.src.error(at, f"expected a number at this path in {where}, found {found}")
+
+
+def _set(data: Any, keys: tuple[str, ...], value: float) -> None:
+    for key in keys[:-1]:
+        data = data[key]
+    old = data[keys[-1]]
+    data[keys[-1]] = int(round(value)) if isinstance(old, int) else float(value)
+
+
+def plans(bases: Bases, values: dict[str, float]) -> dict[str, Plan]:
+    """Checked plans, one per compared model, with `values` set; bad values name the experiment file."""
+    exp = bases.exp
+    sc_data = copy.deepcopy(bases.scenario.data)
+    if exp.horizon_weeks is not None:
+        sc_data["horizon_weeks"] = exp.horizon_weeks
+    if exp.warmup_weeks is not None:
+        sc_data["warmup_weeks"] = exp.warmup_weeks
+    om_data = {m: copy.deepcopy(s.data) for m, s in bases.models.items()}
+    for path, value in values.items():
+        for model, keys in _targets(path, bases):
+            _set(sc_data if model is None else om_data[model], keys, value)
+    out = {}
+    for name, om_src in bases.models.items():
+        sc_src = Source(bases.scenario.file, sc_data, bases.scenario.lines, bases.scenario.files)
+        edited = Source(om_src.file, om_data[name], om_src.lines, om_src.files)
+        try:
+            out[name] = plan_from_sources(sc_src, edited)
+        except ConfigError as err:
+            shown = ", ".join(f"{p}={v:g}" for p, v in values.items())
+            raise bases.src.error(("uncertainties",), f"with {shown or 'no changes'}: {err}") from None
+    return out

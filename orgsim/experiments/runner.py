@@ -1,0 +1,138 @@
+"""Running an experiment: design points x replications x operating models, stored as they finish."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Protocol
+
+import pandas as pd
+
+from orgsim.config.yamlio import ConfigError
+from orgsim.experiments.backends import Backend, outputs
+from orgsim.experiments.design import sample
+from orgsim.experiments.points import Bases, load_experiment, plans
+from orgsim.experiments.store import Store
+from orgsim.experiments.tasks import Task, replication_seeds, run_key
+from orgsim.store.atomic import write_atomic, write_text
+from orgsim.store.rundir import package_version, resolved_config
+
+
+class Progress(Protocol):
+    def start(self, total: int, done: int) -> None: ...
+    def advance(self) -> None: ...
+
+
+class Silent:
+    def start(self, total: int, done: int) -> None:
+        pass
+
+    def advance(self) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """Everything fixed before the first run: design matrix and seeds."""
+
+    bases: Bases
+    matrix: Any  # numpy array, one row per design point
+    design_seed: int
+    seeds: list[int]
+
+    @property
+    def total(self) -> int:
+        return len(self.matrix) * len(self.seeds) * len(self.bases.exp.models)
+
+    def values(self, point: int) -> dict[str, float]:
+        return {p: float(v) for p, v in zip(self.bases.exp.uncertainties, self.matrix[point])}
+
+    def tasks(self, skip: set[str]) -> Iterator[Task]:
+        """Tasks not yet done, in (point, replication, model) order; plans built one point at a time."""
+        models = self.bases.exp.models
+        for point in range(len(self.matrix)):
+            keys = [run_key(point, r, m) for r in range(len(self.seeds)) for m in models]
+            if all(k in skip for k in keys):
+                continue
+            point_plans = plans(self.bases, self.values(point))
+            for r, seed in enumerate(self.seeds):
+                for m in models:
+                    if run_key(point, r, m) not in skip:
+                        yield Task(point, r, m, seed, point_plans[m])
+
+
+def prepare(path: str | Path) -> Sweep:
+    bases = load_experiment(path)
+    design_seed, seeds = replication_seeds(bases.exp.seed, bases.exp.replications)
+    return Sweep(bases, sample(bases.exp, design_seed), design_seed, seeds)
+
+
+def _git_commit() -> str | None:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def _hashes(sweep: Sweep) -> dict[str, str]:
+    first = plans(sweep.bases, sweep.values(0)) if len(sweep.matrix) else {}
+    out = {"experiment": hashlib.sha256(Path(sweep.bases.src.file).read_bytes()).hexdigest()}
+    out.update({m: hashlib.sha256(resolved_config(p).encode()).hexdigest() for m, p in first.items()})
+    return out
+
+
+def _write_inputs(root: Path, sweep: Sweep) -> None:
+    exp = sweep.bases.exp
+    design = pd.DataFrame(sweep.matrix, columns=list(exp.uncertainties))
+    design.insert(0, "point", range(len(design)))
+    write_atomic(root / "design.parquet", lambda tmp: design.to_parquet(tmp, index=False))
+    write_text(root / "experiment.json", json.dumps(exp.model_dump(mode="json"), indent=2) + "\n")
+
+
+def _manifest(sweep: Sweep) -> dict[str, Any]:
+    exp = sweep.bases.exp
+    return {
+        "orgsim": package_version("orgsim"), "python": platform.python_version(), "mesa": package_version("mesa"),
+        "simpy": package_version("simpy"), "numpy": package_version("numpy"), "salib": package_version("salib"),
+        "experiment_file": sweep.bases.src.file, "root_seed": exp.seed,
+        "design_seed": sweep.design_seed, "replication_seeds": sweep.seeds,
+        "design_points": len(sweep.matrix), "runs": sweep.total, "config_sha256": _hashes(sweep),
+        "git_commit": _git_commit(),
+    }
+
+
+def run(path: str | Path, out: Path | None = None, backend: Backend = "processes", workers: int = 2,
+        scheduler: str | None = None, resume: bool = False, progress: Progress | None = None) -> Path:
+    """Run (or resume) an experiment; returns its results directory."""
+    progress = progress or Silent()
+    sweep = prepare(path)
+    root = Path(out) if out is not None else Path("results") / sweep.bases.exp.name
+    store = Store(root)
+    done = store.done()
+    if done and not resume:
+        raise ConfigError(str(root), None, "", f"holds {len(done)} finished runs already; "
+                          "pass --resume to continue them, or choose another --out")
+    manifest = _manifest(sweep)
+    old = root / "manifest.json"
+    if done and old.exists() and json.loads(old.read_text())["config_sha256"] != manifest["config_sha256"]:
+        raise ConfigError(str(root), None, "", "was made from a different experiment; "
+                          "choose another --out to run this one")
+    _write_inputs(root, sweep)
+    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    manifest.update(started_utc=started, backend=backend, workers=workers, resumed_from=len(done))
+    write_text(root / "manifest.json", json.dumps(manifest, indent=2) + "\n")
+    progress.start(sweep.total, len(done))
+    for output in outputs(sweep.tasks(done), backend, workers, scheduler):
+        store.add(output)
+        progress.advance()
+    store.consolidate()
+    manifest["finished_utc"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    write_text(root / "manifest.json", json.dumps(manifest, indent=2) + "\n")
+    return root

@@ -1,0 +1,104 @@
+"""Experiment files: which scenario, which operating models, what is uncertain, which design.
+
+An uncertainty is any number in the scenario or in the operating models,
+addressed by its dotted path:
+
+- `demand.ics_rate_per_week`, `organisations.NHSD.teams.digital`: the scenario;
+- `model.planning_overhead.TD`: every compared operating model that has that path;
+- `models.joined_up_planning.forums.business_planning.cadence_weeks`: one model.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, NonNegativeInt, PositiveInt, model_validator
+
+from orgsim.config.common import PositiveFloat, Strict, Weeks
+
+OUTCOMES = (
+    "decision_latency_mean", "decision_latency_median", "decision_latency_p90",
+    "lead_time_mean", "lead_time_median", "lead_time_p90",
+    "throughput", "reused", "duplication_rate", "duplicates_built", "duplicates_avoided",
+    "wip", "handoffs_per_item", "rework_share", "utilisation", "benefit", "rejected",
+    "arrived", "delivered", "in_system",
+)
+Outcome = Literal[OUTCOMES]  # type: ignore[valid-type]
+
+
+class Uncertainty(Strict):
+    """A range (`low`, `high`) or a list of `values` for one number."""
+
+    low: float | None = Field(None, description="Smallest value (ranges).")
+    high: float | None = Field(None, description="Largest value (ranges).")
+    values: list[float] | None = Field(None, description="Explicit values (grid designs).")
+    source: str = Field("", description="Why this range: a seed passage or 'assumption'.")
+
+    @model_validator(mode="after")
+    def _one_form(self) -> "Uncertainty":
+        ranged = self.low is not None or self.high is not None
+        if ranged == (self.values is not None):
+            raise ValueError("give either low and high, or values")
+        if ranged and (self.low is None or self.high is None or self.low >= self.high):
+            raise ValueError(f"need low < high, got low={self.low}, high={self.high}")
+        if self.values is not None and not self.values:
+            raise ValueError("values must not be empty")
+        return self
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        if self.values is not None:
+            return min(self.values), max(self.values)
+        assert self.low is not None and self.high is not None
+        return self.low, self.high
+
+
+class Design(Strict):
+    """How the uncertainty space is sampled."""
+
+    kind: Literal["single", "grid", "lhs", "morris", "sobol"] = Field(
+        "single", description="single: the scenario as it is; grid: full factorial; lhs: Latin "
+        "hypercube; morris and sobol: samples for sensitivity analysis (SALib).")
+    samples: PositiveInt = Field(16, description="lhs: points; morris: trajectories; sobol: base samples N.")
+    levels: Annotated[int, Field(ge=2)] = Field(4, description="grid: points per range; morris: grid levels.")
+
+
+class Experiment(Strict):
+    """A whole experiment file."""
+
+    name: str = Field(description="Short name, used for the results folder.")
+    description: str = Field("", description="Free text, shown in the report.")
+    scenario: str = Field(description="Scenario file, relative to this file.")
+    models: list[str] = Field(min_length=1, description="Operating models compared (the levers).")
+    compare: tuple[str, str] | None = Field(
+        None, description="The pair whose difference (first minus second) sensitivity and robustness "
+        "analyse; default: the first two models.")
+    uncertainties: dict[str, Uncertainty] = Field(default_factory=dict, description="Uncertain numbers by path.")
+    design: Design = Field(default_factory=Design, description="Sampling design.")
+    replications: PositiveInt = Field(10, description="Seeds per design point; every model sees the same seeds.")
+    seed: NonNegativeInt = Field(0, description="Root of numpy.random.SeedSequence for seeds and designs.")
+    horizon_weeks: PositiveFloat | None = Field(None, description="Overrides the scenario's horizon.")
+    warmup_weeks: Weeks | None = Field(None, description="Overrides the scenario's warm-up.")
+    outcomes: list[Outcome] = Field(  # type: ignore[valid-type]
+        default_factory=lambda: ["decision_latency_mean", "lead_time_mean", "throughput",
+                                 "duplication_rate", "benefit"],
+        description="Outcomes of interest, shown first in summaries and the report.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Experiment":
+        for name in self.compare or ():
+            if name not in self.models:
+                raise ValueError(f"compare: {name!r} is not one of models {self.models}")
+        if self.design.kind != "single" and not self.uncertainties:
+            raise ValueError(f"design {self.design.kind!r} needs at least one uncertainty")
+        if self.design.kind in ("lhs", "morris", "sobol"):
+            for path, u in self.uncertainties.items():
+                if u.values is not None:
+                    raise ValueError(f"uncertainties.{path}: {self.design.kind} designs need low and high")
+        return self
+
+    @property
+    def pair(self) -> tuple[str, str] | None:
+        if self.compare is not None:
+            return self.compare
+        return (self.models[0], self.models[1]) if len(self.models) > 1 else None

@@ -1,0 +1,63 @@
+"""One unit of experiment work: a (design point, replication, operating model) run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from orgsim.config.plan import Plan
+
+
+@dataclass(frozen=True)
+class Task:
+    point: int
+    replication: int
+    model: str
+    seed: int
+    plan: Plan
+
+    @property
+    def key(self) -> str:
+        return run_key(self.point, self.replication, self.model)
+
+
+def run_key(point: int, replication: int, model: str) -> str:
+    return f"p{point:05d}-r{replication:04d}-{model}"
+
+
+@dataclass(frozen=True)
+class Output:
+    """What a finished run sends back: small, picklable, independent of the backend."""
+
+    key: str
+    row: dict[str, Any]
+    timeseries: pd.DataFrame
+    handoffs: list[dict[str, Any]]
+    waits: list[dict[str, Any]]
+
+
+def replication_seeds(root: int, replications: int) -> tuple[int, list[int]]:
+    """The design's seed and one seed per replication, all spawned from `root`."""
+    children = np.random.SeedSequence(root).spawn(replications + 1)
+    ints = [int(c.generate_state(1, dtype=np.uint32)[0]) for c in children]
+    return ints[0], ints[1:]
+
+
+def execute(task: Task) -> Output:
+    """Simulate and measure one run (runs in a worker process on parallel backends)."""
+    from orgsim.api import measure
+    from orgsim.engine.run import simulate
+    from orgsim.metrics.flows import handoffs, waits
+    from orgsim.metrics.table import flat
+
+    result = simulate(task.plan, task.seed)
+    metrics = measure(result)
+    row = {"point": task.point, "replication": task.replication, "model": task.model,
+           "seed": task.seed, **flat(metrics)}
+    series = result.timeseries.assign(point=task.point, replication=task.replication, model=task.model)
+    events = result.events_frame()
+    return Output(task.key, row, series, handoffs(events).to_dict("records"),
+                  waits(events).to_dict("records"))
