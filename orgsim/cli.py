@@ -12,8 +12,10 @@ import typer
 from orgsim.config.yamlio import ConfigError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  pretty_exceptions_enable=False,
                   help="Simulate how the centre of the NHS organises transformation work.")
 F = TypeVar("F", bound=Callable[..., Any])
+EXPERIMENT_KEYS = {"scenario", "models"}  # required in every experiment
 SCENARIO_KEYS = {"horizon_weeks", "organisations", "themes", "demand"}  # required in every scenario
 
 
@@ -38,7 +40,7 @@ def _friendly(fn: F) -> F:
 @app.command()
 @_friendly
 def validate(
-    file: Annotated[Path, typer.Argument(help="A scenario or an operating model YAML file.")],
+    file: Annotated[Path, typer.Argument(help="A scenario, operating model or experiment YAML file.")],
     scenario: Annotated[Path, typer.Option(help="Scenario to check an operating model against.")]
     = Path("configs/nhs_england.yaml"),
 ) -> None:
@@ -48,6 +50,13 @@ def validate(
     from orgsim.config.yamlio import read_yaml
 
     data = read_yaml(file).data
+    if EXPERIMENT_KEYS <= set(data):
+        from orgsim.experiments.points import load_experiment
+
+        exp = load_experiment(file).exp
+        typer.echo(f"ok: {file} (experiment {exp.name!r}; {exp.design.kind} design, "
+                   f"{len(exp.models)} models, {exp.replications} replications)")
+        return
     if not SCENARIO_KEYS & set(data):
         sc, sc_src = load_scenario(scenario)
         om, om_src = load_operating_model(str(file), scenario, sc)
@@ -96,6 +105,109 @@ def run(
         results[plan.model] = metrics
     _print_table(comparison_rows(results), list(results), seed if seed is not None else plans[0].scenario.seed)
     _write_comparison(out, comparison_rows(results))
+
+
+class _Bar:
+    """Rich progress for a sweep: runs done, rate and time left."""
+
+    def __init__(self, quiet: bool) -> None:
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                                   TimeElapsedColumn, TimeRemainingColumn)
+
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
+                                 TextColumn("left"), TimeRemainingColumn(), disable=quiet,
+                                 transient=False)
+        self.task = self.progress.add_task("preparing design", total=None, rate="")
+        self.progress.start()
+
+    def start(self, total: int, done: int) -> None:
+        import time
+
+        self.t0, self.done0 = time.perf_counter(), done
+        self.progress.update(self.task, description="runs", total=total, completed=done)
+
+    def advance(self) -> None:
+        import time
+
+        self.progress.advance(self.task)
+        finished = self.progress.tasks[0].completed - self.done0
+        rate = finished / max(time.perf_counter() - self.t0, 1e-9)
+        self.progress.update(self.task, rate=f"{rate:.1f} runs/s")
+
+    def stop(self) -> None:
+        self.progress.stop()
+
+
+@app.command()
+@_friendly
+def experiment(
+    file: Annotated[Path, typer.Argument(help="Experiment YAML file (see experiments/).")],
+    workers: Annotated[int, typer.Option(help="Parallel workers.")] = 2,
+    backend: Annotated[str, typer.Option(help="serial, processes or dask.")] = "processes",
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (dask backend).")] = None,
+    resume: Annotated[bool, typer.Option(help="Continue a stopped sweep, skipping finished runs.")] = False,
+    out: Annotated[Path | None, typer.Option(help="Results directory (default results/NAME).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Run an experiment: every design point, replication and operating model."""
+    if backend not in ("serial", "processes", "dask"):
+        _fail(f"--backend: expected serial, processes or dask, found {backend!r}")
+    if workers < 1:
+        _fail(f"--workers: must be >= 1, got {workers}")
+    bar = _Bar(quiet)
+    try:
+        from orgsim.experiments.runner import run as run_sweep
+
+        root = run_sweep(file, out, backend, workers, scheduler, resume, bar)  # type: ignore[arg-type]
+    finally:
+        bar.stop()
+    _summarise(root, quiet)
+
+
+@app.command()
+@_friendly
+def summarise(
+    results: Annotated[Path, typer.Argument(help="Results directory of an experiment.")],
+) -> None:
+    """Means, confidence intervals, paired differences, sensitivity and robustness tables."""
+    _summarise(results, quiet=False)
+
+
+def _summarise(root: Path, quiet: bool) -> None:
+    if not (root / "metrics.parquet").exists():
+        _fail(f"{root}: no metrics.parquet; is this the results directory of a finished experiment?")
+    from orgsim.analysis import summarise as summarise_results
+    from orgsim.metrics.table import LABELS
+
+    summary = summarise_results(root, write=True)
+    if quiet:
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{root}: mean and 95% confidence interval over replications")
+    for col in ("outcome", "unit", "model", "mean", "95% CI", "n"):
+        table.add_column(col, justify="right" if col in ("mean", "95% CI", "n") else "left")
+    for row in summary.by_model.itertuples():
+        label, unit = LABELS.get(row.outcome, (row.outcome, ""))
+        table.add_row(label, unit, row.model, f"{row.mean:.4g}", f"{row.ci_low:.4g} to {row.ci_high:.4g}",
+                      str(row.n))
+    Console(width=140).print(table)
+    typer.echo(f"tables written to {root / 'summary'}")
+
+
+@app.command()
+@_friendly
+def report(
+    results: Annotated[Path, typer.Argument(help="Results directory of an experiment.")],
+) -> None:
+    """Write one self-contained HTML report (and PNG and SVG plots) for an experiment."""
+    if not (results / "metrics.parquet").exists():
+        _fail(f"{results}: no metrics.parquet; is this the results directory of a finished experiment?")
+    from orgsim.report import write_report
+
+    typer.echo(f"report: {write_report(results)}")
 
 
 def _print_table(rows: list[dict[str, Any]], names: list[str], seed: int) -> None:

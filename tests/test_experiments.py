@@ -1,0 +1,125 @@
+"""The experiment runner: backends agree, killed sweeps resume, bad files are refused."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from orgsim.experiments.runner import run
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO = ROOT / "configs" / "nhs_england.yaml"
+ORGSIM = str(Path(sys.executable).parent / "orgsim")
+
+
+def write_experiment(tmp: Path, **changes: object) -> Path:
+    """A small, fast experiment file in `tmp` (30-week horizon, two models, LHS over two numbers)."""
+    doc: dict[str, object] = {
+        "name": "tiny", "scenario": str(SCENARIO),
+        "models": ["internal_commissioning", "joined_up_planning"],
+        "uncertainties": {"models.joined_up_planning.planning_overhead.TD": {"low": 0.0, "high": 0.4},
+                          "demand.ics_rate_per_week": {"low": 0.04, "high": 0.08}},
+        "design": {"kind": "lhs", "samples": 2}, "replications": 2, "seed": 3,
+        "horizon_weeks": 30, "warmup_weeks": 5,
+    }
+    doc.update(changes)
+    path = tmp / "tiny.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    return path
+
+
+def same_results(a: Path, b: Path) -> None:
+    assert (a / "metrics.csv").read_bytes() == (b / "metrics.csv").read_bytes()
+    for table in ("metrics", "handoffs", "waits", "timeseries"):
+        pd.testing.assert_frame_equal(pd.read_parquet(a / f"{table}.parquet"),
+                                      pd.read_parquet(b / f"{table}.parquet"))
+
+
+def test_backends_agree_byte_for_byte(tmp_path: Path) -> None:
+    path = write_experiment(tmp_path)
+    serial = run(path, tmp_path / "serial", backend="serial", workers=1)
+    pool = run(path, tmp_path / "processes", backend="processes", workers=2)
+    dask = run(path, tmp_path / "dask", backend="dask", workers=2)
+    metrics = pd.read_parquet(serial / "metrics.parquet")
+    assert len(metrics) == 2 * 2 * 2
+    same_results(serial, pool)
+    same_results(serial, dask)
+    assert (serial / "metrics.parquet").read_bytes() == (dask / "metrics.parquet").read_bytes()
+
+
+def test_every_model_sees_the_same_seeds_within_a_replication(tmp_path: Path) -> None:
+    root = run(write_experiment(tmp_path), tmp_path / "out", backend="serial")
+    m = pd.read_parquet(root / "metrics.parquet")
+    seeds = m.groupby(["point", "replication"])["seed"].nunique()
+    assert (seeds == 1).all()
+    arrived = m.groupby(["point", "replication"])["arrived"].nunique()
+    assert (arrived == 1).all()  # the same demand, so the same number of arrivals
+    assert m.groupby("replication")["seed"].first().nunique() == 2
+
+
+def test_a_killed_sweep_resumes_to_the_same_results(tmp_path: Path) -> None:
+    path = write_experiment(tmp_path, design={"kind": "lhs", "samples": 6}, horizon_weeks=60)
+    whole = run(path, tmp_path / "whole", backend="serial")
+    out = tmp_path / "killed"
+    proc = subprocess.Popen([ORGSIM, "experiment", str(path), "--backend", "serial", "--out", str(out),
+                             "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline and len(list((out / "runs").glob("*.json"))) < 5:
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    finished = len(list((out / "runs").glob("*.json")))
+    assert 5 <= finished < 24, "the sweep should have been killed part-way"
+    refused = subprocess.run([ORGSIM, "experiment", str(path), "--out", str(out), "--quiet"],
+                             capture_output=True, text=True)
+    assert refused.returncode == 2 and "--resume" in refused.stderr
+    resumed = subprocess.run([ORGSIM, "experiment", str(path), "--backend", "processes", "--out",
+                              str(out), "--resume", "--quiet"], capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    same_results(whole, out)
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"uncertainties": {"demand.no_such_rate": {"low": 0, "high": 1}}},
+     "uncertainties.demand.no_such_rate: expected a number at this path in the scenario, found nothing"),
+    ({"uncertainties": {"demand.ics_rate_per_week": {"low": 0.5, "high": 0.1}}},
+     "uncertainties.demand.ics_rate_per_week: need low < high"),
+    ({"models": ["internal_commissioning", "no_such_model"]}, "models[1]: no operating model 'no_such_model'"),
+    ({"uncertainties": {"models.joined_up_planning.planning_overhead.TD": {"low": 0.5, "high": 1.5}}},
+     "must be <= 1, got 1.5"),
+    ({"replications": 0}, "replications: must be > 0, got 0"),
+])
+def test_bad_experiment_files_get_one_clear_line(tmp_path: Path, changes: dict[str, object],
+                                                 message: str) -> None:
+    path = write_experiment(tmp_path, **changes)
+    done = subprocess.run([ORGSIM, "validate", str(path)], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"error: {path}:")
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("name", ["compare_operating_models", "sensitivity", "planning_overhead_sweep"])
+def test_shipped_experiments_validate_and_a_reduced_version_runs(tmp_path: Path, name: str) -> None:
+    shipped = ROOT / "experiments" / f"{name}.yaml"
+    done = subprocess.run([ORGSIM, "validate", str(shipped)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    doc = yaml.safe_load(shipped.read_text())
+    doc.update(scenario=str(SCENARIO), replications=1, horizon_weeks=20, warmup_weeks=4)
+    if doc["design"]["kind"] in ("morris", "sobol", "lhs"):
+        doc["design"]["samples"] = 2
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    root = run(path, tmp_path / "out", backend="processes", workers=2)
+    metrics = pd.read_parquet(root / "metrics.parquet")
+    points = len(pd.read_parquet(root / "design.parquet"))
+    assert len(metrics) == points * len(doc["models"])
+    assert set(metrics["model"]) == set(doc["models"])
