@@ -32,7 +32,7 @@ def write_experiment(tmp: Path, **changes: object) -> Path:
     }
     doc.update(changes)
     path = tmp / "tiny.yaml"
-    path.write_text(yaml.safe_dump(doc))
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
     return path
 
 
@@ -117,7 +117,7 @@ def test_shipped_experiments_validate_and_a_reduced_version_runs(tmp_path: Path,
     if doc["design"]["kind"] in ("morris", "sobol", "lhs"):
         doc["design"]["samples"] = 2
     path = tmp_path / f"{name}.yaml"
-    path.write_text(yaml.safe_dump(doc))
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
     root = run(path, tmp_path / "out", backend="processes", workers=2)
     metrics = pd.read_parquet(root / "metrics.parquet")
     points = len(pd.read_parquet(root / "design.parquet"))

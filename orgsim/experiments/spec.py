@@ -5,7 +5,7 @@ addressed by its dotted path:
 
 - `demand.ics_rate_per_week`, `organisations.NHSD.teams.digital`: the scenario;
 - `model.planning_overhead.TD`: every compared operating model that has that path;
-- `models.joined_up_planning.forums.business_planning.cadence_weeks`: one model.
+- `models.<model name>.forums.business_planning.cadence_weeks`: one model.
 """
 
 from __future__ import annotations
