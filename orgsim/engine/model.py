@@ -14,7 +14,7 @@ from orgsim.domain.demand import generate
 from orgsim.domain.initiative import Initiative
 from orgsim.mechanisms.journey import choose_route, journey
 from orgsim.mechanisms.portfolio import Portfolio
-from orgsim.mechanisms.team import Pool
+from orgsim.mechanisms.team import Pool, staffing
 from orgsim.mechanisms.world import Streams, World
 
 # Named random streams, spawned from one SeedSequence in this fixed order.
@@ -29,7 +29,7 @@ def streams(seed: int) -> dict[str, np.random.Generator]:
 class OrgUnit(mesa.Agent):  # type: ignore[misc]
     """An organisation unit: its teams are SimPy pools, its maturity grows with adoption."""
 
-    def __init__(self, model: "OrgModel", plan: UnitPlan) -> None:
+    def __init__(self, model: OrgModel, plan: UnitPlan) -> None:
         super().__init__(model)
         self.name, self.kind = plan.name, plan.kind
         self.maturity = plan.maturity
@@ -57,6 +57,7 @@ class OrgModel(mesa.Model):  # type: ignore[misc]
         self.world = World(self.env, plan, rec, Streams(rngs["gates"], rngs["handoffs"], rngs["detection"]),
                            dict(self.units), pools, portfolios)
         self.initiatives: list[Initiative] = generate(plan.scenario, rngs["demand"])
+        self.staff_busy, self.waiting_for_staff = 0.0, 0  # tallied before each collection
         self.datacollector = mesa.DataCollector(model_reporters=_reporters())
         self.env.process(self._arrivals())
         self.env.process(self._sample())
@@ -86,13 +87,18 @@ class OrgModel(mesa.Model):  # type: ignore[misc]
     def _sample(self) -> Generator[simpy.Event, Any, None]:
         step = self.plan.scenario.sample_every_weeks
         while True:
-            self.datacollector.collect(self)
+            self._collect()
             yield self.env.timeout(step)
+
+    def _collect(self) -> None:
+        """Tally the pools in one pass, then let Mesa's DataCollector read the model."""
+        self.staff_busy, self.waiting_for_staff = staffing(self.world.pools.values())
+        self.datacollector.collect(self)
 
     def run(self) -> None:
         """Run to the horizon (an event at exactly the horizon is not processed)."""
         self.env.run(until=self.plan.scenario.horizon_weeks)
-        self.datacollector.collect(self)
+        self._collect()
 
     def events_processed(self) -> int:
         """SimPy events processed so far (scheduled minus still pending)."""
@@ -101,9 +107,7 @@ class OrgModel(mesa.Model):  # type: ignore[misc]
 
 
 def _reporters() -> dict[str, Any]:
-    def people_busy(m: OrgModel) -> float:
-        return float(sum(p.busy * p.pace for p in m.world.pools.values()))
-
+    """The weekly series; a string names a model attribute, Mesa's cheapest reporter."""
     return {
         "week": lambda m: m.env.now,
         "wip": lambda m: m.world.in_system,
@@ -111,8 +115,8 @@ def _reporters() -> dict[str, Any]:
         "reused": lambda m: m.world.finished["reused"],
         "rejected": lambda m: m.world.finished["rejected"],
         "waiting_for_decision": lambda m: sum(len(f) for f in m.world.forums.values()),
-        "waiting_for_staff": lambda m: sum(p.queued for p in m.world.pools.values()),
-        "staff_busy": people_busy,
-        "mean_ics_maturity": lambda m: float(np.mean([u.maturity for u in m.units.values()
-                                                      if u.kind == "ics"] or [0.0])),
+        "waiting_for_staff": "waiting_for_staff",
+        "staff_busy": "staff_busy",
+        "mean_ics_maturity": lambda m: float(np.mean([u.maturity for u in m.world.ics.values()]
+                                                     or [0.0])),
     }

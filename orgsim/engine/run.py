@@ -65,6 +65,6 @@ def simulate(plan: Plan, seed: int | None = None) -> RunResult:
     pools = tuple(PoolInfo(p.unit, p.name, p.slots * p.pace, p.pace)
                   for p in model.world.pools.values())
     return RunResult(plan=plan, seed=seed, initiatives=tuple(model.initiatives),
-                     records=tuple(Record._make(r) for r in model.raw), pools=pools,
+                     records=tuple(map(Record._make, model.raw)), pools=pools,
                      timeseries=model.datacollector.get_model_vars_dataframe().reset_index(drop=True),
                      events=model.events_processed(), wall_seconds=wall)

@@ -19,13 +19,14 @@ def adopt(w: World, item: Initiative) -> Generator[Any, Any, None]:
     """Each ICS adopts after its lag (set by its maturity at delivery) and grows more mature."""
     spec = w.plan.scenario.adoption
     env, start, horizon = w.env, w.env.now, w.plan.scenario.horizon_weeks
+    key = item.capability_key
     lags = sorted((adoption_lag(u.maturity, spec.min_weeks, spec.max_weeks), name)
-                  for name, u in w.units.items() if u.kind == "ics")
+                  for name, u in w.ics.items())
     for lag, name in lags:
         if start + lag > horizon:
             return
         if start + lag > env.now:
             yield env.timeout(start + lag - env.now)
-        unit = w.units[name]
+        unit = w.ics[name]
         unit.maturity = min(1.0, unit.maturity + spec.maturity_gain)
-        w.rec(env.now, ADOPTED, item.id, name, item.capability_key, 0.0, "")
+        w.rec(env.now, ADOPTED, item.id, name, key, 0.0, "")

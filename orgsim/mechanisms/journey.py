@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
-from orgsim.config.plan import CheckPlan, GatePlan, HandoffPlan, RoutePlan, StagePlan
 from orgsim.config.operating_model import When
+from orgsim.config.plan import ORIGIN, CheckPlan, GatePlan, HandoffPlan, RoutePlan, StagePlan
 from orgsim.domain.initiative import Initiative
 from orgsim.domain.records import (
     ARRIVAL,
@@ -42,29 +42,30 @@ def choose_route(routes: tuple[RoutePlan, ...], item: Initiative) -> RoutePlan:
 
 def journey(w: World, item: Initiative, route: RoutePlan) -> Proc:
     """From arrival to delivered, reused or rejected; records every step."""
-    env, rec = w.env, w.rec
+    env, rec, origin = w.env, w.rec, w.unit(ORIGIN, item)
     w.in_system += 1
-    rec(env.now, ARRIVAL, item.id, w.unit("origin", item), route.name, item.total_effort, "")
-    rework, seen, where = 0.0, [], w.unit("origin", item)
+    rec(env.now, ARRIVAL, item.id, origin, route.name, item.total_effort, "")
+    rework, where = 0.0, origin
+    seen: list[str] = []  # portfolios the item is registered in
     for i, step in enumerate(route.steps):
         if i == route.release_index:
-            rec(env.now, RELEASED, item.id, w.unit("origin", item), route.name, 0.0, "")
-        kind = type(step)
-        if kind is StagePlan:
+            rec(env.now, RELEASED, item.id, origin, route.name, 0.0, "")
+        if isinstance(step, StagePlan):
             where = yield from _stage(w, item, step, rework)
             rework = 0.0
-        elif kind is GatePlan:
+        elif isinstance(step, GatePlan):
             if not (yield w.forum(step.forum, item).submit(item.id)):
                 return _finish(w, item, seen, "rejected")
-        elif kind is HandoffPlan and w.unit(step.to, item) != where:
-            rework = yield from _handoff(w, item, step, where)
-            where = w.unit(step.to, item)
-        elif kind is CheckPlan:
-            if (yield from _check(w, item, step, seen)):
-                return None
+        elif isinstance(step, HandoffPlan):
+            to = w.unit(step.to, item)
+            if to != where:
+                rework = yield from _handoff(w, item, step, where)
+                where = to
+        elif (yield from _check(w, item, step, seen)):  # a CheckPlan, the one kind left
+            return None
     if route.release_index == len(route.steps):
-        rec(env.now, RELEASED, item.id, w.unit("origin", item), route.name, 0.0, "")
-    rec(env.now, DELIVERED, item.id, w.unit("origin", item), route.scope, item.total_effort, "")
+        rec(env.now, RELEASED, item.id, origin, route.name, 0.0, "")
+    rec(env.now, DELIVERED, item.id, origin, route.scope, item.total_effort, "")
     _finish(w, item, seen, "delivered")
     if route.scope == "national":
         env.process(adopt(w, item))
@@ -89,7 +90,8 @@ def _stage(w: World, item: Initiative, step: StagePlan, rework: float) -> Proc:
     if step.team is not None:
         parts = [(step.team, item.effort_of(step.functions) * step.share, 1)]
     else:
-        parts = [(f, item.effort_of((f,)) * step.share, step.staff) for f in step.functions]
+        by_function = dict(item.effort)  # a function appears once: same as `effort_of((f,))`
+        parts = [(f, by_function.get(f, 0.0) * step.share, step.staff) for f in step.functions]
     for pool_name, effort, staff in parts:
         if effort <= 0.0:
             continue
@@ -129,7 +131,7 @@ def _check(w: World, item: Initiative, step: CheckPlan, seen: list[str]) -> Proc
             ev = w.waiting_on.get(original) or w.waiting_on.setdefault(original, env.event())
             outcome = yield ev
         if outcome == "delivered":
-            origin = w.unit("origin", item)
+            origin = w.unit(ORIGIN, item)
             effort = item.total_effort * step.reuse_share
             if effort > 0.0:
                 yield from w.pools[(origin, step.reuse_function)].work(item.id, effort, 1, "reuse")

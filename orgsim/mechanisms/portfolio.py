@@ -6,7 +6,7 @@ from __future__ import annotations
 class Portfolio:
     """Capabilities registered by initiatives passing through, in progress or live."""
 
-    __slots__ = ("name", "p_detect", "_active", "_live")
+    __slots__ = ("_active", "_live", "name", "p_detect")
 
     def __init__(self, name: str, p_detect: float) -> None:
         self.name, self.p_detect = name, p_detect

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable
 from typing import Any
 
 import simpy
@@ -21,7 +21,7 @@ class Pool:
     reorganisation dip both scale `productivity`.
     """
 
-    __slots__ = ("env", "unit", "name", "slots", "pace", "productivity", "_box", "_rec")
+    __slots__ = ("_box", "_rec", "env", "name", "pace", "productivity", "slots", "unit")
 
     def __init__(self, env: simpy.Environment, unit: str, name: str, slots: int,
                  pace: float, productivity: float, rec: Rec) -> None:
@@ -47,3 +47,17 @@ class Pool:
         yield env.timeout(effort / (staff * self.pace * self.productivity))
         self._box.put(staff)
         self._rec(env.now, STAGE_END, item, self.unit, self.name, effort, kind)
+
+
+def staffing(pools: Iterable[Pool]) -> tuple[float, int]:
+    """People at work and requests waiting for staff, summed over `pools` in one pass.
+
+    Sampled every week over every pool, so it reads the containers directly
+    rather than through `busy` and `queued` (same values, same order of summation).
+    """
+    people, waiting = 0.0, 0
+    for p in pools:
+        box = p._box
+        people += (p.slots - box.level) * p.pace
+        waiting += len(box.get_queue)
+    return people, waiting

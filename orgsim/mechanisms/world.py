@@ -46,6 +46,10 @@ class World:
     outcome: dict[int, str] = field(default_factory=dict)
     finished: dict[str, int] = field(default_factory=lambda: {"delivered": 0, "reused": 0, "rejected": 0})
     in_system: int = 0
+    ics: dict[str, Unit] = field(init=False)  # the units that adopt national products
+
+    def __post_init__(self) -> None:
+        self.ics = {name: u for name, u in self.units.items() if u.kind == "ics"}
 
     def unit(self, name: str, item: Initiative) -> str:
         """Resolve a step's unit for `item` (`origin` becomes the unit standing for its origin)."""
