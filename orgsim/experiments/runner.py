@@ -101,7 +101,7 @@ def _manifest(sweep: Sweep) -> dict[str, Any]:
     return {
         "orgsim": package_version("orgsim"), "python": platform.python_version(), "mesa": package_version("mesa"),
         "simpy": package_version("simpy"), "numpy": package_version("numpy"), "salib": package_version("salib"),
-        "experiment_file": sweep.bases.src.file, "root_seed": exp.seed,
+        "experiment_file": str(Path(sweep.bases.src.file).resolve()), "root_seed": exp.seed,
         "design_seed": sweep.design_seed, "replication_seeds": sweep.seeds,
         "design_points": len(sweep.matrix), "runs": sweep.total, "config_sha256": _hashes(sweep),
         "git_commit": _git_commit(),

@@ -1,0 +1,99 @@
+"""One look for every plot: colours, labels and sizes that stay legible on a slide."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+import re
+from typing import Any
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from orgsim.metrics.table import BETTER, LABELS
+
+# Okabe and Ito's colour-blind-safe palette; models take colours in the order they are listed.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+FUNCTIONS = {"strategy": "#4C72B0", "clinical": "#DD8452", "operational": "#55A868",
+             "digital": "#8172B3", "data": "#937860"}
+EXTRA_FUNCTIONS = ("#DA8BC3", "#8C8C8C", "#CCB974", "#64B5CD")
+NEUTRAL = "#8C8C8C"
+TITLE, LABEL, TICK, SMALL = 16, 14, 12, 12
+WIDTH = 12.0  # inches; a 16:9 slide shows this at about full width
+DPI = 150
+
+
+def model_colours(models: Iterable[str], given: Mapping[str, str] | None = None) -> dict[str, str]:
+    """A colour per model: `given` where it has one, else the palette in order of appearance."""
+    given = dict(given or {})
+    out: dict[str, str] = {}
+    free = [c for c in PALETTE if c not in given.values()]
+    for name in dict.fromkeys(models):
+        out[name] = given.get(name) or free[len([m for m in out if m not in given]) % len(free)]
+    return out
+
+
+def function_colours(functions: Iterable[str]) -> dict[str, str]:
+    """A colour per staff function; the usual five are fixed, others follow."""
+    extra = [f for f in dict.fromkeys(functions) if f not in FUNCTIONS]
+    more = {f: EXTRA_FUNCTIONS[i % len(EXTRA_FUNCTIONS)] for i, f in enumerate(extra)}
+    return {**FUNCTIONS, **more}
+
+
+def model_label(name: str) -> str:
+    """`two_tier_model` -> `Two tier model`."""
+    text = name.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def outcome_label(outcome: str) -> tuple[str, str]:
+    """(label, unit) of an outcome; unknown outcomes keep their name."""
+    return LABELS.get(outcome, (outcome.replace("_", " "), "value"))
+
+
+def better_hint(outcome: str) -> str:
+    """A short reading aid for axis labels."""
+    return {-1: " (lower is better)", 1: " (higher is better)"}.get(BETTER.get(outcome, 0), "")
+
+
+def figure(width: float, height: float, layout: str | None = "constrained") -> Figure:
+    """A figure that belongs to no pyplot state (nothing global, nothing shown)."""
+    return Figure(figsize=(width, height), dpi=DPI, layout=layout)
+
+
+def tidy(ax: Axes, grid: str = "x") -> None:
+    """Light grid, no top or right frame, legible ticks."""
+    ax.tick_params(labelsize=TICK)
+    ax.spines[["top", "right"]].set_visible(False)
+    if grid:
+        ax.grid(axis=grid, color="#DDDDDD", linewidth=0.8)
+        ax.set_axisbelow(True)
+
+
+def title(fig: Figure, text: str, subtitle: str = "") -> None:
+    """Figure title in bold where the font allows, with an optional line saying what is drawn."""
+    head = text
+    if re.fullmatch(r"[A-Za-z0-9 ,.:()]+", text):
+        head = "$\\bf{" + text.replace(" ", "\\ ").replace(":", "\\colon") + "}$"
+    fig.suptitle(head + (f"\n{subtitle}" if subtitle else ""), fontsize=TITLE, x=0.01, ha="left",
+                 linespacing=1.5)
+
+
+def number(value: float, sign: bool = False) -> str:
+    """Three significant figures, with thousands separators for large numbers."""
+    if not np.isfinite(value):
+        return "n/a"
+    plus = "+" if sign else ""
+    if abs(value) >= 1000:
+        return f"{float(f'{value:.3g}'):{plus},.0f}"
+    return f"{value:{plus}.3g}"
+
+
+def readable_axis(axis: Any) -> None:
+    """Tick labels with thousands separators instead of offsets or exponents."""
+    axis.set_major_formatter(FuncFormatter(lambda v, _: number(v)))
+
+
+def legend(ax: Axes, **kw: Any) -> None:
+    ax.legend(fontsize=SMALL, frameon=False, **kw)

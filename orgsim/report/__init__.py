@@ -1,0 +1,71 @@
+"""One self-contained HTML report per experiment, with every plot also saved as PNG and SVG.
+
+The page embeds its plots and styles, so it opens from disk in any browser
+with no server and no network.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from orgsim.report import assumptions, results
+from orgsim.report.data import Inputs, read
+from orgsim.report.figures import Plot, draw
+from orgsim.report.html import figure, page, paragraph, section
+
+__all__ = ["write_report"]
+
+
+def write_report(results_dir: Path) -> Path:
+    """Write `report.html` and `plots/<name>.png|svg` in `results_dir`; returns the HTML path."""
+    root = Path(results_dir)
+    inputs = read(root)
+    plots = draw(inputs, root / "plots")
+    path = root / "report.html"
+    path.write_text(render(inputs, plots), encoding="utf-8")
+    return path
+
+
+def render(inputs: Inputs, plots: list[Plot]) -> str:
+    """The report as one HTML string."""
+    left = {p.name: p for p in plots}
+
+    def take(*prefixes: str) -> str:
+        names = [n for n in list(left) if any(n == p or n.startswith(p + "_") for p in prefixes)]
+        return "".join(figure(**vars(left.pop(n))) for n in names)
+
+    exp, s = inputs.exp, inputs.summary
+    sections = [("design", "Design", results.design(inputs)),
+                ("headline", "Headline outcomes", results.headline(s, exp)
+                 + take("headline", "distributions", "over_time")),
+                ("paired", "Paired differences",
+                 results.paired(s, exp) + take("paired_differences"))]
+    if text := results.sensitivity(s, exp):
+        sections.append(("sensitivity", "Sensitivity", text + take("sensitivity")))
+    if text := results.robustness(s):
+        sections.append(("robustness", "Robustness", text + take("robustness")))
+    sections.append(("flows", "How work flows", take("flows")
+                     or paragraph("No handoffs or waits were recorded.")))
+    sections.append(("structure", "Organisation structure", take("structure") or paragraph(
+        "The configuration could not be read, so the structure is not shown.")))
+    if left:
+        sections.append(("other", "Other plots", take(*left)))
+    sections.append(("assumptions", "Assumptions and sources", _assumptions(inputs)))
+    intro = paragraph(exp.description.strip() or "No description given.")
+    intro += paragraph(f"Results directory: {inputs.root}. Every number below comes from the "
+                       "tables there; plots are also saved under plots/ as PNG and SVG.", "muted")
+    return page(f"Experiment: {exp.name}", intro, sections)
+
+
+def _assumptions(inputs: Inputs) -> str:
+    parts = [f'<p class="note">{escape(p)}</p>' for p in inputs.problems]
+    parts.append(section("uncertain", "Uncertain parameters", assumptions.uncertainties(inputs.exp),
+                         level=3))
+    if inputs.scenario is not None:
+        text = assumptions.scenario(inputs.scenario, inputs.scenario_path, inputs.exp)
+        parts.append(section("scenario", f"Scenario: {inputs.scenario.name}", text, level=3))
+    for name, om in inputs.models.items():
+        parts.append(section(f"model-{name}", f"Operating model: {name}",
+                             assumptions.operating_model(om), level=3))
+    return "".join(parts)

@@ -1,0 +1,137 @@
+"""Every plot of a report, drawn from the results and saved as PNG and SVG."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from orgsim import plots
+from orgsim.report.data import Inputs, headcount, run_counts
+
+PNG_DPI = 150
+Drawn = Iterator[tuple[str, str, str, Any]]  # name, heading, caption, figure
+
+
+@dataclass(frozen=True)
+class Plot:
+    name: str
+    heading: str
+    caption: str
+    png: bytes
+
+
+def _outcomes(inputs: Inputs) -> list[str]:
+    present = set(inputs.summary.by_model["outcome"])
+    return [o for o in inputs.exp.outcomes if o in present]
+
+
+def _drawn(inputs: Inputs) -> Drawn:
+    """Every plot the results allow."""
+    colours = plots.model_colours(inputs.exp.models)
+    outcomes = _outcomes(inputs)
+    yield from _outcome_plots(inputs, outcomes, colours)
+    yield from _paired(inputs, outcomes, colours)
+    yield from _uncertainty(inputs, outcomes, colours)
+    yield from _flows(inputs, colours)
+    yield from _structures(inputs)
+
+
+def _outcome_plots(inputs: Inputs, outcomes: list[str], colours: dict[str, str]) -> Drawn:
+    by_model, ts = inputs.summary.by_model, inputs.tables["timeseries"]
+    if len(by_model):
+        yield ("headline", "Headline outcomes", "Mean over all runs of each operating model with "
+               "its 95% confidence interval.", plots.headline(by_model, outcomes, colours)[0])
+    if len(inputs.metrics):
+        yield ("distributions", "Decision latency and lead time", "Each run's median, mean and "
+               "90th percentile over its initiatives.",
+               plots.distributions(inputs.metrics, colours=colours)[0])
+    if len(ts):
+        warmup = inputs.exp.warmup_weeks
+        if warmup is None and inputs.scenario is not None:
+            warmup = inputs.scenario.warmup_weeks
+        yield ("over_time", "Work in progress and throughput over time", "Mean over runs and the "
+               "band from the 10th to the 90th percentile of runs.",
+               plots.over_time(ts, warmup, colours)[0])
+
+
+def oriented(paired: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
+    """The rows of pair (a, b) as `a - b`, flipping rows stored as `b - a`."""
+    rows = paired[(paired["model_a"] == a) & (paired["model_b"] == b)]
+    if len(rows):
+        return rows
+    rows = paired[(paired["model_a"] == b) & (paired["model_b"] == a)]
+    return rows.assign(model_a=a, model_b=b, mean_diff=-rows["mean_diff"], ci_low=-rows["ci_high"],
+                       ci_high=-rows["ci_low"], share_a_better=rows["share_b_better"],
+                       share_b_better=rows["share_a_better"])
+
+
+def _paired(inputs: Inputs, outcomes: list[str], colours: dict[str, str]) -> Drawn:
+    paired, pair, by_model = inputs.summary.paired, inputs.exp.pair, inputs.summary.by_model
+    if not len(paired) or pair is None:
+        return
+    yield ("paired_differences", "Paired differences", "The compared pair, run by run (same "
+           "seed, same demand).", plots.forest(oriented(paired, *pair), by_model, outcomes,
+                                               colours)[0])
+    if len(paired[["model_a", "model_b"]].drop_duplicates()) > 1:
+        yield ("paired_differences_all", "Paired differences, every pair", "Every pair of "
+               "operating models on the outcomes of interest.",
+               plots.forest(paired, by_model, outcomes, colours)[0])
+
+
+def _uncertainty(inputs: Inputs, outcomes: list[str], colours: dict[str, str]) -> Drawn:
+    sens, robust = inputs.summary.sensitivity, inputs.summary.robustness
+    if len(sens) and sens.drop(columns=["outcome", "uncertainty"]).notna().any().any():
+        yield ("sensitivity", "Sensitivity", "How much each uncertainty moves the difference "
+               "between the compared models.",
+               plots.sensitivity(sens, outcomes, inputs.exp.pair)[0])
+    if len(robust):
+        ranked = [o for o in outcomes if o in set(robust["outcome"])]
+        yield ("robustness", "Robustness", "Share of design points where each model has the best "
+               "mean.", plots.robustness(robust, ranked, colours)[0])
+
+
+def _flows(inputs: Inputs, colours: dict[str, str]) -> Drawn:
+    """One flow picture per model, arrow widths on one scale so pictures can be compared."""
+    handoffs, waits = inputs.tables["handoffs"], inputs.tables["waits"]
+    if not len(handoffs) and not len(waits):
+        return
+    runs = run_counts(inputs.metrics)
+    sc = inputs.scenario
+    prefix = sc.ics.prefix if sc is not None and sc.ics is not None else "ICS"
+    models = inputs.exp.models
+    edges = [plots.flow_tables(handoffs, waits, m, runs.get(m), prefix)[0] for m in models]
+    widest = max((e["per_run"].max() for e in edges if len(e)), default=None)
+    for model in models:
+        yield (f"flows_{model}", f"Flow of work: {model}", "Mean handoffs per run between "
+               "organisations (one arrow scale for every model), and mean waits for a forum's "
+               "decision and for staff.",
+               plots.flows(handoffs, waits, model, runs.get(model), prefix, colours, widest)[0])
+
+
+def _structures(inputs: Inputs) -> Drawn:
+    """One structure per model, on one headcount scale."""
+    tables = {m: headcount(p) for m, p in inputs.plans.items()}
+    longest = max((t.groupby("bar")["headcount"].sum().max() for t in tables.values() if len(t)),
+                  default=None)
+    for model, table in tables.items():
+        yield (f"structure_{model}", f"Organisation structure: {model}", "Headcount by unit and "
+               "function in the scenario as configured (design points may change it).",
+               plots.structure(table, model, longest)[0])
+
+
+def draw(inputs: Inputs, folder: Path) -> list[Plot]:
+    """Draw and save `<name>.png` and `<name>.svg` in `folder`; keep the PNG bytes to embed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for name, heading, caption, fig in _drawn(inputs):
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=PNG_DPI)
+        (folder / f"{name}.png").write_bytes(buffer.getvalue())
+        fig.savefig(folder / f"{name}.svg", format="svg")
+        out.append(Plot(name, heading, caption, buffer.getvalue()))
+    return out

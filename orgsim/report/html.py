@@ -1,0 +1,107 @@
+"""Small HTML building blocks: escaped tables, key-value lists, figures and the page itself."""
+
+from __future__ import annotations
+
+import base64
+import math
+from collections.abc import Iterable, Sequence
+from html import escape
+from typing import Any
+
+CSS = """
+body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #222;
+       max-width: 1150px; margin: 2em auto; padding: 0 1.2em; line-height: 1.45; }
+h1 { font-size: 1.9em; margin-bottom: 0.2em; } h3 { margin-top: 1.6em; }
+h2 { border-bottom: 2px solid #ddd; padding-bottom: 0.2em; margin-top: 2.2em; }
+table { border-collapse: collapse; margin: 0.8em 0 1.2em; font-size: 0.92em; }
+th, td { border: 1px solid #ddd; padding: 0.3em 0.6em; text-align: left; vertical-align: top; }
+th { background: #f3f3f3; } tr:nth-child(even) td { background: #fafafa; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+figure { margin: 1.2em 0 2em; } figure img { width: 100%; height: auto; border: 1px solid #eee; }
+figcaption { color: #555; font-size: 0.92em; margin-top: 0.3em; }
+nav ul { columns: 2; }
+.note { background: #fff6e0; border-left: 4px solid #e69f00; padding: 0.5em 1em; }
+details { margin: 0.6em 0 1.2em; } summary { cursor: pointer; color: #0072b2; }
+.muted { color: #666; }
+"""
+
+
+def fmt(value: Any) -> str:
+    """Numbers to three or four significant figures; everything else as text."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return f"{value:,.0f}"
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(fmt(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {fmt(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _numeric(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def table(header: Sequence[str], rows: Iterable[Sequence[Any]], numeric: bool = True) -> str:
+    """An HTML table; numbers are formatted and right-aligned, text is escaped."""
+    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    body = []
+    for row in rows:
+        cells = [f'<td class="num">{escape(fmt(v))}</td>' if numeric and _numeric(v)
+                 else f"<td>{escape(fmt(v))}</td>" for v in row]
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def frame_table(frame: Any, limit: int = 60) -> str:
+    """A DataFrame as a table, with at most `limit` rows (a note says how many were left out)."""
+    shown = frame.head(limit)
+    out = table([str(c) for c in shown.columns], shown.itertuples(index=False))
+    if len(frame) > limit:
+        out += paragraph(f"First {limit} of {len(frame)} rows.", "muted")
+    return out
+
+
+def pairs(items: Iterable[tuple[str, Any]]) -> str:
+    """A two-column table of names and values."""
+    empty_head = "<thead><tr><th></th><th></th></tr></thead>"
+    return table(["", ""], items, numeric=False).replace(empty_head, "")
+
+
+def paragraph(text: str, cls: str = "") -> str:
+    return f'<p class="{cls}">{escape(text)}</p>' if cls else f"<p>{escape(text)}</p>"
+
+
+def section(anchor: str, heading: str, *parts: str, level: int = 2) -> str:
+    head = f"<h{level}>{escape(heading)}</h{level}>"
+    return f'<section id="{escape(anchor)}">{head}{"".join(parts)}</section>'
+
+
+def collapsed(summary: str, *parts: str) -> str:
+    return f"<details><summary>{escape(summary)}</summary>{''.join(parts)}</details>"
+
+
+def figure(name: str, heading: str, caption: str, png: bytes) -> str:
+    """An embedded PNG (base64), so the page needs no other file; the SVG is linked beside it."""
+    data = base64.b64encode(png).decode("ascii")
+    return (f'<figure id="plot-{escape(name)}"><h3>{escape(heading)}</h3>'
+            f'<img alt="{escape(heading)}" src="data:image/png;base64,{data}">'
+            f'<figcaption>{escape(caption)} Files: <a href="plots/{escape(name)}.png">PNG</a>, '
+            f'<a href="plots/{escape(name)}.svg">SVG</a>.</figcaption></figure>')
+
+
+def page(title: str, intro: str, sections: list[tuple[str, str, str]]) -> str:
+    """The whole document: title, introduction, contents and (anchor, heading, html) sections."""
+    toc = "".join(f'<li><a href="#{escape(a)}">{escape(h)}</a></li>' for a, h, _ in sections)
+    body = "".join(section(a, h, content) for a, h, content in sections)
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{escape(title)}</title><style>{CSS}</style></head><body>"
+            f"<h1>{escape(title)}</h1>{intro}<nav><h2>Contents</h2><ul>{toc}</ul></nav>"
+            f"{body}</body></html>\n")
