@@ -38,14 +38,14 @@ TINY_LOG: list[Row] = [
     (1, "handoff", 0, "HQ", "ICS01", 1.0, ""),                  # 0 + 1 week delay
     (1, "rework", 0, "HQ", "ICS01", 0.5, ""),                   # p_rework 1: HQ misreads
     (1, "check", 0, "HQ", "HQ", 0.0, ""),                       # HQ's portfolio is empty
-    (1, "rework_effort", 0, "HQ", "strategy", 0.5, "assess"),   # 0.5 * strategy effort 1
-    (1, "stage_start", 0, "HQ", "strategy", 1.0, "assess"),     # HQ strategy is free
+    (1, "stage_start", 0, "HQ", "strategy", 1.0, "assess"),     # HQ strategy is free; 1 + 0.5 redone
     (2, "arrival", 1, "ICS01", "national", 4.0, ""),            # effort 2 + 2
     (3, "handoff", 1, "HQ", "ICS01", 1.0, ""),                  # 2 + 1
     (3, "rework", 1, "HQ", "ICS01", 0.5, ""),
     (3, "check", 1, "HQ", "HQ", 1.0, ""),                       # 0 in progress; p_detect 1
     (3, "duplicate", 1, "HQ", "triage/0", 0.0, ""),             # of 0; 1 waits for 0's outcome
     (4, "stage_end", 0, "HQ", "strategy", 1.5, "assess"),       # 1 + 1.5 / (1 * 0.5 pace)
+    (4, "rework_effort", 0, "HQ", "strategy", 0.5, "assess"),   # 0.5 * strategy effort 1, once done
     (4, "gate_queued", 0, "HQ", "board", 0.0, ""),              # meetings 2, 6, 10: next is 6
     (6, "approved", 0, "HQ", "board", 0.0, ""),                 # p_approve 1, no deferral
     (6, "released", 0, "ICS01", "national", 0.0, ""),           # last gate passed
@@ -74,7 +74,6 @@ REJECT_LOG: list[Row] = [
     (1, "handoff", 0, "HQ", "ICS01", 1.0, ""),
     (1, "rework", 0, "HQ", "ICS01", 0.5, ""),
     (1, "check", 0, "HQ", "HQ", 0.0, ""),
-    (1, "rework_effort", 0, "HQ", "strategy", 0.5, "assess"),
     (1, "stage_start", 0, "HQ", "strategy", 1.0, "assess"),
     (2, "arrival", 1, "ICS01", "national", 4.0, ""),
     (3, "handoff", 1, "HQ", "ICS01", 1.0, ""),
@@ -82,11 +81,11 @@ REJECT_LOG: list[Row] = [
     (3, "check", 1, "HQ", "HQ", 1.0, ""),
     (3, "duplicate", 1, "HQ", "triage/0", 0.0, ""),             # 1 waits for 0's outcome
     (4, "stage_end", 0, "HQ", "strategy", 1.5, "assess"),
+    (4, "rework_effort", 0, "HQ", "strategy", 0.5, "assess"),
     (4, "gate_queued", 0, "HQ", "board", 0.0, ""),
     (6, "deferred", 0, "HQ", "board", 1.0, ""),                 # p_approve 0: first deferral
     (10, "rejected", 0, "HQ", "board", 1.0, ""),                # 1 deferral = max_deferrals
     # 0 is rejected, so 1 goes on with its own route; its handoff's rework is still due.
-    (10, "rework_effort", 1, "HQ", "strategy", 1.0, "assess"),  # 0.5 * 2
     (10, "stage_start", 1, "HQ", "strategy", 1.0, "assess"),    # HQ strategy free since 4
     (12, "arrival", 2, "ICS01", "local", 4.0, ""),
     (12, "check", 2, "ICS01", "ICS01", 0.0, ""),
@@ -95,7 +94,8 @@ REJECT_LOG: list[Row] = [
     (15, "stage_end", 2, "ICS01", "digital", 3.0, "build"),     # 12 + 3
     (15, "stage_start", 2, "ICS01", "strategy", 1.0, "build"),
     # Two events at 16: 1's was scheduled at week 10, 2's at week 15, so 1's comes first.
-    (16, "stage_end", 1, "HQ", "strategy", 3.0, "assess"),      # 10 + 3 / 0.5
+    (16, "stage_end", 1, "HQ", "strategy", 3.0, "assess"),      # 10 + (2 + 1 redone) / 0.5
+    (16, "rework_effort", 1, "HQ", "strategy", 1.0, "assess"),  # 0.5 * 2
     (16, "gate_queued", 1, "HQ", "board", 0.0, ""),             # next meeting 18
     (16, "stage_end", 2, "ICS01", "strategy", 1.0, "build"),    # 15 + 1
     (16, "delivered", 2, "ICS01", "local", 4.0, ""),            # lead time 4

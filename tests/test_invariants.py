@@ -188,11 +188,9 @@ Check = Callable[[RunResult], None]
 INVARIANTS: list[Check] = [
     clock_never_goes_back, one_arrival_each, nothing_before_arrival, one_end_at_most,
     counts_add_up, stages_pair_up, outcomes_have_causes, engine_agrees_with_records,
-    staff_is_conserved,
+    staff_is_conserved, forums_meet_on_their_cadence, no_item_waits_on_itself,
 ]
-# Checked on the shipped configs only: generated routes can check portfolios in orders that
-# break it (test_checking_one_portfolio_twice_finishes, test_routes_checking_in_opposite_...).
-SHIPPED_ONLY: list[Check] = [no_item_waits_on_itself]
+SHIPPED_ONLY: list[Check] = []
 
 
 # -- shipped configuration ------------------------------------------------------
@@ -255,7 +253,7 @@ def scenarios(draw: st.DrawFn) -> Doc:
                  "theme": draw(st.sampled_from(sorted(themes))),
                  "effort": {"f1": draw(st.floats(0, 3))},
                  "national_candidate": draw(st.booleans()), "priority": draw(st.booleans())}
-                for _ in range(draw(st.integers(1, 3)))]  # see test_a_run_without_arrivals_...
+                for _ in range(draw(st.integers(0, 3)))]
     doc: Doc = {
         "name": "generated", "horizon_weeks": horizon,
         "warmup_weeks": draw(st.sampled_from([0.0, 5.0])),
@@ -368,28 +366,20 @@ def test_generated_runs_keep_invariants(case: tuple[Doc, Doc, int]) -> None:
         check(result)
 
 
-# -- reproductions of defects: strict xfail, so that a fix is noticed ----------------
+# -- regressions: each of these once failed --------------------------------------------
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "Forum._last_meeting is env.now, which can differ from offset + k * cadence by rounding, "
-    "so next_meeting() can return the meeting just held and the forum meets again at once"))
 def test_shipped_forums_meet_once_per_meeting_time(shipped_runs: dict[str, RunResult]) -> None:
     """Every forum of every shipped run meets at offset + k * cadence, once for each k."""
     for result in shipped_runs.values():
         forums_meet_on_their_cadence(result)
 
 
-@pytest.mark.xfail(strict=True, raises=KeyError,
-                   reason="RunResult.initiatives_frame() has no columns when nothing arrives")
 def test_a_run_without_arrivals_is_measured(tmp_path: Path) -> None:
     sc = one_unit_scenario(0.0, {"kind": "fixed", "value": 1.0}, 1, 10.0, 0.0)
     result = simulate(load_pair(tmp_path, sc, route_model([work_stage()])), 0)
     counts_add_up(result)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "the clock reaches an arrival as now + (arrival - now), which can miss the arrival week "
-    "by one unit in the last place"))
 def test_arrival_records_carry_the_exact_week(tmp_path: Path) -> None:
     weeks = [4.100848719179839, 15.989041051111707]
     sc = one_unit_scenario(0.0, {"kind": "fixed", "value": 1.0}, 1, 20.0, 0.0)
@@ -423,16 +413,11 @@ def two_checks(where: Path, first: list[str], second: list[str]) -> RunResult:
     return simulate(load_pair(where, sc, om), 0)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "at a second check of the same portfolio an item finds itself as the original "
-    "and waits for its own outcome"))
 def test_checking_one_portfolio_twice_finishes(tmp_path: Path) -> None:
     result = two_checks(tmp_path, ["N0", "N0"], ["N0", "N0"])
     no_item_waits_on_itself(result)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "a detected duplicate waits on its original even when that original is waiting on it"))
 def test_routes_checking_in_opposite_orders_finish(tmp_path: Path) -> None:
     result = two_checks(tmp_path, ["N0", "N1"], ["N1", "N0"])
     no_item_waits_on_itself(result)

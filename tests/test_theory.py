@@ -154,9 +154,6 @@ def test_gate_alone_waits_for_the_next_meeting(tmp_path: Path) -> None:
     assert np.allclose(released, expected.reindex(released.index), atol=1e-9)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "a forum can meet twice at one meeting time: _last_meeting is env.now, which can differ "
-    "from offset + k * cadence by rounding, so a deferred item may be decided again at once"))
 def test_deferrals_are_geometric(tmp_path: Path) -> None:
     """Approval with p at each meeting, rejection after m deferrals (ample capacity).
 
@@ -258,9 +255,6 @@ def test_littles_law_on_the_shipped_window(shipped_runs: dict[str, RunResult], m
     assert wip == pytest.approx(inside.sum() / (sc.horizon_weeks - sc.warmup_weeks), rel=1e-9)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "the shipped scenario is not stationary over its measured window: the capability "
-    "catalogue fills, reuse rises and WIP falls from week ~100 to the horizon"))
 def test_littles_law_in_the_shipped_scenario(tmp_path: Path) -> None:
     """L = lambda W within sampling error on the shipped scenario, every operating model.
 
@@ -274,7 +268,7 @@ def test_littles_law_in_the_shipped_scenario(tmp_path: Path) -> None:
     failures = []
     for plan in load_plans(path):
         gaps = [wip - lam_w for wip, lam_w, _ in
-                (little_gap(simulate(plan, seed), window) for seed in range(4))]
+                (little_gap(simulate(plan, seed), window) for seed in range(10))]
         mean, low, high = t_interval(gaps)
         if not low <= 0.0 <= high:
             failures.append(f"{plan.model}: L - lambda W = {mean:.2f} [{low:.2f}, {high:.2f}]")

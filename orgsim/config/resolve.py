@@ -208,5 +208,7 @@ def resolve(sc: Scenario, om: OperatingModel, sc_src: Source, om_src: Source) ->
     for name, forum in om.forums.items():
         r._unit(forum.unit, ("forums", name, "unit"))
     return Plan(scenario=sc, operating_model=om, model=om.name, units=units, aliases=r.aliases, teams=r.service,
-                p_detect=r.p_detect, forums=dict(om.forums), routes=r.routes(),
+                p_detect=r.p_detect,
+                forums={n: f.model_copy(update={"unit": r.aliases.get(f.unit, f.unit)})
+                        for n, f in om.forums.items()}, routes=r.routes(),
                 source_files=(sc_src.file, om_src.file))

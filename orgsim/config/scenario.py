@@ -81,6 +81,10 @@ class Demand(Strict):
         default_factory=dict, description="Which national units raise national arrivals, with relative weights.")
     effort: dict[str, Dist] = Field(description="Person-weeks by function for one initiative, before the theme's effort_scale.")
     p_priority: Probability = Field(0.1, description="Share of initiatives that are priorities.")
+    capability_lifetime_weeks: PositiveFloat | None = Field(
+        None, description="Weeks a capability stays in demand: the variants asked for slide on by "
+        "one theme's worth every lifetime, so needs evolve and old products stop being asked for "
+        "(none: a fixed catalogue that fills up).")
     schedule: list[ScheduledInitiative] = Field(default_factory=list, description="Explicit initiatives, added to generated ones.")
 
 

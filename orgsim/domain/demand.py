@@ -7,8 +7,6 @@ numbers, MODEL.md §3).
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from orgsim.config.scenario import Scenario
@@ -40,8 +38,11 @@ def generate(sc: Scenario, rng: np.random.Generator) -> list[Initiative]:
     weights = np.array([t.weight for t in sc.themes.values()])
     theme_idx = rng.choice(len(names), size=n, p=weights / weights.sum())
     unit = rng.random(n)
-    variant = np.array([int(unit[i] * sc.themes[names[t]].variants) for i, t in enumerate(theme_idx)],
-                       dtype=int)
+    weeks = np.array([a[0] for a in arrivals], dtype=float)
+    life = sc.demand.capability_lifetime_weeks
+    drift = weeks / life if life else np.zeros(n)  # lifetimes passed, in units of a theme's variants
+    variant = np.array([int((unit[i] + drift[i]) * sc.themes[names[t]].variants)
+                        for i, t in enumerate(theme_idx)], dtype=int)
     scale = np.array([sc.themes[names[t]].effort_scale for t in theme_idx])
     functions = sorted(sc.demand.effort)
     effort = {f: sample(sc.demand.effort[f], rng, n) * scale for f in functions}
@@ -54,19 +55,18 @@ def generate(sc: Scenario, rng: np.random.Generator) -> list[Initiative]:
     national, capital = rng.random(n) < p_nat, rng.random(n) < p_cap
     priority = rng.random(n) < sc.demand.p_priority
     ics = set(sc.ics_names())
-    rows = [
-        (week, order, Initiative(
-            id=-1, origin=origin, origin_kind="ics" if origin in ics else "national",
-            arrival_week=week, theme=names[theme_idx[i]], variant=int(variant[i]),
+    fields = [
+        (week, order, dict(
+            origin=origin, arrival_week=week, theme=names[theme_idx[i]], variant=int(variant[i]),
             effort=tuple((f, float(effort[f][i])) for f in functions),
             value_per_week=float(value[i]), national_candidate=bool(national[i]),
             funding="capital" if capital[i] else "revenue", priority=bool(priority[i])))
         for i, (week, order, origin) in enumerate(arrivals)]
-    rows += [(s.week, -1, Initiative(
-        id=-1, origin=s.origin, origin_kind="ics" if s.origin in ics else "national",
-        arrival_week=s.week, theme=s.theme, variant=s.variant,
+    fields += [(s.week, -1, dict(
+        origin=s.origin, arrival_week=s.week, theme=s.theme, variant=s.variant,
         effort=tuple((f, float(s.effort.get(f, 0.0))) for f in functions),
         value_per_week=s.value_per_week, national_candidate=s.national_candidate,
         funding=s.funding, priority=s.priority)) for s in sc.demand.schedule]
-    rows.sort(key=lambda r: (r[0], r[1]))
-    return [replace(item, id=i) for i, (_, _, item) in enumerate(rows)]
+    fields.sort(key=lambda r: (r[0], r[1]))  # stable: scheduled items keep their order
+    return [Initiative(id=i, origin_kind="ics" if f["origin"] in ics else "national", **f)
+            for i, (_, _, f) in enumerate(fields)]

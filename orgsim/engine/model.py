@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Generator
+from functools import partial
 from typing import Any
 
 import mesa
@@ -59,7 +60,8 @@ class OrgModel(mesa.Model):  # type: ignore[misc]
         self.initiatives: list[Initiative] = generate(plan.scenario, rngs["demand"])
         self.staff_busy, self.waiting_for_staff = 0.0, 0  # tallied before each collection
         self.datacollector = mesa.DataCollector(model_reporters=_reporters())
-        self.env.process(self._arrivals())
+        for item in self.initiatives:  # a timeout from week 0 lands exactly on the arrival week
+            self.env.timeout(item.arrival_week).callbacks.append(partial(self._arrive, item))
         self.env.process(self._sample())
 
     def _pools(self, rec: Any) -> dict[tuple[str, str], Pool]:
@@ -77,12 +79,8 @@ class OrgModel(mesa.Model):  # type: ignore[misc]
             self.units[unit].pools[pool.name] = pool
         return pools
 
-    def _arrivals(self) -> Generator[simpy.Event, Any, None]:
-        env, w, routes = self.env, self.world, self.plan.routes
-        for item in self.initiatives:
-            if item.arrival_week > env.now:
-                yield env.timeout(item.arrival_week - env.now)
-            env.process(journey(w, item, choose_route(routes, item)))
+    def _arrive(self, item: Initiative, _: simpy.Event) -> None:
+        self.env.process(journey(self.world, item, choose_route(self.plan.routes, item)))
 
     def _sample(self) -> Generator[simpy.Event, Any, None]:
         step = self.plan.scenario.sample_every_weeks

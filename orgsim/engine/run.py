@@ -14,6 +14,10 @@ from orgsim.domain.records import COLUMNS, Record
 from orgsim.engine.model import OrgModel
 
 
+ITEM_COLUMNS = ("id", "origin", "origin_kind", "arrival_week", "theme", "variant", "capability_key",
+                "value_per_week", "national_candidate", "funding", "priority", "total_effort")
+
+
 @dataclass(frozen=True)
 class PoolInfo:
     unit: str
@@ -52,7 +56,8 @@ class RunResult:
                    "priority": it.priority, "total_effort": it.total_effort}
             row.update({f"effort_{f}": e for f, e in it.effort})
             rows.append(row)
-        return pd.DataFrame(rows)
+        effort = [f"effort_{f}" for f in sorted(self.plan.scenario.demand.effort)]
+        return pd.DataFrame(rows, columns=[*ITEM_COLUMNS, *effort])
 
 
 def simulate(plan: Plan, seed: int | None = None) -> RunResult:

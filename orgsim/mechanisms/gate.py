@@ -30,7 +30,7 @@ class Forum:
         self._rng, self._rec = rng, rec
         self._queue: deque[list[Any]] = deque()  # [item, deferrals, event]
         self._wake: simpy.Event | None = None
-        self._last_meeting = -math.inf
+        self._held = -1  # index k of the last meeting held, at offset + k * cadence
         env.process(self._run())
 
     def __len__(self) -> int:
@@ -46,12 +46,17 @@ class Forum:
             self._wake = None
         return decided
 
-    def next_meeting(self, now: float) -> float:
-        """First meeting at or after `now` that has not been held yet."""
+    def _next_index(self, now: float) -> int:
+        """Index of the first meeting at or after `now` that has not been held yet.
+
+        Meetings are counted, not compared by time, so rounding in the clock can
+        never make a forum meet twice.
+        """
         c, off = self.spec.cadence_weeks, self.spec.offset_weeks
-        k = max(0, math.ceil((now - off) / c))
-        t = off + k * c
-        return t + c if t <= self._last_meeting else t
+        return max(0, math.ceil((now - off) / c), self._held + 1)
+
+    def next_meeting(self, now: float) -> float:
+        return self.spec.offset_weeks + self._next_index(now) * self.spec.cadence_weeks
 
     def _run(self) -> Generator[simpy.Event, Any, None]:
         env = self.env
@@ -59,8 +64,9 @@ class Forum:
             if not self._queue:
                 self._wake = env.event()
                 yield self._wake
-            yield env.timeout(self.next_meeting(env.now) - env.now)
-            self._last_meeting = env.now
+            k = self._next_index(env.now)
+            yield env.timeout(max(0.0, self.spec.offset_weeks + k * self.spec.cadence_weeks - env.now))
+            self._held = k
             self._meet()
 
     def _meet(self) -> None:

@@ -96,10 +96,10 @@ def _stage(w: World, item: Initiative, step: StagePlan, rework: float) -> Proc:
         if effort <= 0.0:
             continue
         pool = w.pools[(unit, pool_name)]
-        if rework > 0.0:
-            w.rec(w.env.now, REWORK_EFFORT, item.id, unit, pool.name, effort * rework, step.kind)
-            effort *= 1.0 + rework
-        yield from pool.work(item.id, effort, staff, step.kind)
+        redo = effort * rework
+        yield from pool.work(item.id, effort + redo, staff, step.kind)
+        if redo > 0.0:  # recorded once done, beside the effort it is a share of
+            w.rec(w.env.now, REWORK_EFFORT, item.id, unit, pool.name, redo, step.kind)
     return unit
 
 
@@ -120,7 +120,7 @@ def _check(w: World, item: Initiative, step: CheckPlan, seen: list[str]) -> Proc
     env, key = w.env, item.capability_key
     unit = w.unit(step.unit, item)
     portfolio = w.portfolio(unit)
-    original = portfolio.find(key)
+    original = _original(w, portfolio.find(key, item.id), item.id)
     detected = original is not None and w.streams.detection.random() < portfolio.p_detect
     w.rec(env.now, CHECK, item.id, unit, portfolio.name, 1.0 if detected else 0.0, "")
     if detected:
@@ -128,8 +128,10 @@ def _check(w: World, item: Initiative, step: CheckPlan, seen: list[str]) -> Proc
         w.rec(env.now, DUPLICATE, item.id, unit, key, float(original), "")
         outcome = w.outcome.get(original)
         if outcome is None:
+            w.waiting_for[item.id] = original
             ev = w.waiting_on.get(original) or w.waiting_on.setdefault(original, env.event())
             outcome = yield ev
+            del w.waiting_for[item.id]
         if outcome == "delivered":
             origin = w.unit(ORIGIN, item)
             effort = item.total_effort * step.reuse_share
@@ -142,3 +144,14 @@ def _check(w: World, item: Initiative, step: CheckPlan, seen: list[str]) -> Proc
         portfolio.add(key, item.id)
         seen.append(portfolio.name)
     return False
+
+
+def _original(w: World, found: int | None, item: int) -> int | None:
+    """The end of `found`'s chain of waits for originals; None when that is `item` itself.
+
+    Without this, two duplicates checking portfolios in opposite orders could
+    each wait for the other forever.
+    """
+    while found is not None and found in w.waiting_for:
+        found = w.waiting_for[found]
+    return None if found == item else found

@@ -13,12 +13,11 @@ class Portfolio:
         self._active: dict[str, list[int]] = {}
         self._live: dict[str, int] = {}
 
-    def find(self, key: str) -> int | None:
-        """The initiative that already builds `key` (live first, then the earliest in progress)."""
+    def find(self, key: str, asker: int) -> int | None:
+        """Another initiative that builds `key`: the live one, else the earliest in progress."""
         if key in self._live:
             return self._live[key]
-        active = self._active.get(key)
-        return active[0] if active else None
+        return next((i for i in self._active.get(key, ()) if i != asker), None)
 
     def add(self, key: str, item: int) -> None:
         self._active.setdefault(key, []).append(item)

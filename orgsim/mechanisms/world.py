@@ -43,6 +43,7 @@ class World:
     portfolios: dict[str, Portfolio]
     forums: dict[tuple[str, str], Forum] = field(default_factory=dict)
     waiting_on: dict[int, simpy.Event] = field(default_factory=dict)  # original -> its outcome
+    waiting_for: dict[int, int] = field(default_factory=dict)  # waiting duplicate -> original
     outcome: dict[int, str] = field(default_factory=dict)
     finished: dict[str, int] = field(default_factory=lambda: {"delivered": 0, "reused": 0, "rejected": 0})
     in_system: int = 0
