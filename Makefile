@@ -10,17 +10,22 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
+EXPERIMENT := experiments/compare_operating_models.yaml
+RESULTS    := results/compare_operating_models
+
 run: $(STAMP)
-	$(VENV)/bin/orgsim run configs/nhs_england.yaml --out results/latest
+	$(VENV)/bin/orgsim experiment $(EXPERIMENT) --out $(RESULTS) --resume
+	$(VENV)/bin/orgsim report $(RESULTS)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
 	$(PY) benchmarks/engine.py
+	$(PY) benchmarks/sweep.py
 
 reference: $(STAMP)
 	$(PY) -m orgsim.config.reference > docs/configuration.md
 
 clean:
-	rm -rf $(VENV) results/latest
+	rm -rf $(VENV) results/latest $(RESULTS)

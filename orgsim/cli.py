@@ -178,23 +178,47 @@ def _summarise(root: Path, quiet: bool) -> None:
     if not (root / "metrics.parquet").exists():
         _fail(f"{root}: no metrics.parquet; is this the results directory of a finished experiment?")
     from orgsim.analysis import summarise as summarise_results
-    from orgsim.metrics.table import LABELS
 
     summary = summarise_results(root, write=True)
-    if quiet:
-        return
+    if not quiet:
+        _print_summary(root, summary)
+    typer.echo(f"tables written to {root / 'summary'}")
+
+
+def _print_summary(root: Path, summary: Any) -> None:
+    """The outcomes of interest: one row each, a column per model, and the compared pair."""
+    import json
+
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{root}: mean and 95% confidence interval over replications")
-    for col in ("outcome", "unit", "model", "mean", "95% CI", "n"):
-        table.add_column(col, justify="right" if col in ("mean", "95% CI", "n") else "left")
-    for row in summary.by_model.itertuples():
-        label, unit = LABELS.get(row.outcome, (row.outcome, ""))
-        table.add_row(label, unit, row.model, f"{row.mean:.4g}", f"{row.ci_low:.4g} to {row.ci_high:.4g}",
-                      str(row.n))
-    Console(width=140).print(table)
-    typer.echo(f"tables written to {root / 'summary'}")
+    from orgsim.metrics.table import LABELS
+
+    exp = json.loads((root / "experiment.json").read_text())
+    models, outcomes = exp["models"], exp["outcomes"]
+    pair = exp.get("compare") or models[:2]
+    by = summary.by_model.set_index(["outcome", "model"])
+    table = Table(title=f"{exp['name']}: mean [95% CI] over {exp['replications']} replications")
+    table.add_column("outcome", no_wrap=True)
+    table.add_column("unit", style="dim")
+    for m in models:
+        table.add_column(m, justify="right")
+    if len(pair) == 2:
+        table.add_column(f"{pair[0]} - {pair[1]}", justify="right")
+        diffs = summary.paired.set_index(["model_a", "model_b", "outcome"])
+    for outcome in outcomes:
+        label, unit = LABELS.get(outcome, (outcome, ""))
+        cells = [f"{by.loc[(outcome, m), 'mean']:.4g} [{by.loc[(outcome, m), 'ci_low']:.3g}, "
+                 f"{by.loc[(outcome, m), 'ci_high']:.3g}]" for m in models]
+        if len(pair) == 2:
+            key = (pair[0], pair[1], outcome)
+            flip = key not in diffs.index
+            d = diffs.loc[(pair[1], pair[0], outcome) if flip else key]
+            sign = -1.0 if flip else 1.0
+            lo, hi = sorted((sign * d["ci_low"], sign * d["ci_high"]))
+            cells.append(f"{sign * d['mean_diff']:+.3g} [{lo:+.3g}, {hi:+.3g}]")
+        table.add_row(label, unit, *cells)
+    Console(width=max(120, 40 + 30 * (len(models) + 1))).print(table)
 
 
 @app.command()
