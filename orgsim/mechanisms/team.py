@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator
 from typing import Any
 
 import simpy
@@ -10,6 +10,19 @@ import simpy
 from orgsim.domain.records import STAGE_END, STAGE_START
 
 Rec = Callable[[float, str, int, str, str, float, str], None]
+
+
+class Tally:
+    """People at work and requests waiting for staff, kept up to date by every pool that shares it.
+
+    Kept as the work happens, so the weekly time series never has to visit every pool.
+    """
+
+    __slots__ = ("busy", "waiting")
+
+    def __init__(self) -> None:
+        self.busy = 0.0  # people at work
+        self.waiting = 0  # requests waiting for staff
 
 
 class Pool:
@@ -21,14 +34,14 @@ class Pool:
     reorganisation dip both scale `productivity`.
     """
 
-    __slots__ = ("_box", "_rec", "env", "name", "pace", "productivity", "slots", "unit")
+    __slots__ = ("_box", "_rec", "env", "name", "pace", "productivity", "slots", "tally", "unit")
 
     def __init__(self, env: simpy.Environment, unit: str, name: str, slots: int,
-                 pace: float, productivity: float, rec: Rec) -> None:
+                 pace: float, productivity: float, rec: Rec, tally: Tally) -> None:
         self.env, self.unit, self.name = env, unit, name
         self.slots, self.pace, self.productivity = slots, pace, productivity
         self._box = simpy.Container(env, capacity=max(slots, 1), init=slots)
-        self._rec = rec
+        self._rec, self.tally = rec, tally
 
     @property
     def busy(self) -> float:
@@ -41,23 +54,13 @@ class Pool:
 
     def work(self, item: int, effort: float, staff: int, kind: str) -> Generator[simpy.Event, Any, None]:
         """Wait for `staff` slots, then hold them until `effort` person-weeks are done."""
+        env, tally, people = self.env, self.tally, staff * self.pace
+        tally.waiting += 1
         yield self._box.get(staff)
-        env = self.env
+        tally.waiting -= 1
+        tally.busy += people
         self._rec(env.now, STAGE_START, item, self.unit, self.name, float(staff), kind)
-        yield env.timeout(effort / (staff * self.pace * self.productivity))
+        yield env.timeout(effort / (people * self.productivity))
         self._box.put(staff)
+        tally.busy -= people
         self._rec(env.now, STAGE_END, item, self.unit, self.name, effort, kind)
-
-
-def staffing(pools: Iterable[Pool]) -> tuple[float, int]:
-    """People at work and requests waiting for staff, summed over `pools` in one pass.
-
-    Sampled every week over every pool, so it reads the containers directly
-    rather than through `busy` and `queued` (same values, same order of summation).
-    """
-    people, waiting = 0.0, 0
-    for p in pools:
-        box = p._box
-        people += (p.slots - box.level) * p.pace
-        waiting += len(box.get_queue)
-    return people, waiting
