@@ -106,6 +106,12 @@ class OrgModel(mesa.Model):  # type: ignore[misc]
                 gc.enable()
         self.datacollector.collect(self)
 
+    def release(self) -> None:
+        """Let this model be freed: Mesa 3.3 keeps every model as a key of `Agent._ids`."""
+        ids = getattr(mesa.Agent, "_ids", None)
+        if isinstance(ids, dict):
+            ids.pop(self, None)
+
     def events_processed(self) -> int:
         """SimPy events processed so far (scheduled minus still pending)."""
         scheduled = int(repr(self.env._eid)[6:-1])  # itertools.count repr: count(N)

@@ -69,7 +69,9 @@ def simulate(plan: Plan, seed: int | None = None) -> RunResult:
     wall = time.perf_counter() - start
     pools = tuple(PoolInfo(p.unit, p.name, p.slots * p.pace, p.pace)
                   for p in model.world.pools.values())
-    return RunResult(plan=plan, seed=seed, initiatives=tuple(model.initiatives),
-                     records=tuple(map(Record._make, model.raw)), pools=pools,
-                     timeseries=model.datacollector.get_model_vars_dataframe().reset_index(drop=True),
-                     events=model.events_processed(), wall_seconds=wall)
+    result = RunResult(plan=plan, seed=seed, initiatives=tuple(model.initiatives),
+                       records=tuple(map(Record._make, model.raw)), pools=pools,
+                       timeseries=model.datacollector.get_model_vars_dataframe().reset_index(drop=True),
+                       events=model.events_processed(), wall_seconds=wall)
+    model.release()
+    return result

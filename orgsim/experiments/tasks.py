@@ -54,10 +54,10 @@ def execute(task: Task) -> Output:
     from orgsim.metrics.table import flat
 
     result = simulate(task.plan, task.seed)
-    metrics = measure(result)
+    events = result.events_frame()
+    metrics = measure(result, events)
     row = {"point": task.point, "replication": task.replication, "model": task.model,
            "seed": task.seed, **flat(metrics)}
     series = result.timeseries.assign(point=task.point, replication=task.replication, model=task.model)
-    events = result.events_frame()
     return Output(task.key, row, series, handoffs(events).to_dict("records"),
                   waits(events).to_dict("records"))
