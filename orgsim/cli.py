@@ -103,7 +103,8 @@ def run(
                       f"{result.events:,} events in {result.wall_seconds:.2f} s -> {run_dir}",
                       soft_wrap=True)
         results[plan.model] = metrics
-    _print_table(comparison_rows(results), list(results), seed if seed is not None else plans[0].scenario.seed)
+    shown_seed = seed if seed is not None else plans[0].scenario.seed
+    _print_table(comparison_rows(results), list(results), shown_seed)
     _write_comparison(out, comparison_rows(results))
 
 
@@ -111,8 +112,14 @@ class _Bar:
     """Rich progress for a sweep: runs done, rate and time left."""
 
     def __init__(self, quiet: bool) -> None:
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                                   TimeElapsedColumn, TimeRemainingColumn)
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
         self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                  TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),

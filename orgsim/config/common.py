@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -53,7 +53,7 @@ class Triangular(Strict):
     high: PositiveFloat = Field(description="Largest value, in the unit of the quantity described.")
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Triangular":
+    def _ordered(self) -> Triangular:
         if not self.low <= self.mode <= self.high or self.low == self.high:
             raise ValueError(f"need low <= mode <= high and low < high, got "
                              f"low={self.low}, mode={self.mode}, high={self.high}")
@@ -72,7 +72,7 @@ class Uniform(Strict):
     high: PositiveFloat = Field(description="Largest value, in the unit of the quantity described.")
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Uniform":
+    def _ordered(self) -> Uniform:
         if self.low >= self.high:
             raise ValueError(f"need low < high, got low={self.low}, high={self.high}")
         return self
@@ -83,6 +83,6 @@ class Uniform(Strict):
 
 
 Dist = Annotated[
-    Union[Fixed, Exponential, Lognormal, Triangular, Uniform],
+    Fixed | Exponential | Lognormal | Triangular | Uniform,
     Field(discriminator="kind"),
 ]

@@ -205,8 +205,9 @@ def from_validation(exc: ValidationError, src: Source) -> ConfigError:
     """
     root = ROOTS.get(exc.title)
     located: list[tuple[Path_, Any, tuple[Any, ...], dict[str, Any]]] = []
-    for err in map(dict, exc.errors(include_url=False)):
-        path, holder, key = _locate(root, src.data, tuple(err["loc"]))
+    for err in (dict(e) for e in exc.errors(include_url=False)):
+        loc: tuple[Any, ...] = tuple(err["loc"])  # type: ignore[arg-type]
+        path, holder, key = _locate(root, src.data, loc)
         located.append((_focus(path, err, src.data), holder, key, err))
     typos = {key[:-1] + (_best(key[-1], _allowed(holder)),)
              for _, holder, key, err in located if err["type"] == "extra_forbidden" and key}

@@ -8,7 +8,7 @@ Unit names may be `origin`, the unit that raised the initiative.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, NonNegativeInt, PositiveInt, Tag
 
@@ -144,13 +144,7 @@ def _step_kind(value: Any) -> str | None:
 
 
 Step = Annotated[
-    Union[
-        Annotated[CheckStep, Tag("check")],
-        Annotated[GateStep, Tag("gate")],
-        Annotated[StageStep, Tag("stage")],
-        Annotated[HandoffStep, Tag("handoff")],
-        Annotated[UseStep, Tag("use")],
-    ],
+    Annotated[CheckStep, Tag("check")] | Annotated[GateStep, Tag("gate")] | Annotated[StageStep, Tag("stage")] | Annotated[HandoffStep, Tag("handoff")] | Annotated[UseStep, Tag("use")],
     Discriminator(
         _step_kind,
         custom_error_type="step_kind",

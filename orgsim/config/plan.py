@@ -7,7 +7,7 @@ Everything here is checked, frozen and free of names that still need looking up
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 from orgsim.config.operating_model import Forum, OperatingModel, When
 from orgsim.config.scenario import Scenario
@@ -73,7 +73,7 @@ class HandoffPlan:
     rework_fraction: float
 
 
-StepPlan = Union[CheckPlan, GatePlan, StagePlan, HandoffPlan]
+StepPlan = CheckPlan | GatePlan | StagePlan | HandoffPlan
 
 
 @dataclass(frozen=True)

@@ -178,9 +178,9 @@ class _Resolver:
         return out
 
     def routes(self) -> tuple[RoutePlan, ...]:
-        all_routes: list[tuple[Path_, Route]] = (
-            [(("prepend_routes", i), r) for i, r in enumerate(self.om.prepend_routes)]
-            + [(("routes", i), r) for i, r in enumerate(self.om.routes)])
+        all_routes: list[tuple[Path_, Route]] = []
+        for key in ("prepend_routes", "routes"):
+            all_routes += [((key, i), r) for i, r in enumerate(getattr(self.om, key))]
         out = []
         for at, route in all_routes:
             for i, theme in enumerate(route.when.themes or []):
@@ -197,7 +197,8 @@ class _Resolver:
                                  gates[-1] + 1 if gates else leading_checks))
         last_at, last = all_routes[-1]
         if last.when != type(last.when)():
-            raise self.fail(last_at + ("when",), "the last route must match every initiative (give it no `when`)")
+            raise self.fail(last_at + ("when",),
+                            "the last route must match every initiative (give it no `when`)")
         return tuple(out)
 
 
@@ -207,7 +208,8 @@ def resolve(sc: Scenario, om: OperatingModel, sc_src: Source, om_src: Source) ->
     units = r.units()
     for name, forum in om.forums.items():
         r._unit(forum.unit, ("forums", name, "unit"))
-    return Plan(scenario=sc, operating_model=om, model=om.name, units=units, aliases=r.aliases, teams=r.service,
+    return Plan(scenario=sc, operating_model=om, model=om.name, units=units, aliases=r.aliases,
+                teams=r.service,
                 p_detect=r.p_detect,
                 forums={n: f.model_copy(update={"unit": r.aliases.get(f.unit, f.unit)})
                         for n, f in om.forums.items()}, routes=r.routes(),

@@ -39,7 +39,7 @@ class ICSTemplate(Strict):
     maturity_high: Probability = Field(0.8, description="Maturity of the most mature ICS; the rest are evenly spread.")
 
     @model_validator(mode="after")
-    def _ordered(self) -> "ICSTemplate":
+    def _ordered(self) -> ICSTemplate:
         if self.maturity_low > self.maturity_high:
             raise ValueError("maturity_low must not exceed maturity_high")
         return self
@@ -96,7 +96,7 @@ class Adoption(Strict):
     maturity_gain: Probability = Field(0.02, description="Maturity an ICS gains per adopted product (capped at 1).")
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Adoption":
+    def _ordered(self) -> Adoption:
         if self.min_weeks > self.max_weeks:
             raise ValueError("min_weeks must not exceed max_weeks")
         return self
@@ -120,7 +120,7 @@ class Scenario(Strict):
     operating_models_dir: str = Field("operating_models", description="Folder of operating model files, relative to this file.")
 
     @model_validator(mode="after")
-    def _window(self) -> "Scenario":
+    def _window(self) -> Scenario:
         if self.warmup_weeks >= self.horizon_weeks:
             raise ValueError(f"warmup_weeks ({self.warmup_weeks:g}) must be below horizon_weeks ({self.horizon_weeks:g})")
         return self

@@ -20,7 +20,7 @@ def split_evenly(total: int, parts: int) -> list[int]:
 def base_units(sc: Scenario) -> tuple[dict[str, dict[str, int]], dict[str, str], dict[str, float]]:
     """Teams, kinds and maturities of the scenario's units as given."""
     teams = {n: dict(o.teams) for n, o in sc.organisations.items()}
-    kinds = {n: o.kind for n, o in sc.organisations.items()}
+    kinds: dict[str, str] = {n: o.kind for n, o in sc.organisations.items()}
     maturity = {n: o.maturity for n, o in sc.organisations.items()}
     names = sc.ics_names()
     if sc.ics is not None:

@@ -13,7 +13,6 @@ from orgsim.domain.initiative import Initiative
 from orgsim.domain.records import COLUMNS, Record
 from orgsim.engine.model import OrgModel
 
-
 ITEM_COLUMNS = ("id", "origin", "origin_kind", "arrival_week", "theme", "variant", "capability_key",
                 "value_per_week", "national_candidate", "funding", "priority", "total_effort")
 

@@ -8,7 +8,7 @@ import platform
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -99,8 +99,8 @@ def _write_inputs(root: Path, sweep: Sweep) -> None:
 def _manifest(sweep: Sweep) -> dict[str, Any]:
     exp = sweep.bases.exp
     return {
-        "orgsim": package_version("orgsim"), "python": platform.python_version(), "mesa": package_version("mesa"),
-        "simpy": package_version("simpy"), "numpy": package_version("numpy"), "salib": package_version("salib"),
+        "python": platform.python_version(),
+        **{name: package_version(name) for name in ("orgsim", "mesa", "simpy", "numpy", "salib")},
         "experiment_file": str(Path(sweep.bases.src.file).resolve()), "root_seed": exp.seed,
         "design_seed": sweep.design_seed, "replication_seeds": sweep.seeds,
         "design_points": len(sweep.matrix), "runs": sweep.total, "config_sha256": _hashes(sweep),
@@ -125,7 +125,7 @@ def run(path: str | Path, out: Path | None = None, backend: Backend = "processes
         raise ConfigError(str(root), None, "", "was made from a different experiment; "
                           "choose another --out to run this one")
     _write_inputs(root, sweep)
-    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    started = datetime.now(UTC).isoformat(timespec="seconds")
     manifest.update(started_utc=started, backend=backend, workers=workers, resumed_from=len(done))
     write_text(root / "manifest.json", json.dumps(manifest, indent=2) + "\n")
     progress.start(sweep.total, len(done))
@@ -133,6 +133,6 @@ def run(path: str | Path, out: Path | None = None, backend: Backend = "processes
         store.add(output)
         progress.advance()
     store.consolidate()
-    manifest["finished_utc"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    manifest["finished_utc"] = datetime.now(UTC).isoformat(timespec="seconds")
     write_text(root / "manifest.json", json.dumps(manifest, indent=2) + "\n")
     return root

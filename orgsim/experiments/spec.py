@@ -35,7 +35,7 @@ class Uncertainty(Strict):
     source: str = Field("", description="Why this range: a seed passage or 'assumption'.")
 
     @model_validator(mode="after")
-    def _one_form(self) -> "Uncertainty":
+    def _one_form(self) -> Uncertainty:
         ranged = self.low is not None or self.high is not None
         if ranged == (self.values is not None):
             raise ValueError("give either low and high, or values")
@@ -85,7 +85,7 @@ class Experiment(Strict):
         description="Outcomes of interest, shown first in summaries and the report.")
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Experiment":
+    def _consistent(self) -> Experiment:
         for name in self.compare or ():
             if name not in self.models:
                 raise ValueError(f"compare: {name!r} is not one of models {self.models}")

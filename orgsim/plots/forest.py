@@ -70,7 +70,9 @@ def _single(rows: pd.DataFrame, outcomes: list[str], pair: tuple[str, str],
                            va="center", fontsize=style.SMALL, annotation_clip=False)
         note.set_in_layout(False)
     ax.set_xlabel(XLABEL, fontsize=style.LABEL)
-    fig.get_layout_engine().set(rect=(0, 0, 0.62, 1))
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.set(rect=(0, 0, 0.62, 1))  # type: ignore[call-arg]
     _legend(fig, list(pair), colour)
     style.title(fig, f"Paired differences: {style.model_label(pair[0])} (A) minus "
                 f"{style.model_label(pair[1])} (B)",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 import re
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -57,12 +57,13 @@ def better_hint(outcome: str) -> str:
     return {-1: " (lower is better)", 1: " (higher is better)"}.get(BETTER.get(outcome, 0), "")
 
 
-def figure(width: float, height: float, layout: str | None = "constrained") -> Figure:
+def figure(width: float, height: float,
+           layout: Literal["constrained", "tight"] | None = "constrained") -> Figure:
     """A figure that belongs to no pyplot state (nothing global, nothing shown)."""
     return Figure(figsize=(width, height), dpi=DPI, layout=layout)
 
 
-def tidy(ax: Axes, grid: str = "x") -> None:
+def tidy(ax: Axes, grid: Literal["x", "y", "both", ""] = "x") -> None:
     """Light grid, no top or right frame, legible ticks."""
     ax.tick_params(labelsize=TICK)
     ax.spines[["top", "right"]].set_visible(False)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -50,7 +50,7 @@ def manifest(plan: Plan, seed: int, config_text: str, result: RunResult) -> dict
         "config_sha256": hashlib.sha256(config_text.encode()).hexdigest(),
         "source_files": list(plan.source_files), "simpy_events": result.events,
         "wall_seconds": round(result.wall_seconds, 3),
-        "written_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "written_utc": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
 

@@ -1,0 +1,94 @@
+"""A recorded run read back from its directory: the records and the demand, nothing re-simulated."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from orgsim.config.yamlio import ConfigError
+
+ICS_NODE = "ICSs"
+
+
+class ReplayError(ConfigError):
+    """A run directory, or a choice made about it, that cannot be replayed."""
+
+    def __init__(self, where: str | Path, message: str, path: str = "") -> None:
+        super().__init__(where, None, path, message)
+
+
+@dataclass(frozen=True)
+class RunData:
+    """One operating model's run: its event log, its initiatives (indexed by id) and its clock."""
+
+    path: Path
+    events: pd.DataFrame
+    items: pd.DataFrame
+    model: str
+    scenario: str
+    seed: int | None
+    horizon: float
+    warmup: float
+    ics_prefix: str = "ICS"
+
+    def node(self, unit: str) -> str:
+        """The organisation as drawn and summarised: every ICS is one node, `ICSs`."""
+        return ICS_NODE if self.is_ics(unit) else unit
+
+    def is_ics(self, unit: str) -> bool:
+        return re.fullmatch(rf"{re.escape(self.ics_prefix)}\d+", unit) is not None
+
+    def final(self) -> pd.DataFrame:
+        """Per finished item: `outcome` (delivered, reused or rejected) and `end_week`."""
+        ev = self.events
+        done = ev[ev["kind"].isin(("delivered", "reused", "rejected"))].drop_duplicates("item")
+        return done.set_index("item")[["kind", "week"]].rename(columns={"kind": "outcome",
+                                                                         "week": "end_week"})
+
+
+def _yaml(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else {}
+
+
+def _not_a_run(path: Path) -> ReplayError:
+    inside = sorted(p.parent.name for p in path.glob("*/events.parquet")) if path.is_dir() else []
+    if inside:
+        return ReplayError(path, "holds one run per operating model; replay one of them, e.g. "
+                                 f"{path / inside[0]} (found: {', '.join(inside)})")
+    what = "no such directory" if not path.exists() else "no events.parquet"
+    return ReplayError(path, f"{what}; expected one operating model's folder written by `orgsim run`")
+
+
+def load_run(path: str | Path) -> RunData:
+    """Read a run directory written by `orgsim run` (one operating model's folder)."""
+    path = Path(path)
+    if not (path / "events.parquet").is_file():
+        raise _not_a_run(path)
+    events = pd.read_parquet(path / "events.parquet").reset_index(drop=True)
+    for column in ("kind", "unit", "what", "stage"):
+        events[column] = events[column].astype(object).fillna("").astype(str)
+    items = pd.DataFrame(columns=["id", "origin", "arrival_week", "theme", "capability_key"])
+    if (path / "initiatives.parquet").is_file():
+        items = pd.read_parquet(path / "initiatives.parquet")
+    config = _yaml(path / "config.yaml")
+    scenario = config.get("scenario") or {}
+    manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8")) \
+        if (path / "manifest.json").is_file() else {}
+    last = float(events["week"].max()) if len(events) else 0.0
+    return RunData(
+        path=path, events=events, items=items.set_index("id", drop=False),
+        model=str(manifest.get("operating_model") or path.name),
+        scenario=str(manifest.get("scenario") or scenario.get("name") or ""),
+        seed=manifest.get("seed", scenario.get("seed")),
+        horizon=float(scenario.get("horizon_weeks", last)),
+        warmup=float(scenario.get("warmup_weeks", 0.0)),
+        ics_prefix=str((scenario.get("ics") or {}).get("prefix", "ICS")))
