@@ -123,3 +123,16 @@ def test_shipped_experiments_validate_and_a_reduced_version_runs(tmp_path: Path,
     points = len(pd.read_parquet(root / "design.parquet"))
     assert len(metrics) == points * len(doc["models"])
     assert set(metrics["model"]) == set(doc["models"])
+
+
+def test_dask_joins_a_running_scheduler(tmp_path: Path) -> None:
+    """`--scheduler ADDRESS` sends runs to an existing cluster (here one started by the test)."""
+    from distributed import LocalCluster
+
+    path = write_experiment(tmp_path, design={"kind": "lhs", "samples": 1})
+    serial = run(path, tmp_path / "serial", backend="serial")
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                      dashboard_address=":0") as cluster:
+        joined = run(path, tmp_path / "joined", backend="dask", workers=1,
+                     scheduler=cluster.scheduler_address)
+    same_results(serial, joined)
