@@ -241,6 +241,58 @@ def report(
     typer.echo(f"report: {write_report(results)}")
 
 
+@app.command()
+@_friendly
+def replay(
+    run_dir: Annotated[Path, typer.Argument(help="One operating model's folder of a run, "
+                                            "e.g. results/run/MODEL.")],
+    initiative: Annotated[int | None, typer.Option("--initiative", "-i",
+                          help="Tell this initiative's journey instead of the weeks.")] = None,
+    start: Annotated[int | None, typer.Option("--from", help="First week told (or animated).")] = None,
+    end: Annotated[int | None, typer.Option("--to", help="Last week told (or animated).")] = None,
+    step: Annotated[bool, typer.Option("--step", help="Wait for Enter between weeks (q stops).")] = False,
+    animate: Annotated[Path | None, typer.Option("--animate", help="Write an animated GIF of work "
+                       "flowing between organisations instead of the weeks.")] = None,
+    weeks_per_frame: Annotated[float, typer.Option(help="Weeks between frames of --animate.")] = 4.0,
+) -> None:
+    """Replay a recorded run without re-simulating: week by week, one journey, or an animation."""
+    if start is not None and end is not None and start > end:
+        _fail(f"--from {start} is after --to {end}")
+    if animate is not None and animate.suffix.lower() != ".gif":
+        _fail(f"--animate: expected a .gif file, got {animate}")
+    if animate is not None and not animate.parent.is_dir():
+        _fail(f"--animate: no such directory {animate.parent}")
+    if weeks_per_frame <= 0:
+        _fail(f"--weeks-per-frame: must be > 0, got {weeks_per_frame}")
+    from rich.console import Console
+
+    from orgsim.workshop import heading, journey, load_run, narrative
+    from orgsim.workshop.show import show_journey, show_narrative
+
+    run_data = load_run(run_dir)
+    if initiative is not None:
+        show_journey(Console(), journey(run_data, initiative))
+    if animate is not None:
+        _animate(run_data, animate, weeks_per_frame, start, end)
+    elif initiative is None:
+        show_narrative(Console(), heading(run_data), narrative(run_data, start, end), step)
+
+
+def _animate(run_data: Any, out: Path, step: float, start: int | None, end: int | None) -> None:
+    from orgsim.plots.animation import DPI, FPS, flow_animation
+    from orgsim.plots.style import model_label
+    from orgsim.workshop import frames
+
+    first = float(start or 0)
+    last = min(run_data.horizon, float(end)) if end is not None else run_data.horizon
+    if first >= last:
+        _fail(f"--from {first:g}: nothing to animate before the horizon (week {run_data.horizon:g})")
+    f = frames(run_data, step, first, last)
+    _, anim = flow_animation(f.states, f.moves, f.tally, model_label(run_data.model), f.step)
+    anim.save(out, writer="pillow", fps=FPS, dpi=DPI)
+    typer.echo(f"animation: {out} ({f.tally['frame'].nunique()} frames, weeks {first:g} to {last:g})")
+
+
 def _print_table(rows: list[dict[str, Any]], names: list[str], seed: int) -> None:
     from rich.console import Console
     from rich.table import Table

@@ -12,6 +12,7 @@ import pandas as pd
 import yaml
 
 from orgsim.config.yamlio import ConfigError
+from orgsim.domain.records import FINAL
 
 ICS_NODE = "ICSs"
 
@@ -47,7 +48,7 @@ class RunData:
     def final(self) -> pd.DataFrame:
         """Per finished item: `outcome` (delivered, reused or rejected) and `end_week`."""
         ev = self.events
-        done = ev[ev["kind"].isin(("delivered", "reused", "rejected"))].drop_duplicates("item")
+        done = ev[ev["kind"].isin(FINAL)].drop_duplicates("item")
         return done.set_index("item")[["kind", "week"]].rename(columns={"kind": "outcome",
                                                                          "week": "end_week"})
 

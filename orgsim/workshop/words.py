@@ -67,4 +67,4 @@ def forum(name: str, units: set[str]) -> str:
 
 def where(label: str, unit: str) -> str:
     """A forum's label with its organisation, unless the label already names it."""
-    return label if unit in label.split() else f"{label} ({unit})"
+    return label if unit in label.split() else f"{label} at {unit}"
