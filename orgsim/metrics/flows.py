@@ -17,12 +17,19 @@ def handoffs(events: pd.DataFrame) -> pd.DataFrame:
 def waits(events: pd.DataFrame) -> pd.DataFrame:
     """Mean waits by unit and cause: `forum` (queued to decided) and `staff` (ready to started).
 
-    An item is ready for a stage at its previous record, so the staff wait of a
-    stage is its start minus the week of the item's record before it.
+    An item is ready for a stage at its previous record (or, after a detected
+    duplicate, when the original ended), so the staff wait of a stage is its
+    start minus that week.
     """
     ev = events.reset_index(drop=True)
-    prev_week = ev.groupby("item")["week"].shift()
-    staff = ev[ev["kind"] == R.STAGE_START].assign(wait=lambda d: d["week"] - prev_week[d.index])
+    by_item = ev.groupby("item")
+    ready = by_item["week"].shift()
+    # After a detected duplicate the item is ready when its original ends, not at the detection.
+    after_duplicate = by_item["kind"].shift() == R.DUPLICATE
+    original = by_item["amount"].shift()[after_duplicate].astype(int)
+    ended = ev[ev["kind"].isin(R.FINAL)].groupby("item")["week"].first()
+    ready[after_duplicate] = original.map(ended).to_numpy()
+    staff = ev[ev["kind"] == R.STAGE_START].assign(wait=lambda d: d["week"] - ready[d.index])
     queued = ev[ev["kind"] == R.GATE_QUEUED].groupby(["item", "unit", "what"])["week"].min()
     decided = ev[ev["kind"].isin((R.APPROVED, R.REJECTED))].groupby(["item", "unit", "what"])["week"].max()
     forum = (decided - queued).dropna().rename("wait").reset_index()
