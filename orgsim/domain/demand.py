@@ -7,6 +7,8 @@ numbers, MODEL.md §3).
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 
 from orgsim.config.scenario import Scenario
@@ -14,6 +16,7 @@ from orgsim.domain.distributions import sample
 from orgsim.domain.initiative import Initiative
 
 Arrival = tuple[float, int, str]  # week, source order, origin
+FUNDING: tuple[Literal["revenue"], Literal["capital"]] = ("revenue", "capital")  # by "is capital"
 
 
 def _arrivals(sc: Scenario, rng: np.random.Generator) -> list[Arrival]:
@@ -26,47 +29,51 @@ def _arrivals(sc: Scenario, rng: np.random.Generator) -> list[Arrival]:
     for order, (origin, rate) in enumerate(sources):
         count = rng.poisson(rate * sc.horizon_weeks)
         weeks = np.sort(rng.uniform(0.0, sc.horizon_weeks, count))
-        out += [(float(w), order, origin) for w in weeks]
+        out += [(w, order, origin) for w in weeks.tolist()]
     return sorted(out)
 
 
 def generate(sc: Scenario, rng: np.random.Generator) -> list[Initiative]:
-    """All initiatives of a run, ordered by arrival week; ids count from 0 in that order."""
+    """All initiatives of a run, ordered by arrival week; ids count from 0 in that order.
+
+    Attributes are drawn a column at a time, each column from the stream in a
+    fixed order, and only then put together item by item.
+    """
     arrivals = _arrivals(sc, rng) if sc.demand.generate else []
     n = len(arrivals)
     names = list(sc.themes)
-    weights = np.array([t.weight for t in sc.themes.values()])
+    themes = list(sc.themes.values())
+    weights = np.array([t.weight for t in themes])
     theme_idx = rng.choice(len(names), size=n, p=weights / weights.sum())
     unit = rng.random(n)
     weeks = np.array([a[0] for a in arrivals], dtype=float)
     life = sc.demand.capability_lifetime_weeks
     drift = weeks / life if life else np.zeros(n)  # lifetimes passed, in units of a theme's variants
-    variant = np.array([int((unit[i] + drift[i]) * sc.themes[names[t]].variants)
-                        for i, t in enumerate(theme_idx)], dtype=int)
-    scale = np.array([sc.themes[names[t]].effort_scale for t in theme_idx])
+    variant = ((unit + drift) * np.array([t.variants for t in themes])[theme_idx]).astype(int)
+    scale = np.array([t.effort_scale for t in themes], dtype=float)[theme_idx]
     functions = sorted(sc.demand.effort)
-    effort = {f: sample(sc.demand.effort[f], rng, n) * scale for f in functions}
+    effort = [(sample(sc.demand.effort[f], rng, n) * scale).tolist() for f in functions]
     value = np.zeros(n)
     for t, name in enumerate(names):
         mask = theme_idx == t
         value[mask] = sample(sc.themes[name].value_per_week, rng, int(mask.sum()))
-    p_nat = np.array([sc.themes[names[t]].p_national for t in theme_idx])
-    p_cap = np.array([sc.themes[names[t]].p_capital for t in theme_idx])
+    p_nat = np.array([t.p_national for t in themes], dtype=float)[theme_idx]
+    p_cap = np.array([t.p_capital for t in themes], dtype=float)[theme_idx]
     national, capital = rng.random(n) < p_nat, rng.random(n) < p_cap
     priority = rng.random(n) < sc.demand.p_priority
-    ics = set(sc.ics_names())
-    fields = [
-        (week, order, dict(
-            origin=origin, arrival_week=week, theme=names[theme_idx[i]], variant=int(variant[i]),
-            effort=tuple((f, float(effort[f][i])) for f in functions),
-            value_per_week=float(value[i]), national_candidate=bool(national[i]),
-            funding="capital" if capital[i] else "revenue", priority=bool(priority[i])))
-        for i, (week, order, origin) in enumerate(arrivals)]
-    fields += [(s.week, -1, dict(
-        origin=s.origin, arrival_week=s.week, theme=s.theme, variant=s.variant,
-        effort=tuple((f, float(s.effort.get(f, 0.0))) for f in functions),
-        value_per_week=s.value_per_week, national_candidate=s.national_candidate,
-        funding=s.funding, priority=s.priority)) for s in sc.demand.schedule]
+    rows = zip(arrivals, [names[t] for t in theme_idx.tolist()], variant.tolist(),
+               zip(*effort) if effort else [()] * n, value.tolist(), national.tolist(),
+               capital.tolist(), priority.tolist())
+    fields = [(week, order, (origin, week, theme, v, tuple(zip(functions, e)), val, nat,
+                             FUNDING[cap], pri))
+              for (week, order, origin), theme, v, e, val, nat, cap, pri in rows]
+    fields += [(s.week, -1, (s.origin, s.week, s.theme, s.variant,
+                             tuple((f, float(s.effort.get(f, 0.0))) for f in functions),
+                             s.value_per_week, s.national_candidate, s.funding, s.priority))
+               for s in sc.demand.schedule]
     fields.sort(key=lambda r: (r[0], r[1]))  # stable: scheduled items keep their order
-    return [Initiative(id=i, origin_kind="ics" if f["origin"] in ics else "national", **f)
-            for i, (_, _, f) in enumerate(fields)]
+    ics = set(sc.ics_names())
+    return [Initiative(id=i, origin=origin, origin_kind="ics" if origin in ics else "national",
+                       arrival_week=week, theme=theme, variant=v, effort=e, value_per_week=val,
+                       national_candidate=nat, funding=fund, priority=pri)
+            for i, (_, _, (origin, week, theme, v, e, val, nat, fund, pri)) in enumerate(fields)]

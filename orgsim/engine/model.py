@@ -16,8 +16,9 @@ from orgsim.domain.demand import generate
 from orgsim.domain.initiative import Initiative
 from orgsim.mechanisms.journey import choose_route, journey
 from orgsim.mechanisms.portfolio import Portfolio
+from orgsim.mechanisms.streams import Streams, Uniforms
 from orgsim.mechanisms.team import Pool, Tally
-from orgsim.mechanisms.world import Streams, World
+from orgsim.mechanisms.world import World
 
 # Named random streams, spawned from one SeedSequence in this fixed order.
 STREAMS = ("demand", "gates", "handoffs", "detection", "mesa")
@@ -57,8 +58,8 @@ class OrgModel(mesa.Model):  # type: ignore[misc]
         pools = self._pools(rec)
         portfolios = {u.portfolio: Portfolio(u.portfolio, plan.p_detect[u.portfolio])
                       for u in plan.units.values()}
-        self.world = World(self.env, plan, rec, Streams(rngs["gates"], rngs["handoffs"], rngs["detection"]),
-                           dict(self.units), pools, portfolios)
+        draws = Streams(Uniforms(rngs["gates"]), Uniforms(rngs["handoffs"]), Uniforms(rngs["detection"]))
+        self.world = World(self.env, plan, rec, draws, dict(self.units), pools, portfolios)
         self.initiatives: list[Initiative] = generate(plan.scenario, rngs["demand"])
         self.datacollector = mesa.DataCollector(model_reporters=_reporters())
         for item in self.initiatives:  # a timeout from week 0 lands exactly on the arrival week

@@ -18,15 +18,17 @@ def adoption_lag(maturity: float, min_weeks: float, max_weeks: float) -> float:
 def adopt(w: World, item: Initiative) -> Generator[Any, Any, None]:
     """Each ICS adopts after its lag (set by its maturity at delivery) and grows more mature."""
     spec = w.plan.scenario.adoption
-    env, start, horizon = w.env, w.env.now, w.plan.scenario.horizon_weeks
-    key = item.capability_key
-    lags = sorted((adoption_lag(u.maturity, spec.min_weeks, spec.max_weeks), name)
-                  for name, u in w.ics.items())
-    for lag, name in lags:
-        if start + lag > horizon:
+    env, rec, now, horizon = w.env, w.rec, w.env.now, w.plan.scenario.horizon_weeks
+    start, ident, key, gain = now, item.id, item.capability_key, spec.maturity_gain
+    lags = sorted((adoption_lag(u.maturity, spec.min_weeks, spec.max_weeks), name, u)
+                  for name, u in w.ics.items())  # names are unique: units are never compared
+    for lag, name, unit in lags:  # several ICSs often share a lag: one timeout serves them all
+        at = start + lag
+        if at > horizon:
             return
-        if start + lag > env.now:
-            yield env.timeout(start + lag - env.now)
-        unit = w.ics[name]
-        unit.maturity = min(1.0, unit.maturity + spec.maturity_gain)
-        w.rec(env.now, ADOPTED, item.id, name, key, 0.0, "")
+        if at > now:
+            yield env.timeout(at - now)
+            now = env.now
+        maturity = unit.maturity + gain
+        unit.maturity = maturity if maturity < 1.0 else 1.0  # min(1.0, maturity), without a call
+        rec(now, ADOPTED, ident, name, key, 0.0, "")

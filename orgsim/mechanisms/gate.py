@@ -7,11 +7,11 @@ from collections import deque
 from collections.abc import Generator
 from typing import Any
 
-import numpy as np
 import simpy
 
 from orgsim.config.operating_model import Forum as ForumSpec
 from orgsim.domain.records import APPROVED, DEFERRED, GATE_QUEUED, REJECTED
+from orgsim.mechanisms.streams import Uniforms
 from orgsim.mechanisms.team import Rec
 
 
@@ -25,7 +25,7 @@ class Forum:
     """
 
     def __init__(self, env: simpy.Environment, name: str, unit: str, spec: ForumSpec,
-                 rng: np.random.Generator, rec: Rec) -> None:
+                 rng: Uniforms, rec: Rec) -> None:
         self.env, self.name, self.unit, self.spec = env, name, unit, spec
         self._rng, self._rec = rng, rec
         self._queue: deque[list[Any]] = deque()  # [item, deferrals, event]
@@ -72,9 +72,8 @@ class Forum:
     def _meet(self) -> None:
         spec, now, rec = self.spec, self.env.now, self._rec
         n = min(spec.capacity, len(self._queue))
-        draws = self._rng.random(n)
         kept: list[list[Any]] = []
-        for u in draws:
+        for u in [self._rng.random() for _ in range(n)]:
             entry = self._queue.popleft()
             item, deferrals, decided = entry
             if u < spec.p_approve:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-import numpy as np
 import simpy
 
 from orgsim.config.plan import ORIGIN, Plan
 from orgsim.domain.initiative import Initiative
 from orgsim.mechanisms.gate import Forum
 from orgsim.mechanisms.portfolio import Portfolio
+from orgsim.mechanisms.streams import Streams
 from orgsim.mechanisms.team import Pool, Rec
 
 
@@ -21,15 +21,6 @@ class Unit(Protocol):
     name: str
     kind: str
     maturity: float
-
-
-@dataclass
-class Streams:
-    """Independent random streams, one per kind of decision (never shared, never global)."""
-
-    gates: np.random.Generator
-    handoffs: np.random.Generator
-    detection: np.random.Generator
 
 
 @dataclass
