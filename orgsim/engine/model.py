@@ -54,6 +54,7 @@ class OrgModel(mesa.Model):  # type: ignore[misc]
             append(fields)
 
         self.units = {u.name: OrgUnit(self, u) for u in plan.units.values()}
+        self.ics = self.agents.select(lambda a: a.kind == "ics")  # a Mesa AgentSet
         self.tally = Tally()
         pools = self._pools(rec)
         portfolios = {u.portfolio: Portfolio(u.portfolio, plan.p_detect[u.portfolio])
@@ -130,6 +131,5 @@ def _reporters() -> dict[str, Any]:
         "waiting_for_decision": lambda m: sum(len(f) for f in m.world.forums.values()),
         "waiting_for_staff": lambda m: m.tally.waiting,
         "staff_busy": lambda m: m.tally.busy,
-        "mean_ics_maturity": lambda m: float(np.mean([u.maturity for u in m.world.ics.values()]
-                                                     or [0.0])),
+        "mean_ics_maturity": lambda m: float(m.ics.agg("maturity", np.mean)) if len(m.ics) else 0.0,
     }
