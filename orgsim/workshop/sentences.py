@@ -170,10 +170,7 @@ def _avoided(s: Story, w: Group) -> list[str]:
     rows = _of(w, "reused")
     if not rows:
         return []
-    if len(rows) <= FEW:
-        said = words.listing(f"{r.unit} reused {r.what}" for r in rows)
-    else:
-        said = ", ".join(f"{len(g)} by {who}" for who, g in s.by_who(rows))
+    said = _who_did(s, rows, lambda r: f"{r.unit} reused {r.what}")
     return [f"{words.count(len(rows), 'duplicate')} avoided ({said})"]
 
 
@@ -187,11 +184,15 @@ def _built(s: Story, w: Group) -> list[str]:
     rows = [r for r in w if r.row in s.dup_rows]
     if not rows:
         return []
-    if len(rows) <= FEW:
-        said = words.listing(f"{s.key[r.item]} by {r.unit}" for r in rows)
-    else:
-        said = ", ".join(f"{len(g)} by {who}" for who, g in s.by_who(rows))
+    said = _who_did(s, rows, lambda r: f"{s.key[r.item]} by {r.unit}")
     return [f"{words.count(len(rows), 'duplicate')} built ({said})"]
+
+
+def _who_did(s: Story, rows: Group, one: Callable[[Row], str]) -> str:
+    """Each of a few rows in words, or counts by organisation when there are many."""
+    if len(rows) <= FEW:
+        return words.listing(one(r) for r in rows)
+    return ", ".join(f"{len(g)} by {who}" for who, g in s.by_who(rows))
 
 
 def _adopted(s: Story, w: Group) -> list[str]:
