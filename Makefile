@@ -28,4 +28,4 @@ reference: $(STAMP)
 	$(PY) -m orgsim.config.reference > docs/configuration.md
 
 clean:
-	rm -rf $(VENV) results/latest $(RESULTS)
+	rm -rf $(VENV) results/run $(RESULTS)

@@ -55,9 +55,6 @@ class Forum:
         c, off = self.spec.cadence_weeks, self.spec.offset_weeks
         return max(0, math.ceil((now - off) / c), self._held + 1)
 
-    def next_meeting(self, now: float) -> float:
-        return self.spec.offset_weeks + self._next_index(now) * self.spec.cadence_weeks
-
     def _run(self) -> Generator[simpy.Event, Any, None]:
         env = self.env
         while True:

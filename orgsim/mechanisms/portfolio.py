@@ -29,6 +29,3 @@ class Portfolio:
             active.remove(item)
         if delivered:
             self._live.setdefault(key, item)
-
-    def __contains__(self, key: str) -> bool:
-        return key in self._live or bool(self._active.get(key))

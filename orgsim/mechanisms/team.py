@@ -30,8 +30,8 @@ class Pool:
 
     `slots` people (or service teams) sit in a first-come first-served
     `simpy.Container`; an item takes `staff` of them and works at `pace`
-    person-weeks of effort per week per person taken. Planning overhead and a
-    reorganisation dip both scale `productivity`.
+    person-weeks of effort per week per person taken. Planning overhead scales
+    `productivity`.
     """
 
     __slots__ = ("_box", "_rec", "env", "name", "pace", "productivity", "slots", "tally", "unit")
@@ -42,15 +42,6 @@ class Pool:
         self.slots, self.pace, self.productivity = slots, pace, productivity
         self._box = simpy.Container(env, capacity=max(slots, 1), init=slots)
         self._rec, self.tally = rec, tally
-
-    @property
-    def busy(self) -> float:
-        """Slots in use now."""
-        return self.slots - self._box.level
-
-    @property
-    def queued(self) -> int:
-        return len(self._box.get_queue)
 
     def work(self, item: int, effort: float, staff: int, kind: str) -> Generator[simpy.Event, Any, None]:
         """Wait for `staff` slots, then hold them until `effort` person-weeks are done."""

@@ -2,51 +2,30 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-# (label, unit, path into metrics.json); the headline metrics of MODEL.md §6.
-HEADLINES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("decision latency, mean", "weeks", ("decision_latency", "mean")),
-    ("decision latency, p90", "weeks", ("decision_latency", "p90")),
-    ("lead time, mean", "weeks", ("lead_time", "mean")),
-    ("lead time, p90", "weeks", ("lead_time", "p90")),
-    ("throughput", "delivered/quarter", ("throughput",)),
-    ("reused", "reused/quarter", ("reused",)),
-    ("duplication rate", "share of effort", ("duplication_rate",)),
-    ("duplicates built", "initiatives", ("duplicates_built",)),
-    ("duplicates avoided", "initiatives", ("duplicates_avoided",)),
-    ("work in progress", "initiatives", ("wip",)),
-    ("handoffs per item", "handoffs", ("handoffs_per_item",)),
-    ("rework share", "share of effort", ("rework_share",)),
-    ("utilisation", "share of staff time", ("utilisation", "overall")),
-    ("benefit", "benefit-weeks", ("benefit",)),
-    ("rejected", "initiatives", ("rejected",)),
+# The headline metrics of MODEL.md §6, as named by `flat` and labelled by `LABELS`.
+HEADLINES = (
+    "decision_latency_mean", "decision_latency_p90", "lead_time_mean", "lead_time_p90",
+    "throughput", "reused", "duplication_rate", "duplicates_built", "duplicates_avoided",
+    "wip", "handoffs_per_item", "rework_share", "utilisation", "benefit", "rejected",
 )
-
-
-def lookup(metrics: dict[str, Any], path: tuple[str, ...]) -> Any:
-    value: Any = metrics
-    for key in path:
-        value = value.get(key) if isinstance(value, dict) else None
-    return value
 
 
 def comparison_rows(runs: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows of `{metric, unit, <run name>: value, ...}` for the headline metrics."""
-    rows = []
-    for label, unit, path in HEADLINES:
-        row: dict[str, Any] = {"metric": label, "unit": unit}
-        row.update({name: lookup(m, path) for name, m in runs.items()})
-        rows.append(row)
-    return rows
+    values = {name: flat(m) for name, m in runs.items()}
+    return [{"metric": LABELS[h][0], "unit": LABELS[h][1], **{n: v[h] for n, v in values.items()}}
+            for h in HEADLINES]
 
 
-def fmt(value: Any) -> str:
-    if value is None:
+def fmt(value: float) -> str:
+    if math.isnan(value):
         return "-"
-    if isinstance(value, float):
-        return f"{value:.3f}" if abs(value) < 10 else f"{value:,.1f}"
-    return f"{value:,}" if isinstance(value, int) else str(value)
+    if value == int(value) and abs(value) < 1e15:
+        return f"{int(value):,}"
+    return f"{value:.3f}" if abs(value) < 10 else f"{value:,.1f}"
 
 
 def flat(metrics: dict[str, Any]) -> dict[str, float]:

@@ -1,5 +1,5 @@
-"""Writing and reading run directories on disk."""
+"""Writing run directories on disk."""
 
-from orgsim.store.rundir import read_metrics, write_run
+from orgsim.store.rundir import write_run
 
-__all__ = ["read_metrics", "write_run"]
+__all__ = ["write_run"]

@@ -76,6 +76,3 @@ def write_run(out: Path, result: RunResult, metrics: dict[str, Any]) -> Path:
                json.dumps(manifest(result.plan, result.seed, text, result), indent=2) + "\n")
     return run_dir
 
-
-def read_metrics(run_dir: Path) -> dict[str, Any]:
-    return json.loads((Path(run_dir) / "metrics.json").read_text(encoding="utf-8"))

@@ -18,7 +18,6 @@ from orgsim.workshop.rundata import ICS_NODE, RunData
 from orgsim.workshop.waits import segments
 
 STATES = ("queue", "forum", "work", "duplicate")  # rework is drawn as work
-TALLY = ("arrived", "in_system", "delivered", "reused", "rejected")
 
 
 @dataclass(frozen=True)
