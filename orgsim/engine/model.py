@@ -93,20 +93,35 @@ class OrgModel(mesa.Model):  # type: ignore[misc]
             yield self.env.timeout(step)
 
     def run(self) -> None:
-        """Run to the horizon (an event at exactly the horizon is not processed).
+        """Run to the horizon (an event at exactly the horizon is not processed)."""
+        self.advance(self.plan.scenario.horizon_weeks)
+        self.datacollector.collect(self)
+
+    def step(self) -> None:
+        """One week forward: what Mesa's visualisation calls on play and step."""
+        self.advance(self.env.now + 1.0)
+
+    def advance(self, week: float) -> None:
+        """Process every event before `week` (never past the horizon).
 
         The cyclic garbage collector is paused meanwhile: a run makes many short-lived
         cycles (processes and their events) and collecting them mid-run costs about a
         tenth of the time; they are collected as usual afterwards.
         """
+        week = min(week, self.plan.scenario.horizon_weeks)
+        if week <= self.env.now:
+            return
         enabled = gc.isenabled()
         gc.disable()
         try:
-            self.env.run(until=self.plan.scenario.horizon_weeks)
+            self.env.run(until=week)
         finally:
             if enabled:
                 gc.enable()
-        self.datacollector.collect(self)
+
+    @property
+    def finished(self) -> bool:
+        return self.env.now >= self.plan.scenario.horizon_weeks
 
     def release(self) -> None:
         """Let this model be freed: Mesa 3.3 keeps every model as a key of `Agent._ids`."""
