@@ -57,7 +57,7 @@ CASES: dict[str, tuple[list[str], str, int | None, str]] = {
         scenario("unknown_key"), f"{BROKEN}/unknown_key.yaml", 4,
         "warmup_week: unknown key 'warmup_week'; did you mean 'warmup_weeks'? (allowed: name, "
         "description, horizon_weeks, warmup_weeks, seed, sample_every_weeks, organisations, ics, "
-        "themes, demand, adoption, operating_models, operating_models_dir)"),
+        "themes, demand, adoption, operating_models, operating_models_dir, timeline)"),
     "probability above 1": (
         scenario("probability"), f"{BROKEN}/probability.yaml", 17,
         "themes.triage.p_national: must be <= 1, got 1.5"),
@@ -81,6 +81,27 @@ CASES: dict[str, tuple[list[str], str, int | None, str]] = {
     "scenario runs a missing model": (
         scenario("missing_model"), f"{BROKEN}/missing_model.yaml", 24,
         f"operating_models[0]: {NOT_FOUND}"),
+    "timeline: reorganisation into an unknown model": (
+        scenario("timeline_unknown_model"), f"{BROKEN}/timeline_unknown_model.yaml", 5,
+        f"timeline[0].switch_model.to: {NOT_FOUND}"),
+    "timeline: week past the horizon": (
+        scenario("timeline_past_horizon"), f"{BROKEN}/timeline_past_horizon.yaml", 6,
+        "timeline[1].week: week 60 is past the horizon (horizon_weeks: 52); "
+        "interventions must come before it"),
+    "timeline: staff would go negative": (
+        scenario("timeline_negative_staff"), f"{BROKEN}/timeline_negative_staff.yaml", 7,
+        "timeline[1].staff.change: HQ has 1 digital staff at week 20; a change of -2 would leave -1"),
+    "timeline: unknown forum": (
+        scenario("timeline_unknown_forum"), f"{BROKEN}/timeline_unknown_forum.yaml", 5,
+        "timeline[0].funding.forum: unknown forum 'bord' in base (the operating model in force "
+        "at week 10); it has board"),
+    "timeline: two changes in one entry": (
+        scenario("timeline_two_changes"), f"{BROKEN}/timeline_two_changes.yaml", 4,
+        "timeline[0]: give exactly one of switch_model, demand, funding, staff, cadence; "
+        "found funding, cadence"),
+    "timeline: unknown theme": (
+        scenario("timeline_unknown_theme"), f"{BROKEN}/timeline_unknown_theme.yaml", 5,
+        "timeline[0].demand.themes[1]: unknown theme 'imaging'; themes are triage"),
     "negative cadence": (
         model("bad_cadence"), f"{BROKEN}/models/bad_cadence.yaml", 4,
         "forums.board.cadence_weeks: must be > 0, got -1"),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from orgsim.config.errors import from_validation
+from orgsim.config.interventions import check_timeline, resolve_timeline
 from orgsim.config.operating_model import OperatingModel
 from orgsim.config.plan import Plan
 from orgsim.config.resolve import resolve
@@ -46,11 +48,30 @@ def _check_scenario(sc: Scenario, src: Source) -> None:
             if f not in sc.demand.effort:
                 raise src.error(at + ("effort", f), f"unknown function {f!r}; demand.effort has "
                                 f"{sorted(sc.demand.effort)}")
+    check_timeline(sc, src)
+
+
+def _scenario_source(path: Path, seen: tuple[Path, ...]) -> Source:
+    """A scenario file, merged over the scenario it `extends` (a path relative to it)."""
+    src = read_yaml(path)
+    parent = src.data.get("extends")
+    if parent is None:
+        return src
+    if not isinstance(parent, str):
+        raise src.error(("extends",), f"expected the path of a scenario file, found {parent!r}")
+    base_path = (path.parent / parent).resolve()
+    if base_path in seen:
+        raise src.error(("extends",), "cycle in extends: " + " -> ".join(p.name for p in seen + (base_path,)))
+    if not base_path.exists():
+        raise src.error(("extends",), f"no scenario file {parent} (looked for {base_path})")
+    base = _scenario_source(base_path, seen + (base_path,))
+    _validate(Scenario, base)  # errors in the base are reported in the base's file
+    return _merged(base, src, _merge(base.data, {k: v for k, v in src.data.items() if k != "extends"}))
 
 
 def load_scenario(path: str | Path) -> tuple[Scenario, Source]:
-    """Read and check a scenario file."""
-    src = read_yaml(path)
+    """Read and check a scenario file (following `extends`)."""
+    src = _scenario_source(Path(path), (Path(path).resolve(),))
     sc = _validate(Scenario, src)
     _check_scenario(sc, src)
     return sc, src
@@ -139,11 +160,26 @@ def load_operating_model(name_or_path: str, scenario_path: str | Path, sc: Scena
     return _validate(OperatingModel, src), src
 
 
+def _with_timeline(plan: Plan, sc_src: Source, scenario_path: str | Path) -> Plan:
+    """`plan` with its scenario's timeline resolved (switch targets loaded and checked)."""
+    sc = plan.scenario
+    if not sc.timeline:
+        return plan
+
+    def load_model(name: str, at: Path_) -> Plan:
+        if not find_model(name, scenario_path, sc).exists():
+            raise sc_src.error(at, _not_found(name, scenario_path, sc))
+        om, om_src = load_operating_model(name, scenario_path, sc)
+        return resolve(sc, om, sc_src, om_src)
+
+    return replace(plan, timeline=resolve_timeline(plan, sc_src, load_model))
+
+
 def load_plan(scenario_path: str | Path, model: str) -> Plan:
     """Scenario plus operating model, fully checked, ready for the engine."""
     sc, sc_src = load_scenario(scenario_path)
     om, om_src = load_operating_model(model, scenario_path, sc)
-    return resolve(sc, om, sc_src, om_src)
+    return _with_timeline(resolve(sc, om, sc_src, om_src), sc_src, scenario_path)
 
 
 def load_plans(scenario_path: str | Path, models: list[str] | None = None) -> list[Plan]:
@@ -155,7 +191,7 @@ def load_plans(scenario_path: str | Path, models: list[str] | None = None) -> li
     plans = []
     for name in names:
         om, om_src = load_operating_model(name, scenario_path, sc, None if models else sc_src)
-        plans.append(resolve(sc, om, sc_src, om_src))
+        plans.append(_with_timeline(resolve(sc, om, sc_src, om_src), sc_src, scenario_path))
     return plans
 
 
@@ -163,4 +199,4 @@ def plan_from_sources(sc_src: Source, om_src: Source) -> Plan:
     """Validate already-read (possibly edited) scenario and model documents into a Plan."""
     sc = _validate(Scenario, sc_src)
     _check_scenario(sc, sc_src)
-    return resolve(sc, _validate(OperatingModel, om_src), sc_src, om_src)
+    return _with_timeline(resolve(sc, _validate(OperatingModel, om_src), sc_src, om_src), sc_src, sc_src.file)

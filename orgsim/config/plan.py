@@ -7,10 +7,11 @@ Everything here is checked, frozen and free of names that still need looking up
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import ClassVar, Literal
 
 from orgsim.config.operating_model import Forum, OperatingModel, When
 from orgsim.config.scenario import Scenario
+from orgsim.config.timeline import DemandChange
 
 ORIGIN = "origin"
 
@@ -86,6 +87,57 @@ class RoutePlan:
 
 
 @dataclass(frozen=True)
+class SwitchPlan:
+    """Reorganise into `plan` (resolved against the same scenario)."""
+
+    kind: ClassVar[str] = "switch_model"
+    week: float
+    label: str
+    plan: Plan
+    dip: float
+    duration_weeks: float
+
+
+@dataclass(frozen=True)
+class StaffPlan:
+    """`slots` more (or fewer) places in pool (unit, pool): people, or whole service teams' places."""
+
+    kind: ClassVar[str] = "staff"
+    week: float
+    label: str
+    unit: str
+    pool: str
+    slots: int
+
+
+@dataclass(frozen=True)
+class ForumPlan:
+    """New values for forum `forum` (None: unchanged)."""
+
+    kind: ClassVar[str] = "forum"
+    week: float
+    label: str
+    forum: str
+    p_approve: float | None = None
+    capacity: int | None = None
+    cadence_weeks: float | None = None
+
+
+@dataclass(frozen=True)
+class DemandPlan:
+    """A demand change; `index` is its place in the scenario's timeline (it names its random stream)."""
+
+    kind: ClassVar[str] = "demand"
+    week: float
+    label: str
+    index: int
+    change: DemandChange
+
+
+InterventionPlan = SwitchPlan | StaffPlan | ForumPlan | DemandPlan
+
+
+@dataclass(frozen=True)
 class Plan:
     scenario: Scenario
     operating_model: OperatingModel
@@ -97,6 +149,7 @@ class Plan:
     forums: dict[str, Forum]
     routes: tuple[RoutePlan, ...]
     source_files: tuple[str, ...] = field(default=())
+    timeline: tuple[InterventionPlan, ...] = field(default=())  # in week order
 
     def unit_of(self, name: str) -> str:
         """The unit that stands for scenario unit `name` under this operating model."""

@@ -44,6 +44,25 @@ products spread (`adoption`), the run length (`horizon_weeks`, `warmup_weeks`)
 and the root `seed`. It contains no operating model: `operating_models` only
 names the ones `orgsim run` uses when no `--model` is given.
 
+A scenario may carry a `timeline` of interventions, each at a week: a
+reorganisation into another operating model (`switch_model`, with a
+productivity dip), a demand surge or lull, a forum's funding or cadence, staff
+joining or leaving a team. Forums, units and teams are those of the operating
+model in force at that week. `extends: PATH` (relative to the file) starts a
+scenario from another scenario file, merged as for operating models below; the
+scenarios in `configs/scenarios/` extend `configs/nhs_england.yaml` this way.
+`orgsim run SCENARIO --baseline` also runs each model without the timeline, on
+the same seed, so "with" and "without" are paired.
+
+Work in flight at a reorganisation carries on under the new operating model
+from its next step: an item already released for delivery continues with the
+new route's delivery steps, doing only the share of delivery not yet done; an
+item not yet released takes the new route from its start (the new forums
+decide). People at work finish the work in hand; items waiting for a team or a
+forum that the new model no longer has move on at once. A switch rebuilds the
+organisation from the scenario, so staff, funding and cadence changes made
+before it do not carry across it.
+
 ## Operating model files
 
 An operating model file composes the generic mechanisms: it rearranges the

@@ -14,6 +14,7 @@ from orgsim.config.common import (
     Strict,
     Weeks,
 )
+from orgsim.config.timeline import Intervention
 
 UnitKind = Literal["national_body", "directorate", "factory", "ics", "funder"]
 Funding = Literal["revenue", "capital"]
@@ -118,6 +119,7 @@ class Scenario(Strict):
     adoption: Adoption = Field(default_factory=Adoption, description="Spread of national products.")
     operating_models: list[str] = Field(default_factory=list, description="Operating models run by default.")
     operating_models_dir: str = Field("operating_models", description="Folder of operating model files, relative to this file.")
+    timeline: list[Intervention] = Field(default_factory=list, description="Interventions played into every run, in week order (workshops).")
 
     @model_validator(mode="after")
     def _window(self) -> Scenario:

@@ -7,7 +7,7 @@ numbers, MODEL.md §3).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -16,37 +16,54 @@ from orgsim.domain.distributions import sample
 from orgsim.domain.initiative import Initiative
 
 Arrival = tuple[float, int, str]  # week, source order, origin
+Fields = tuple[float, int, tuple[Any, ...]]  # week, source order, initiative fields after the id
 FUNDING: tuple[Literal["revenue"], Literal["capital"]] = ("revenue", "capital")  # by "is capital"
 
 
-def _arrivals(sc: Scenario, rng: np.random.Generator) -> list[Arrival]:
-    """Poisson arrivals of every source over the horizon, in a fixed source order."""
-    out: list[Arrival] = []
-    sources = [(n, sc.demand.ics_rate_per_week) for n in sc.ics_names()]
+def sources(sc: Scenario) -> list[tuple[str, float]]:
+    """Every unit that raises arrivals, with its rate per week, in a fixed order."""
+    out = [(n, sc.demand.ics_rate_per_week) for n in sc.ics_names()]
     weights = sc.demand.national_origins
     total = sum(weights.values())
-    sources += [(n, sc.demand.national_rate_per_week * w / total) for n, w in weights.items()]
-    for order, (origin, rate) in enumerate(sources):
-        count = rng.poisson(rate * sc.horizon_weeks)
-        weeks = np.sort(rng.uniform(0.0, sc.horizon_weeks, count))
+    return out + [(n, sc.demand.national_rate_per_week * w / total) for n, w in weights.items()]
+
+
+def arrivals(rates: list[tuple[str, float]], start: float, end: float,
+             rng: np.random.Generator) -> list[Arrival]:
+    """Poisson arrivals of every source between `start` and `end`, source by source."""
+    out: list[Arrival] = []
+    for order, (origin, rate) in enumerate(rates):
+        count = rng.poisson(rate * (end - start))
+        weeks = np.sort(rng.uniform(start, end, count))
         out += [(w, order, origin) for w in weeks.tolist()]
     return sorted(out)
 
 
 def generate(sc: Scenario, rng: np.random.Generator) -> list[Initiative]:
-    """All initiatives of a run, ordered by arrival week; ids count from 0 in that order.
+    """All initiatives of a run, ordered by arrival week; ids count from 0 in that order."""
+    found = arrivals(sources(sc), 0.0, sc.horizon_weeks, rng) if sc.demand.generate else []
+    fields = draw(sc, found, list(sc.themes), rng)
+    functions = sorted(sc.demand.effort)
+    fields += [(s.week, -1, (s.origin, s.week, s.theme, s.variant,
+                             tuple((f, float(s.effort.get(f, 0.0))) for f in functions),
+                             s.value_per_week, s.national_candidate, s.funding, s.priority))
+               for s in sc.demand.schedule]
+    fields.sort(key=lambda r: (r[0], r[1]))  # stable: scheduled items keep their order
+    return build(sc, fields, 0)
+
+
+def draw(sc: Scenario, found: list[Arrival], names: list[str], rng: np.random.Generator) -> list[Fields]:
+    """The attributes of `found` arrivals, whose themes are drawn among `names`.
 
     Attributes are drawn a column at a time, each column from the stream in a
     fixed order, and only then put together item by item.
     """
-    arrivals = _arrivals(sc, rng) if sc.demand.generate else []
-    n = len(arrivals)
-    names = list(sc.themes)
-    themes = list(sc.themes.values())
+    n = len(found)
+    themes = [sc.themes[t] for t in names]
     weights = np.array([t.weight for t in themes])
     theme_idx = rng.choice(len(names), size=n, p=weights / weights.sum())
     unit = rng.random(n)
-    weeks = np.array([a[0] for a in arrivals], dtype=float)
+    weeks = np.array([a[0] for a in found], dtype=float)
     life = sc.demand.capability_lifetime_weeks
     drift = weeks / life if life else np.zeros(n)  # lifetimes passed, in units of a theme's variants
     variant = ((unit + drift) * np.array([t.variants for t in themes])[theme_idx]).astype(int)
@@ -61,19 +78,19 @@ def generate(sc: Scenario, rng: np.random.Generator) -> list[Initiative]:
     p_cap = np.array([t.p_capital for t in themes], dtype=float)[theme_idx]
     national, capital = rng.random(n) < p_nat, rng.random(n) < p_cap
     priority = rng.random(n) < sc.demand.p_priority
-    rows = zip(arrivals, [names[t] for t in theme_idx.tolist()], variant.tolist(),
+    rows = zip(found, [names[t] for t in theme_idx.tolist()], variant.tolist(),
                zip(*effort) if effort else [()] * n, value.tolist(), national.tolist(),
                capital.tolist(), priority.tolist())
-    fields = [(week, order, (origin, week, theme, v, tuple(zip(functions, e)), val, nat,
-                             FUNDING[cap], pri))
-              for (week, order, origin), theme, v, e, val, nat, cap, pri in rows]
-    fields += [(s.week, -1, (s.origin, s.week, s.theme, s.variant,
-                             tuple((f, float(s.effort.get(f, 0.0))) for f in functions),
-                             s.value_per_week, s.national_candidate, s.funding, s.priority))
-               for s in sc.demand.schedule]
-    fields.sort(key=lambda r: (r[0], r[1]))  # stable: scheduled items keep their order
+    return [(week, order, (origin, week, theme, v, tuple(zip(functions, e)), val, nat,
+                           FUNDING[cap], pri))
+            for (week, order, origin), theme, v, e, val, nat, cap, pri in rows]
+
+
+def build(sc: Scenario, fields: list[Fields], first_id: int) -> list[Initiative]:
+    """Initiatives from drawn fields, numbered from `first_id` in the order given."""
     ics = set(sc.ics_names())
     return [Initiative(id=i, origin=origin, origin_kind="ics" if origin in ics else "national",
                        arrival_week=week, theme=theme, variant=v, effort=e, value_per_week=val,
                        national_candidate=nat, funding=fund, priority=pri)
-            for i, (_, _, (origin, week, theme, v, e, val, nat, fund, pri)) in enumerate(fields)]
+            for i, (_, _, (origin, week, theme, v, e, val, nat, fund, pri))
+            in enumerate(fields, start=first_id)]

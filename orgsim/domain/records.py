@@ -21,6 +21,8 @@ DELIVERED = "delivered"        # unit: origin;   what: scope (national/local); a
 REUSED = "reused"              # unit: origin;   what: capability;   amount: id of the original
 REJECTED = "rejected"          # unit: forum's unit; what: forum
 ADOPTED = "adopted"            # unit: ICS;      what: capability;   amount: 0 (item is the product)
+INTERVENTION = "intervention"  # item -1; unit: ''; what: description; stage: the kind of change
+STAFFING = "staffing"          # item -1; unit: pool's unit; what: pool; amount: people from now on
 
 FINAL = (DELIVERED, REUSED, REJECTED)
 

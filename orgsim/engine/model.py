@@ -11,22 +11,33 @@ import mesa
 import numpy as np
 import simpy
 
-from orgsim.config.plan import Plan, UnitPlan
+from orgsim.config.plan import (
+    DemandPlan,
+    ForumPlan,
+    InterventionPlan,
+    Plan,
+    StaffPlan,
+    SwitchPlan,
+    UnitPlan,
+)
 from orgsim.domain.demand import generate
 from orgsim.domain.initiative import Initiative
+from orgsim.domain.records import INTERVENTION
+from orgsim.domain.surges import apply_changes
+from orgsim.mechanisms import interventions
 from orgsim.mechanisms.journey import choose_route, journey
 from orgsim.mechanisms.portfolio import Portfolio
 from orgsim.mechanisms.streams import Streams, Uniforms
 from orgsim.mechanisms.team import Pool, Tally
 from orgsim.mechanisms.world import World
 
-# Named random streams, spawned from one SeedSequence in this fixed order.
-STREAMS = ("demand", "gates", "handoffs", "detection", "mesa")
+# Named random streams, spawned from one SeedSequence in this fixed order (new ones go last,
+# so that adding a stream never changes the others).
+STREAMS = ("demand", "gates", "handoffs", "detection", "mesa", "interventions")
 
 
-def streams(seed: int) -> dict[str, np.random.Generator]:
-    children = np.random.SeedSequence(seed).spawn(len(STREAMS))
-    return {name: np.random.default_rng(s) for name, s in zip(STREAMS, children)}
+def seeds(seed: int) -> dict[str, np.random.SeedSequence]:
+    return dict(zip(STREAMS, np.random.SeedSequence(seed).spawn(len(STREAMS))))
 
 
 class OrgUnit(mesa.Agent):  # type: ignore[misc]
@@ -43,7 +54,8 @@ class OrgModel(mesa.Model):  # type: ignore[misc]
     """One run of one operating model on one seed's demand."""
 
     def __init__(self, plan: Plan, seed: int) -> None:
-        rngs = streams(seed)
+        roots = seeds(seed)
+        rngs = {name: np.random.default_rng(s) for name, s in roots.items()}
         super().__init__(rng=rngs["mesa"])
         self.plan, self.seed = plan, seed
         self.env = simpy.Environment()
@@ -56,35 +68,61 @@ class OrgModel(mesa.Model):  # type: ignore[misc]
         self.units = {u.name: OrgUnit(self, u) for u in plan.units.values()}
         self.ics = self.agents.select(lambda a: a.kind == "ics")  # a Mesa AgentSet
         self.tally = Tally()
-        pools = self._pools(rec)
+        self._rec = rec
+        self._dips: list[float] = []  # productivity dips of reorganisations under way
+        pools = {key: self._pool(*key, spec) for key, spec in interventions.pool_specs(plan).items()}
         portfolios = {u.portfolio: Portfolio(u.portfolio, plan.p_detect[u.portfolio])
                       for u in plan.units.values()}
         draws = Streams(Uniforms(rngs["gates"]), Uniforms(rngs["handoffs"]), Uniforms(rngs["detection"]))
         self.world = World(self.env, plan, rec, draws, dict(self.units), pools, portfolios)
-        self.initiatives: list[Initiative] = generate(plan.scenario, rngs["demand"])
+        self.initiatives: list[Initiative] = apply_changes(
+            generate(plan.scenario, rngs["demand"]), plan.scenario,
+            [iv for iv in plan.timeline if isinstance(iv, DemandPlan)], roots["interventions"])
         self.datacollector = mesa.DataCollector(model_reporters=_reporters())
+        for iv in plan.timeline:  # before arrivals: an intervention at week w acts before them
+            self.env.timeout(iv.week).callbacks.append(partial(self._intervene, iv))
         for item in self.initiatives:  # a timeout from week 0 lands exactly on the arrival week
             self.env.timeout(item.arrival_week).callbacks.append(partial(self._arrive, item))
         self.env.process(self._sample())
 
-    def _pools(self, rec: Any) -> dict[tuple[str, str], Pool]:
-        pools: dict[tuple[str, str], Pool] = {}
-        for u in self.plan.units.values():
-            productivity = 1.0 - u.overhead
-            for f, people in u.teams.items():
-                if people > 0:
-                    pools[(u.name, f)] = Pool(self.env, u.name, f, people, 1.0, productivity, rec,
-                                                self.tally)
-        for t in self.plan.teams.values():
-            productivity = 1.0 - self.plan.units[t.unit].overhead
-            pools[(t.unit, t.name)] = Pool(self.env, t.unit, t.name, t.count * t.wip_limit,
-                                           t.people / t.wip_limit, productivity, rec, self.tally)
-        for (unit, _), pool in pools.items():
-            self.units[unit].pools[pool.name] = pool
-        return pools
+    def _pool(self, unit: str, name: str, spec: interventions.PoolSpec) -> Pool:
+        pool = Pool(self.env, unit, name, spec[0], spec[1], spec[2], self._rec, self.tally)
+        self.units[unit].pools[name] = pool
+        return pool
+
+    def _unit(self, plan: UnitPlan) -> OrgUnit:
+        unit = self.units[plan.name] = OrgUnit(self, plan)
+        return unit
+
+    def _intervene(self, iv: InterventionPlan, _: simpy.Event) -> None:
+        self._rec(self.env.now, INTERVENTION, -1, "", iv.label, 0.0, iv.kind)
+        if isinstance(iv, StaffPlan):
+            interventions.change_staff(self.world, iv, self._pool)
+        elif isinstance(iv, ForumPlan):
+            interventions.change_forum(self.world, iv)
+        elif isinstance(iv, SwitchPlan):
+            interventions.switch(self.world, iv, self._pool, self._unit)
+            if iv.dip > 0.0 and iv.duration_weeks > 0.0:
+                self._dips.append(iv.dip)
+                self.env.timeout(iv.duration_weeks).callbacks.append(partial(self._recover, iv.dip))
+        self._set_pace()  # demand was changed before the run
+
+    def _recover(self, dip: float, _: simpy.Event) -> None:
+        self._dips.remove(dip)
+        self._set_pace()
+
+    def _set_pace(self) -> None:
+        """Productivity of every team: less its unit's planning overhead and any reorganisation dip.
+
+        Work started during a dip goes slower; work in hand keeps its pace.
+        """
+        factor = float(np.prod([1.0 - d for d in self._dips]))
+        for (unit, _), pool in self.world.pools.items():
+            plan = self.world.plan.units.get(unit)
+            pool.productivity = (1.0 - (plan.overhead if plan is not None else 0.0)) * factor
 
     def _arrive(self, item: Initiative, _: simpy.Event) -> None:
-        self.env.process(journey(self.world, item, choose_route(self.plan.routes, item)))
+        self.env.process(journey(self.world, item, choose_route(self.world.plan.routes, item)))
 
     def _sample(self) -> Generator[simpy.Event, Any, None]:
         step = self.plan.scenario.sample_every_weeks

@@ -21,7 +21,7 @@ ITEM_COLUMNS = ("id", "origin", "origin_kind", "arrival_week", "theme", "variant
 class PoolInfo:
     unit: str
     pool: str
-    people: float  # headcount in the pool
+    people: float  # headcount in the pool at the start (interventions add `staffing` records)
     people_per_slot: float
 
 
@@ -66,7 +66,7 @@ def simulate(plan: Plan, seed: int | None = None) -> RunResult:
     model = OrgModel(plan, seed)
     model.run()
     wall = time.perf_counter() - start
-    pools = tuple(PoolInfo(p.unit, p.name, p.slots * p.pace, p.pace)
+    pools = tuple(PoolInfo(p.unit, p.name, p.initial, p.pace)
                   for p in model.world.pools.values())
     result = RunResult(plan=plan, seed=seed, initiatives=tuple(model.initiatives),
                        records=tuple(map(Record._make, model.raw)), pools=pools,

@@ -21,7 +21,8 @@ class Forum:
     Each decided item is approved with `p_approve`; otherwise it is deferred to
     the next meeting, keeping its place, and rejected once deferred more than
     `max_deferrals` times. The forum sleeps while nothing waits, so idle
-    forums cost no events.
+    forums cost no events. A new cadence keeps the meeting already in the
+    diary; later meetings follow the new cadence from it.
     """
 
     def __init__(self, env: simpy.Environment, name: str, unit: str, spec: ForumSpec,
@@ -30,14 +31,17 @@ class Forum:
         self._rng, self._rec = rng, rec
         self._queue: deque[list[Any]] = deque()  # [item, deferrals, event]
         self._wake: simpy.Event | None = None
-        self._held = -1  # index k of the last meeting held, at offset + k * cadence
+        self._anchor, self._cadence = spec.offset_weeks, spec.cadence_weeks
+        self._held = -1  # index k of the last meeting held, at anchor + k * cadence
+        self._booked = False  # a meeting is in the diary (the forum sleeps until it)
+        self._next_cadence: float | None = None  # takes effect after the booked meeting
         env.process(self._run())
 
     def __len__(self) -> int:
         return len(self._queue)
 
     def submit(self, item: int) -> simpy.Event:
-        """An event that fires with True (approved) or False (rejected)."""
+        """An event that fires with True (approved), False (rejected) or None (forum closed)."""
         decided = self.env.event()
         self._queue.append([item, 0, decided])
         self._rec(self.env.now, GATE_QUEUED, item, self.unit, self.name, 0.0, "")
@@ -52,8 +56,25 @@ class Forum:
         Meetings are counted, not compared by time, so rounding in the clock can
         never make a forum meet twice.
         """
-        c, off = self.spec.cadence_weeks, self.spec.offset_weeks
+        c, off = self._cadence, self._anchor
         return max(0, math.ceil((now - off) / c), self._held + 1)
+
+    def change(self, spec: ForumSpec) -> None:
+        """New capacity, approval probability or cadence, from now on."""
+        self.spec = spec
+        if spec.cadence_weeks == self._cadence and self._next_cadence is None:
+            return
+        if self._booked:
+            self._next_cadence = spec.cadence_weeks
+        else:
+            self._anchor += self._next_index(self.env.now) * self._cadence
+            self._cadence, self._held = spec.cadence_weeks, -1
+
+    def close(self) -> None:
+        """Abolished (a reorganisation): every waiting item gets None instead of a decision."""
+        for _, _, decided in self._queue:
+            decided.succeed(None)
+        self._queue.clear()
 
     def _run(self) -> Generator[simpy.Event, Any, None]:
         env = self.env
@@ -62,9 +83,13 @@ class Forum:
                 self._wake = env.event()
                 yield self._wake
             k = self._next_index(env.now)
-            yield env.timeout(max(0.0, self.spec.offset_weeks + k * self.spec.cadence_weeks - env.now))
-            self._held = k
+            self._booked = True
+            yield env.timeout(max(0.0, self._anchor + k * self._cadence - env.now))
+            self._booked, self._held = False, k
             self._meet()
+            if self._next_cadence is not None:
+                self._anchor, self._cadence, self._held = env.now, self._next_cadence, 0
+                self._next_cadence = None
 
     def _meet(self) -> None:
         spec, now, rec = self.spec, self.env.now, self._rec

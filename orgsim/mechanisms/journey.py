@@ -41,20 +41,37 @@ def choose_route(routes: tuple[RoutePlan, ...], item: Initiative) -> RoutePlan:
 
 
 def journey(w: World, item: Initiative, route: RoutePlan) -> Proc:
-    """From arrival to delivered, reused or rejected; records every step."""
+    """From arrival to delivered, reused or rejected; records every step.
+
+    After a reorganisation (`w.era` changes) the item carries on under the new
+    operating model from its next step: see `_replan`.
+    """
     env, rec, origin = w.env, w.rec, w.unit(ORIGIN, item)
     w.in_system += 1
     rec(env.now, ARRIVAL, item.id, origin, route.name, item.total_effort, "")
-    rework, where = 0.0, origin
+    rework, where, era = 0.0, origin, w.era
+    released, left, built = False, 1.0, 0.0  # share of delivery left; build effort done on this route
     seen: list[str] = []  # portfolios the item is registered in
-    for i, step in enumerate(route.steps):
-        if i == route.release_index:
+    w.seen[item.id] = seen
+    steps, i = route.steps, 0
+    while i < len(steps):
+        if w.era != era:
+            left = max(0.0, left - built / _build_effort(route, item)) if built else left
+            route, era, built, rework = choose_route(w.plan.routes, item), w.era, 0.0, 0.0
+            steps, i, where = route.steps, route.release_index if released else 0, w.unit(where, item)
+            continue
+        if i == route.release_index and not released:
             rec(env.now, RELEASED, item.id, origin, route.name, 0.0, "")
+            released = True
+        step = steps[i]
+        i += 1
         if isinstance(step, StagePlan):
-            where = yield from _stage(w, item, step, rework)
-            rework = 0.0
+            where, done, finished = yield from _stage(w, item, step, rework, left)
+            built += done
+            rework = 0.0 if finished else rework
         elif isinstance(step, GatePlan):
-            if not (yield w.forum(step.forum, item).submit(item.id)):
+            decision = yield w.forum(step.forum, item).submit(item.id)
+            if decision is False:
                 return _finish(w, item, seen, "rejected")
         elif isinstance(step, HandoffPlan):
             to = w.unit(step.to, item)
@@ -63,7 +80,7 @@ def journey(w: World, item: Initiative, route: RoutePlan) -> Proc:
                 where = to
         elif (yield from _check(w, item, step, seen)):  # a CheckPlan, the one kind left
             return None
-    if route.release_index == len(route.steps):
+    if not released:
         rec(env.now, RELEASED, item.id, origin, route.name, 0.0, "")
     rec(env.now, DELIVERED, item.id, origin, route.scope, item.total_effort, "")
     _finish(w, item, seen, "delivered")
@@ -72,10 +89,18 @@ def journey(w: World, item: Initiative, route: RoutePlan) -> Proc:
     return None
 
 
+def _build_effort(route: RoutePlan, item: Initiative) -> float:
+    """Person-weeks of delivery (build) work `route` asks of `item`, before rework (at least 1e-9)."""
+    total = sum(item.effort_of(s.functions) * s.share for s in route.steps
+                if isinstance(s, StagePlan) and s.kind == "build")
+    return max(total, 1e-9)
+
+
 def _finish(w: World, item: Initiative, seen: list[str], outcome: str) -> None:
     key = item.capability_key
     for name in seen:
         w.portfolios[name].finish(key, item.id, outcome == "delivered")
+    del w.seen[item.id]
     w.outcome[item.id] = outcome
     w.finished[outcome] += 1
     w.in_system -= 1
@@ -84,23 +109,36 @@ def _finish(w: World, item: Initiative, seen: list[str], outcome: str) -> None:
         waiting.succeed(outcome)
 
 
-def _stage(w: World, item: Initiative, step: StagePlan, rework: float) -> Proc:
-    """Work through the stage's functions in order; returns the unit that did it."""
-    unit = w.unit(step.unit, item)
+def _stage(w: World, item: Initiative, step: StagePlan, rework: float, left: float) -> Proc:
+    """Work through the stage's functions in order.
+
+    Build work is scaled by `left`, the share of delivery not yet done (below 1
+    only after a reorganisation). Returns the unit that did it, the build
+    effort done, and whether every part was done (not when a reorganisation
+    came in between).
+    """
+    unit, era = w.unit(step.unit, item), w.era
+    share = step.share * left if step.kind == "build" else step.share
     if step.team is not None:
-        parts = [(step.team, item.effort_of(step.functions) * step.share, 1)]
+        parts = [(step.team, item.effort_of(step.functions) * share, 1)]
     else:
         by_function = dict(item.effort)  # a function appears once: same as `effort_of((f,))`
-        parts = [(f, by_function.get(f, 0.0) * step.share, step.staff) for f in step.functions]
+        parts = [(f, by_function.get(f, 0.0) * share, step.staff) for f in step.functions]
+    done = 0.0
     for pool_name, effort, staff in parts:
         if effort <= 0.0:
             continue
+        if w.era != era:
+            return unit, done, False
         pool = w.pools[(unit, pool_name)]
         redo = effort * rework
-        yield from pool.work(item.id, effort + redo, staff, step.kind)
+        if not (yield from pool.work(item.id, effort + redo, staff, step.kind)):
+            return unit, done, False
         if redo > 0.0:  # recorded once done, beside the effort it is a share of
             w.rec(w.env.now, REWORK_EFFORT, item.id, unit, pool.name, redo, step.kind)
-    return unit
+        if step.kind == "build":
+            done += effort
+    return unit, done, True
 
 
 def _handoff(w: World, item: Initiative, step: HandoffPlan, sender: str) -> Proc:
@@ -132,6 +170,7 @@ def _check(w: World, item: Initiative, step: CheckPlan, seen: list[str]) -> Proc
             ev = w.waiting_on.get(original) or w.waiting_on.setdefault(original, env.event())
             outcome = yield ev
             del w.waiting_for[item.id]
+            portfolio = w.portfolio(w.unit(step.unit, item))  # a reorganisation may have come meanwhile
         if outcome == "delivered":
             origin = w.unit(ORIGIN, item)
             effort = item.total_effort * step.reuse_share

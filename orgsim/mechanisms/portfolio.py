@@ -19,6 +19,14 @@ class Portfolio:
             return self._live[key]
         return next((i for i in self._active.get(key, ()) if i != asker), None)
 
+    def absorb(self, other: Portfolio) -> None:
+        """Hold what `other` holds too (a reorganisation merging portfolios); earliest items first."""
+        for key, items in other._active.items():
+            mine = self._active.setdefault(key, [])
+            mine[:] = sorted(set(mine) | set(items))
+        for key, item in other._live.items():
+            self._live[key] = min(item, self._live.get(key, item))
+
     def add(self, key: str, item: int) -> None:
         self._active.setdefault(key, []).append(item)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import simpy
 
-from orgsim.domain.records import STAGE_END, STAGE_START
+from orgsim.domain.records import STAFFING, STAGE_END, STAGE_START
 
 Rec = Callable[[float, str, int, str, str, float, str], None]
 
@@ -25,33 +25,85 @@ class Tally:
         self.waiting = 0  # requests waiting for staff
 
 
+MOVED = "moved"  # what a request for staff gets instead when its pool is closed
+
+
+class _Staff(simpy.Container):  # type: ignore[misc]
+    """A `simpy.Container` of people that can also lose the ones not at work, at once."""
+
+    def withdraw(self, n: int) -> int:
+        """Take up to `n` free people out; returns how many were taken."""
+        taken = min(n, int(self._level))
+        self._level -= taken
+        return taken
+
+    def close(self) -> None:
+        """Send every waiting request away with `MOVED`."""
+        for request in self.get_queue:
+            request.succeed(MOVED)
+        self.get_queue.clear()
+
+
 class Pool:
     """People of one unit who do one kind of work.
 
     `slots` people (or service teams) sit in a first-come first-served
     `simpy.Container`; an item takes `staff` of them and works at `pace`
-    person-weeks of effort per week per person taken. Planning overhead scales
-    `productivity`.
+    person-weeks of effort per week per person taken. Planning overhead (and a
+    reorganisation's dip) scale `productivity`. Interventions `resize` a pool:
+    people join at once; people who leave go when free, the busy ones once
+    their work in hand is done.
     """
 
-    __slots__ = ("_box", "_rec", "env", "name", "pace", "productivity", "slots", "tally", "unit")
+    __slots__ = ("_box", "_owed", "_rec", "env", "initial", "name", "pace", "productivity", "slots",
+                 "tally", "unit")
 
     def __init__(self, env: simpy.Environment, unit: str, name: str, slots: int,
                  pace: float, productivity: float, rec: Rec, tally: Tally) -> None:
         self.env, self.unit, self.name = env, unit, name
         self.slots, self.pace, self.productivity = slots, pace, productivity
-        self._box = simpy.Container(env, capacity=max(slots, 1), init=slots)
+        self.initial = slots * pace  # people at the start of the run
+        self._box = _Staff(env, init=slots)
+        self._owed = 0  # people who have left but are still at work
         self._rec, self.tally = rec, tally
 
-    def work(self, item: int, effort: float, staff: int, kind: str) -> Generator[simpy.Event, Any, None]:
-        """Wait for `staff` slots, then hold them until `effort` person-weeks are done."""
+    def work(self, item: int, effort: float, staff: int, kind: str) -> Generator[simpy.Event, Any, bool]:
+        """Wait for `staff` slots, then hold them until `effort` person-weeks are done.
+
+        Returns False, with no work done, when the pool closed while the item waited.
+        """
         env, tally, people = self.env, self.tally, staff * self.pace
         tally.waiting += 1
-        yield self._box.get(staff)
+        granted = yield self._box.get(staff)
         tally.waiting -= 1
+        if granted is MOVED:
+            return False
         tally.busy += people
         self._rec(env.now, STAGE_START, item, self.unit, self.name, float(staff), kind)
         yield env.timeout(effort / (people * self.productivity))
-        self._box.put(staff)
+        if self._owed:
+            paid = min(self._owed, staff)
+            self._owed -= paid
+            staff -= paid
+        if staff:
+            self._box.put(staff)
         tally.busy -= people
         self._rec(env.now, STAGE_END, item, self.unit, self.name, effort, kind)
+        return True
+
+    def resize(self, slots: int) -> None:
+        """Change the number of slots to `slots` (recorded as people)."""
+        change, self.slots = slots - self.slots, slots
+        if change > 0:
+            repaid = min(change, self._owed)
+            self._owed -= repaid
+            if change > repaid:
+                self._box.put(change - repaid)
+        elif change < 0:
+            self._owed += -change - self._box.withdraw(-change)
+        self._rec(self.env.now, STAFFING, -1, self.unit, self.name, slots * self.pace, "")
+
+    def close(self) -> None:
+        """No slots any more; items still waiting go elsewhere (a reorganisation)."""
+        self.resize(0)
+        self._box.close()

@@ -7,6 +7,7 @@ from typing import Protocol
 
 import simpy
 
+from orgsim.config.operating_model import Forum as ForumSpec
 from orgsim.config.plan import ORIGIN, Plan
 from orgsim.domain.initiative import Initiative
 from orgsim.mechanisms.gate import Forum
@@ -38,18 +39,26 @@ class World:
     outcome: dict[int, str] = field(default_factory=dict)
     finished: dict[str, int] = field(default_factory=lambda: {"delivered": 0, "reused": 0, "rejected": 0})
     in_system: int = 0
+    seen: dict[int, list[str]] = field(default_factory=dict)  # item in flight -> portfolios it is in
+    era: int = 0  # operating models switched to so far; journeys re-plan when it changes
     ics: dict[str, Unit] = field(init=False)  # the units that adopt national products
+    forum_specs: dict[str, ForumSpec] = field(init=False)  # the plan's, as changed by interventions
+    where: dict[str, str] = field(init=False)  # any unit name met so far -> the unit standing for it
 
     def __post_init__(self) -> None:
         self.ics = {name: u for name, u in self.units.items() if u.kind == "ics"}
+        self.forum_specs = dict(self.plan.forums)
+        self.where = dict(self.plan.aliases)
 
     def unit(self, name: str, item: Initiative) -> str:
         """Resolve a step's unit for `item` (`origin` becomes the unit standing for its origin)."""
-        return self.plan.unit_of(item.origin) if name == ORIGIN else name
+        if name == ORIGIN:
+            name = item.origin
+        return self.where.get(name, name)
 
     def forum(self, name: str, item: Initiative) -> Forum:
         """The forum `name`; forums held by `origin` exist once per origin unit."""
-        spec = self.plan.forums[name]
+        spec = self.forum_specs[name]
         unit = self.unit(spec.unit, item)
         key = (name, unit)
         found = self.forums.get(key)

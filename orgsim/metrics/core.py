@@ -98,12 +98,25 @@ def utilisation(events: pd.DataFrame, pools: pd.DataFrame, w: Window) -> dict[st
         pd.MultiIndex.from_arrays([spans["unit"], spans["what"]])).to_numpy()
     spans["busy"] = people * busy_weeks.to_numpy()
     busy = spans.groupby(["unit", "what"])["busy"].sum()
-    by_pool = {}
-    for row in pools.itertuples():
-        key = f"{row.unit}/{row.pool}"
-        by_pool[key] = float(busy.get((row.unit, row.pool), 0.0) / (row.people * w.length))
-    total = float(busy.sum() / (pools["people"].sum() * w.length)) if len(pools) else 0.0
+    available = staff_weeks(events, pools, w)
+    by_pool = {f"{unit}/{pool}": float(busy.get((unit, pool), 0.0) / weeks) if weeks > 0 else 0.0
+               for (unit, pool), weeks in available.items()}
+    total = float(busy.sum() / available.sum()) if available.sum() > 0 else 0.0
     return {"overall": total, "by_pool": by_pool}
+
+
+def staff_weeks(events: pd.DataFrame, pools: pd.DataFrame, w: Window) -> pd.Series:
+    """Available staff-weeks per (unit, pool) in the window: headcount at the start, as
+    changed by `staffing` records (interventions), integrated over time."""
+    start = pools.set_index(["unit", "pool"])["people"].astype(float)
+    changes = events[events["kind"] == R.STAFFING]
+    out = start * w.length
+    for (unit, pool), rows in changes.groupby(["unit", "what"], sort=False):
+        times = [0.0, *rows["week"].tolist(), w.horizon]
+        levels = [float(start.get((unit, pool), 0.0)), *rows["amount"].tolist()]
+        out[(unit, pool)] = sum(level * max(0.0, min(b, w.horizon) - max(a, w.warmup))
+                                for a, b, level in zip(times, times[1:], levels))
+    return out
 
 
 def benefit(events: pd.DataFrame, out: pd.DataFrame, w: Window) -> float:

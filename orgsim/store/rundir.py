@@ -62,9 +62,9 @@ def _parquet(path: Path, frame: pd.DataFrame) -> None:
     write_atomic(path, lambda tmp: frame.to_parquet(tmp, index=False))
 
 
-def write_run(out: Path, result: RunResult, metrics: dict[str, Any]) -> Path:
-    """Write one run into `out/<model>/`; returns that directory."""
-    run_dir = Path(out) / result.plan.model
+def write_run(out: Path, result: RunResult, metrics: dict[str, Any], name: str | None = None) -> Path:
+    """Write one run into `out/<name>/` (default: the model's name); returns that directory."""
+    run_dir = Path(out) / (name or result.plan.model)
     text = resolved_config(result.plan)
     write_text(run_dir / "config.yaml", text)
     _parquet(run_dir / "events.parquet", result.events_frame())
