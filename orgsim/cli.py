@@ -16,7 +16,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
                   help="Simulate how the centre of the NHS organises transformation work.")
 F = TypeVar("F", bound=Callable[..., Any])
 EXPERIMENT_KEYS = {"scenario", "models"}  # required in every experiment
-SCENARIO_KEYS = {"horizon_weeks", "organisations", "themes", "demand"}  # required in every scenario
+SCENARIO_KEYS = {"horizon_weeks", "organisations", "themes", "demand", "timeline"}  # any one marks a scenario
 
 
 def _fail(message: str) -> None:
@@ -45,7 +45,7 @@ def validate(
     = Path("configs/nhs_england.yaml"),
 ) -> None:
     """Check a configuration file without running it."""
-    from orgsim.config.load import load_operating_model, load_scenario
+    from orgsim.config.load import load_operating_model, load_plans, load_scenario
     from orgsim.config.resolve import resolve
     from orgsim.config.yamlio import read_yaml
 
@@ -63,10 +63,9 @@ def validate(
         resolve(sc, om, sc_src, om_src)
         typer.echo(f"ok: {file} (operating model {om.name!r}, checked against {scenario})")
         return
-    sc, sc_src = load_scenario(file)
-    for name in sc.operating_models:
-        om, om_src = load_operating_model(name, file, sc, sc_src)
-        resolve(sc, om, sc_src, om_src)
+    sc, _ = load_scenario(file)
+    if sc.operating_models:
+        load_plans(file)  # every model, with the timeline checked against each
     models = ", ".join(sc.operating_models) or "no operating models"
     typer.echo(f"ok: {file} (scenario {sc.name!r}; {models})")
 
@@ -80,11 +79,18 @@ def run(
     seed: Annotated[int | None, typer.Option(help="Root seed (default: the scenario's).")] = None,
     out: Annotated[Path, typer.Option(help="Output directory.")] = Path("results/run"),
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the table.")] = False,
+    baseline: Annotated[bool, typer.Option(help="Also run each model without the scenario's timeline "
+                        "of interventions (same seed, so the two are paired).")] = False,
 ) -> None:
     """Run a scenario under one or more operating models and compare them."""
+    from dataclasses import replace
+
     from orgsim.config.load import load_plans
 
     plans = load_plans(config, model)  # every file is checked before anything runs
+    named = [(p.model, p) for p in plans]
+    if baseline:
+        named += [(f"{p.model}_baseline", replace(p, timeline=())) for p in plans if p.timeline]
     from rich.console import Console
 
     from orgsim.api import measure
@@ -94,15 +100,15 @@ def run(
 
     console = Console(stderr=True, quiet=quiet)
     results: dict[str, dict[str, Any]] = {}
-    for plan in plans:
-        with console.status(f"running {plan.model} ..."):
+    for name, plan in named:
+        with console.status(f"running {name} ..."):
             result = simulate(plan, seed)
             metrics = measure(result)
-            run_dir = write_run(out, result, metrics)
-        console.print(f"[green]done[/] {plan.model}: {len(result.initiatives)} initiatives, "
-                      f"{result.events:,} events in {result.wall_seconds:.2f} s -> {run_dir}",
-                      soft_wrap=True)
-        results[plan.model] = metrics
+            run_dir = write_run(out, result, metrics, name)
+        console.print(f"[green]done[/] {name}: {len(result.initiatives)} initiatives, "
+                      f"{len(plan.timeline)} interventions, {result.events:,} events in "
+                      f"{result.wall_seconds:.2f} s -> {run_dir}", soft_wrap=True)
+        results[name] = metrics
     shown_seed = seed if seed is not None else plans[0].scenario.seed
     _print_table(comparison_rows(results), list(results), shown_seed)
     _write_comparison(out, comparison_rows(results))
