@@ -94,9 +94,9 @@ def _repool(w: World, new: Plan, new_pool: NewPool) -> None:
         if key not in specs and pool.slots:
             pool.close()
     for key, spec in specs.items():
-        pool = w.pools.get(key)
-        if pool is None:
-            w.pools[key] = pool = new_pool(key[0], key[1], (0, spec[1], spec[2]))
+        found = w.pools.get(key)
+        pool = found if found is not None else new_pool(key[0], key[1], (0, spec[1], spec[2]))
+        w.pools[key] = pool
         pool.pace, pool.productivity = spec[1], spec[2]
         if pool.slots != spec[0]:
             pool.resize(spec[0])
