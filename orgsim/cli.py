@@ -309,10 +309,10 @@ def _print_table(rows: list[dict[str, Any]], names: list[str], seed: int) -> Non
     table.add_column("metric", no_wrap=True)
     table.add_column("unit", style="dim", no_wrap=True)
     for name in names:
-        table.add_column(name, justify="right")
+        table.add_column(name, justify="right", no_wrap=True, min_width=len(name))
     for row in rows:
         table.add_row(row["metric"], row["unit"], *(fmt(row[n]) for n in names))
-    Console(width=max(120, 30 + 24 * len(names))).print(table)
+    Console(width=max(120, 64 + sum(max(len(n), 12) + 3 for n in names))).print(table)
 
 
 def _write_comparison(out: Path, rows: list[dict[str, Any]]) -> None:

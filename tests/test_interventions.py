@@ -215,3 +215,24 @@ def test_items_waiting_for_an_abolished_forum_are_decided_by_the_new_one(tmp_pat
     assert len(queued_at_g) > 10 and (approved["what"] == "h").all()
     assert queued_at_g <= set(approved.index)
     assert approved.loc[sorted(queued_at_g), "week"].max() == 21.0  # the new forum's first meeting
+
+
+def test_replay_tells_the_interventions_in_their_week(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from orgsim.cli import app
+
+    scenario = ROOT / "configs" / "scenarios" / "devolution.yaml"
+    runner = CliRunner()
+    ran = runner.invoke(app, ["run", str(scenario), "--out", str(tmp_path), "--baseline", "--quiet"])
+    assert ran.exit_code == 0, ran.output
+    assert "internal_commissioning_baseline" in ran.output
+    assert (tmp_path / "internal_commissioning_baseline" / "metrics.json").exists()
+    run_dir = str(tmp_path / "internal_commissioning")
+    told = runner.invoke(app, ["replay", run_dir, "--from", "52", "--to", "104"])
+    assert told.exit_code == 0, told.output
+    text = " ".join(told.output.split())
+    for label in ("NHSX and NHSD merge into NHSEI", "ICS boards meet fortnightly",
+                  "The national digital body loses ten digital staff"):
+        assert f"Intervention: {label}" in text
+    assert text.index("Week 52") < text.index("NHSX and NHSD merge") < text.index("Week 53")
