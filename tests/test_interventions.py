@@ -10,6 +10,7 @@ initiatives (common random numbers).
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -164,8 +165,6 @@ def test_before_the_switch_the_run_is_its_baseline() -> None:
     plan = load_plan(ROOT / "configs" / "scenarios" / "reorganisation_2022.yaml", "internal_commissioning")
     week = plan.timeline[0].week
     with_switch = [r for r in _records(simulate(plan, 3)) if r[0] < week]
-    from dataclasses import replace
-
     baseline = [r for r in _records(simulate(replace(plan, timeline=()), 3)) if r[0] < week]
     assert len(baseline) > 1000 and with_switch == baseline
 
@@ -236,3 +235,17 @@ def test_replay_tells_the_interventions_in_their_week(tmp_path: Path) -> None:
                   "The national digital body loses ten digital staff"):
         assert f"Intervention: {label}" in text
     assert text.index("Week 52") < text.index("NHSX and NHSD merge") < text.index("Week 53")
+
+
+def test_an_intervention_applied_during_play_is_the_same_as_one_in_the_timeline(tmp_path: Path) -> None:
+    effort = {"kind": "exponential", "mean": 2.0}
+    add = {"week": 40, "staff": {"unit": "A", "team": "work", "change": 2}}
+    scenario = _with_timeline(one_unit_scenario(1.2, effort, 2, 100, 0), add)
+    scripted = load_pair(tmp_path / "scripted", scenario, route_model([work_stage()]))
+    live = OrgModel(replace(scripted, timeline=()), 9)
+    live.advance(40.0)
+    live.intervene(scripted.timeline[0])
+    live.run()
+    live.release()
+    assert len(live.raw) > 200
+    assert [tuple(r) for r in live.raw] == [tuple(r) for r in simulate(scripted, 9).records]

@@ -94,7 +94,17 @@ class OrgModel(mesa.Model):  # type: ignore[misc]
         unit = self.units[plan.name] = OrgUnit(self, plan)
         return unit
 
-    def _intervene(self, iv: InterventionPlan, _: simpy.Event) -> None:
+    def intervene(self, iv: InterventionPlan) -> None:
+        """Apply `iv` now, whatever its week (a workshop deciding during play).
+
+        Demand changes are drawn before the run, so they can only come from the
+        scenario's timeline.
+        """
+        if isinstance(iv, DemandPlan):
+            raise ValueError("a demand change must be in the scenario's timeline")
+        self._intervene(iv, None)
+
+    def _intervene(self, iv: InterventionPlan, _: simpy.Event | None) -> None:
         self._rec(self.env.now, INTERVENTION, -1, "", iv.label, 0.0, iv.kind)
         if isinstance(iv, StaffPlan):
             interventions.change_staff(self.world, iv, self._pool)
