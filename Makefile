@@ -3,7 +3,10 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test bench reference clean
+.PHONY: run test bench reference clean chromium
+
+# The dashboard's browser tests drive Debian's chromium (a browser download of its own is not used).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -17,8 +20,11 @@ run: $(STAMP)
 	$(VENV)/bin/orgsim experiment $(EXPERIMENT) --out $(RESULTS) --resume
 	$(VENV)/bin/orgsim report $(RESULTS)
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(PY) -m pytest -q
+
+chromium:
+	@command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium)
 
 bench: $(STAMP)
 	$(PY) benchmarks/engine.py

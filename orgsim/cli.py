@@ -299,6 +299,33 @@ def _animate(run_data: Any, out: Path, step: float, start: int | None, end: int 
     typer.echo(f"animation: {out} ({f.tally['frame'].nunique()} frames, weeks {first:g} to {last:g})")
 
 
+@app.command()
+@_friendly
+def workshop(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file of live runs.")]
+    = Path("configs/nhs_england.yaml"),
+    model: Annotated[list[str] | None, typer.Option("--model", "-m", help="Operating model shown "
+                     "(repeatable, at most 2); default: the scenario's first two.")] = None,
+    run_dir: Annotated[list[Path] | None, typer.Option("--run-dir", help="Replay a recorded run "
+                       "(written by `orgsim run --out`) instead of simulating; repeatable.")] = None,
+    seed: Annotated[int | None, typer.Option(help="Root seed of live runs (default: the scenario's).")]
+    = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on (0: any free port).")] = 8765,
+) -> None:
+    """Serve the workshop dashboard: runs side by side, levers, live charts, replay of recordings."""
+    from orgsim.workshop.dashboard.server import ServerError, listenable, serve
+    from orgsim.workshop.dashboard.settings import check
+
+    settings = check(scenario, model, seed, run_dir)
+    port = listenable(host, port)
+    try:
+        serve(settings, host, port, typer.echo)
+    except ServerError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+
+
 def _print_table(rows: list[dict[str, Any]], names: list[str], seed: int) -> None:
     from rich.console import Console
     from rich.table import Table

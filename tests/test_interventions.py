@@ -16,13 +16,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-from scenarios import ROOT, Doc, forum, load_pair, one_unit_scenario, route_model, work_stage, write_yaml
 
 from orgsim.config.load import load_plan, load_plans
 from orgsim.domain import records as R
 from orgsim.engine.model import OrgModel
 from orgsim.engine.run import RunResult, simulate
 from orgsim.mechanisms.interventions import pool_specs
+from scenarios import ROOT, Doc, forum, load_pair, one_unit_scenario, route_model, work_stage, write_yaml
 
 SCENARIOS = sorted((ROOT / "configs" / "scenarios").glob("*.yaml"))
 TIMELINE_KINDS = (R.INTERVENTION, R.STAFFING)

@@ -13,13 +13,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from PIL import Image
-from tiny import ROOT, run_tiny
 from typer.testing import CliRunner
 
 from orgsim.api import measure
 from orgsim.cli import app
 from orgsim.store.rundir import write_run
 from orgsim.workshop import Step, frames, journey, load_run, narrative
+from tiny import ROOT, run_tiny
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,6 @@ from typer.testing import CliRunner
 from orgsim.api import measure
 from orgsim.cli import app
 from orgsim.config.load import load_plan, load_plans, load_scenario
-from orgsim.config.yamlio import read_yaml
 from orgsim.engine.run import simulate
 from orgsim.store.rundir import metrics_json
 from tiny import CONFIGS, SCENARIO, shipped_models, short_scenario

@@ -1,0 +1,127 @@
+"""Where the dashboard's records come from, one week at a time: a live run or a recorded one.
+
+Both give the records of the weeks before `week` in the order the engine wrote
+them, so a `Tracker` cannot tell them apart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from orgsim.config.plan import Plan
+from orgsim.domain.records import COLUMNS
+from orgsim.engine.model import OrgModel
+from orgsim.workshop.dashboard.tracker import Tracker
+from orgsim.workshop.rundata import ICS_NODE, RunData
+
+Rec = tuple[Any, ...]
+
+
+class Feed(Protocol):
+    """One operating model's run as the dashboard steps through it."""
+
+    name: str
+    seed: int | None
+    horizon: float
+    tracker: Tracker
+    nodes: list[str]  # organisations as drawn, the ICSs first
+    forums: list[str]
+    ics_prefix: str
+
+    @property
+    def week(self) -> float: ...
+
+    def advance(self) -> Sequence[Rec]:
+        """Move one week on; the records of that week, in the order they were written."""
+        ...
+
+    @property
+    def finished(self) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+def node_of(ics_prefix: str) -> Callable[[str], str]:
+    """Units as drawn: every ICS is the one node `ICSs`."""
+    pattern = re.compile(rf"{re.escape(ics_prefix)}\d+")
+    return lambda unit: ICS_NODE if pattern.fullmatch(unit) else unit
+
+
+def _nodes(units: list[str], node: Callable[[str], str]) -> list[str]:
+    """Distinct nodes, the ICSs first."""
+    return sorted(dict.fromkeys(node(u) for u in units if u), key=lambda n: n != ICS_NODE)
+
+
+class LiveFeed:
+    """An `OrgModel` stepped one week at a time (the engine's own `step`)."""
+
+    def __init__(self, plan: Plan, seed: int) -> None:
+        self.name, self.plan = plan.model, plan
+        self.seed: int | None = seed
+        self.model = OrgModel(plan, seed)
+        sc = plan.scenario
+        self.ics_prefix = sc.ics.prefix if sc.ics is not None else "ICS"
+        node = node_of(self.ics_prefix)
+        self.horizon = float(sc.horizon_weeks)
+        self.nodes = _nodes(list(plan.units), node)
+        self.forums = list(plan.forums)
+        keys = {it.id: it.capability_key for it in self.model.initiatives}
+        self.tracker = Tracker(keys, float(sc.warmup_weeks), self.horizon, node)
+        self._seen = 0
+
+    @property
+    def week(self) -> float:
+        return float(self.model.env.now)
+
+    @property
+    def finished(self) -> bool:
+        return bool(self.model.finished)
+
+    def advance(self) -> Sequence[Rec]:
+        self.model.step()
+        new = self.model.raw[self._seen:]
+        self._seen = len(self.model.raw)
+        return new
+
+    def close(self) -> None:
+        self.model.release()
+
+
+class ReplayFeed:
+    """A recorded run read back week by week: nothing is simulated."""
+
+    def __init__(self, run: RunData) -> None:
+        self.name, self.run, self.seed = run.model, run, run.seed
+        self.horizon = run.horizon
+        self.week = 0.0
+        ev = run.events
+        self._rows: list[Rec] = list(ev[list(COLUMNS)].itertuples(index=False, name=None))
+        self._next = 0
+        self.ics_prefix = run.ics_prefix
+        node = node_of(run.ics_prefix)
+        handed = ev.loc[ev["kind"] == "handoff", "what"].tolist()
+        self.nodes = _nodes(ev.loc[ev["item"] >= 0, "unit"].drop_duplicates().tolist() + handed, node)
+        queued = ev.loc[ev["kind"] == "gate_queued", "what"].str.split("@").str[0]
+        self.forums = list(dict.fromkeys(queued))
+        keys = {int(i): str(k) for i, k in zip(run.items["id"], run.items["capability_key"])}
+        self.tracker = Tracker(keys, run.warmup, run.horizon, node)
+
+    @property
+    def finished(self) -> bool:
+        return self.week >= self.horizon
+
+    def advance(self) -> Sequence[Rec]:
+        if self.finished:
+            return []
+        self.week = min(self.week + 1.0, self.horizon)
+        end, rows = self._next, self._rows
+        last = self.finished  # the last week also takes any record written at the horizon itself
+        while end < len(rows) and (last or rows[end][0] < self.week):
+            end += 1
+        new, self._next = rows[self._next:end], end
+        return new
+
+    def close(self) -> None:
+        """Nothing to release: a recording holds no engine."""

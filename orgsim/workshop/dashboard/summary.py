@@ -1,0 +1,125 @@
+"""The dashboard's words and tables: what week it is and the running figures side by side.
+
+Plain functions of a `Workshop` returning HTML and DataFrames, so they are
+tested without a browser. (HTML rather than Markdown: Solara's Markdown loads
+a maths typesetter from a CDN, which a workshop room may not reach.)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from html import escape
+
+import pandas as pd
+
+from orgsim.workshop import words
+from orgsim.workshop.dashboard.feeds import Feed
+from orgsim.workshop.dashboard.levers import ALL, Levers
+from orgsim.workshop.dashboard.model import Workshop
+from orgsim.workshop.dashboard.tracker import SERIES, STATES
+
+LEVER_WORDS = {"cadence": "forum cadence", "overhead": "planning overhead",
+               "detection": "duplicate detection", "staff": "staff", "demand": "demand"}
+ROWS = (
+    ("in the system now", lambda t: t.in_system, "{:d}"),
+    ("arrived", lambda t: len(t.arrival), "{:d}"),
+    ("delivered", lambda t: t.counts["delivered"], "{:d}"),
+    ("reused (duplicate avoided)", lambda t: t.counts["reused"], "{:d}"),
+    ("rejected", lambda t: t.counts["rejected"], "{:d}"),
+    ("decision latency (weeks)", lambda t: t.latency(), "{:.1f}"),
+    ("throughput (per quarter)", lambda t: t.throughput(), "{:.1f}"),
+    ("duplication (build effort)", lambda t: t.duplication(), "{:.1%}"),
+    ("duplicates built", lambda t: t.duplicates_built(), "{:d}"),
+    ("work in progress (mean)", lambda t: t.wip(), "{:.1f}"),
+)
+TABLE_STYLE = "border-collapse:collapse;font-size:13px;line-height:1.3;margin-top:6px;white-space:nowrap"
+
+
+def label(name: str) -> str:
+    """`two_tier_model` -> `Two tier model`; a file path keeps only its stem."""
+    text = name.rsplit("/", 1)[-1].removesuffix(".yaml").replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def levers_text(levers: Levers) -> str:
+    """`forum cadence ×2, digital staff ×1.5`, or `as configured`."""
+    parts = []
+    for name, value in levers.changed().items():
+        what = f"{levers.function} staff" if name == "staff" and levers.function != ALL else LEVER_WORDS[name]
+        parts.append(f"{what} ×{value:g}")
+    return ", ".join(parts) or "as configured"
+
+
+def heading(ws: Workshop) -> list[str]:
+    """The week, then lines on the clock, where the runs come from and the levers."""
+    lines = [f"Week {words.weeks(ws.week)} of {words.weeks(ws.horizon)}"]
+    warmup = max((f.tracker.warmup for f in ws.feeds), default=0.0)
+    clock = f"Warm-up to week {words.weeks(warmup)}. " if warmup > 0 else ""
+    if ws.settings.replay:
+        lines.append(f"{clock}Replaying {words.listing(ws.settings.run_dirs)}: recorded, not re-simulated.")
+    else:
+        seeds = ", ".join(sorted({str(f.seed) for f in ws.feeds}))
+        lines.append(f"{clock}Seed {seeds}: every operating model gets the same initiatives.")
+        lines.append(f"Levers: {levers_text(ws.levers)} (set in the sidebar, applied on Reset).")
+    notes = [n for f in ws.feeds[:1] for n in f.tracker.notes]
+    if notes:
+        week, what = notes[-1]
+        lines.append(f"Latest intervention, week {words.weeks(week)}: {what}")
+    return lines
+
+
+def figures(feeds: Sequence[Feed]) -> pd.DataFrame:
+    """The running figures as text, one column per operating model (`–` where there is none yet)."""
+    table = {}
+    for f in feeds:
+        cells = []
+        for _, get, fmt in ROWS:
+            value = get(f.tracker)
+            cells.append("–" if isinstance(value, float) and math.isnan(value) else fmt.format(value))
+        table[label(f.name)] = cells
+    return pd.DataFrame(table, index=[name for name, _, _ in ROWS])
+
+
+def page_html(ws: Workshop) -> str:
+    """The heading and the figures table as one HTML fragment."""
+    first, *rest = heading(ws)
+    table = figures(ws.feeds)
+    cell = "padding:1px 8px;border-bottom:1px solid #e4e4e4"
+    head = "".join(f'<th style="{cell};text-align:right">{escape(c)}</th>' for c in table.columns)
+    body = "".join(
+        f'<tr><td style="{cell}">{escape(str(name))}</td>'
+        + "".join(f'<td style="{cell};text-align:right">{escape(v)}</td>' for v in row) + "</tr>"
+        for name, row in zip(table.index, table.to_numpy()))
+    note = ("Counts run from week 0. Latency, throughput, duplication and work in progress count "
+            "initiatives that arrived after the warm-up, as the final metrics do, and equal them at "
+            "the horizon.")
+    return (f'<div class="orgsim-week" style="font-size:22px;font-weight:600">{escape(first)}</div>'
+            + "".join(f'<div style="font-size:13px;color:#444">{escape(line)}</div>' for line in rest)
+            + f'<table class="orgsim-figures" style="{TABLE_STYLE}"><tr><th></th>{head}</tr>{body}</table>'
+            + f'<div style="font-size:11px;color:#666;margin-top:4px">{escape(note)}</div>')
+
+
+def series(feeds: Sequence[Feed]) -> pd.DataFrame:
+    """Every run's weekly figures so far: [model, week, wip, latency, delivered_quarter, duplication]."""
+    frames = [pd.DataFrame(f.tracker.rows, columns=list(SERIES)).assign(model=f.name) for f in feeds]
+    return pd.concat(frames, ignore_index=True)[["model", *SERIES]]
+
+
+def holdings(feed: Feed) -> pd.DataFrame:
+    """Items each organisation holds now, by what they wait for (organisations as rows)."""
+    held = feed.tracker.holdings(feed.nodes)
+    return pd.DataFrame.from_dict(held, orient="index", columns=list(STATES)).rename_axis("node")
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def queues(feed: Feed) -> pd.Series:
+    """Items waiting for each forum now, every forum of the run listed (named for a room)."""
+    waiting = feed.tracker.forum_queues()
+    names = list(dict.fromkeys([*feed.forums, *waiting]))
+    units = {*feed.nodes, feed.ics_prefix}
+    labels = [_capital(words.forum(n, units)) for n in names]
+    return pd.Series([waiting.get(n, 0) for n in names], index=labels, dtype=int)

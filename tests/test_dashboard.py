@@ -1,0 +1,319 @@
+"""The workshop dashboard: levers, running figures, replay, the command, and the page in a real browser.
+
+The browser tests start `orgsim workshop` on a short copy of the shipped
+scenario and drive Debian's chromium with Playwright, as a facilitator would:
+load, step, play, move a slider and reset. They save a screenshot to
+results/dashboard/screenshot.png.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_architecture import imports
+
+from orgsim.api import measure
+from orgsim.config.load import load_plan
+from orgsim.config.yamlio import ConfigError
+from orgsim.engine.run import simulate
+from orgsim.plots.live import holdings_chart, live_charts, png, queues_chart
+from orgsim.store.rundir import write_run
+from orgsim.workshop.dashboard import levers as L
+from orgsim.workshop.dashboard.model import NONE, Workshop
+from orgsim.workshop.dashboard.params import model_params
+from orgsim.workshop.dashboard.settings import Settings, check
+from orgsim.workshop.dashboard.summary import figures, holdings, queues, series
+from scenarios import ROOT, SHIPPED, shipped_copy
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = ROOT / "results" / "dashboard"
+HORIZON, WARMUP = 40, 8
+A, B = "internal_commissioning", "joined_up_planning"
+
+
+def short(doc: dict[str, Any]) -> None:
+    doc["horizon_weeks"], doc["warmup_weeks"] = HORIZON, WARMUP
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped scenario and operating models, over 40 weeks."""
+    return shipped_copy(tmp_path_factory.mktemp("short"), short)
+
+
+# -- levers -------------------------------------------------------------------
+def test_each_lever_moves_its_number_and_nothing_is_changed_in_place() -> None:
+    plan = load_plan(SHIPPED, B)
+    forum = next(iter(plan.forums))
+    assert L.scale_cadence(plan, 2.0).forums[forum].cadence_weeks == 2 * plan.forums[forum].cadence_weeks
+    assert L.scale_overhead(plan, 2.0).units["TD"].overhead == pytest.approx(2 * plan.units["TD"].overhead)
+    assert L.scale_overhead(plan, 100.0).units["TD"].overhead == L.MAX_OVERHEAD
+    assert L.scale_detection(plan, 0.5).p_detect == {k: p / 2 for k, p in plan.p_detect.items()}
+    assert set(L.scale_detection(plan, 10.0).p_detect.values()) == {1.0}
+    more = L.scale_staff(plan, 2.0, "digital")
+    assert more.units["NHSEI"].teams["digital"] == 2 * plan.units["NHSEI"].teams["digital"]
+    assert more.units["NHSEI"].teams["clinical"] == plan.units["NHSEI"].teams["clinical"]
+    assert more.teams["factory"].size["digital"] == 2 * plan.teams["factory"].size["digital"]
+    assert L.scale_staff(plan, 0.01).headcount() >= 1  # a team that had people keeps one
+    demand = L.scale_demand(plan, 2.0).scenario.demand
+    assert demand.ics_rate_per_week == 2 * plan.scenario.demand.ics_rate_per_week
+    assert demand.national_rate_per_week == 2 * plan.scenario.demand.national_rate_per_week
+    assert L.apply(plan, L.Levers()) == plan
+    assert plan == load_plan(SHIPPED, B)  # every lever returned a new plan
+    with pytest.raises(ValueError, match="cadence"):
+        L.scale_cadence(plan, 0.0)
+
+
+def test_levers_reach_the_runs_at_reset(scenario: Path) -> None:
+    settings = check(scenario, [A, B], None)
+    base, busier = Workshop(settings), Workshop(settings, demand=2.0, cadence=0.5)
+    for ws in (base, busier):
+        while ws.running:
+            ws.step()
+    assert busier.levers == L.Levers(cadence=0.5, demand=2.0)
+    assert len(busier.feeds[0].tracker.arrival) > 1.5 * len(base.feeds[0].tracker.arrival)
+    faster = busier.feeds[0].model.world.plan.forums  # type: ignore[attr-defined]
+    for name, f in base.feeds[0].model.world.plan.forums.items():  # type: ignore[attr-defined]
+        assert faster[name].cadence_weeks == f.cadence_weeks / 2
+
+
+# -- running figures ----------------------------------------------------------
+def test_models_side_by_side_get_the_same_initiatives(scenario: Path) -> None:
+    ws = Workshop(check(scenario, [A, B], 7))
+    first, second = (f.model.initiatives for f in ws.feeds)  # type: ignore[attr-defined]
+    assert first == second and len(first) > 20
+    assert [f.name for f in Workshop(check(scenario, [A], 7)).feeds] == [A]
+    assert [f.name for f in Workshop(check(scenario, [A, B], 7), model_b=NONE).feeds] == [A]
+
+
+def test_running_figures_reach_the_final_metrics_at_the_horizon(scenario: Path) -> None:
+    ws = Workshop(check(scenario, [A, B], None))
+    while ws.running:
+        ws.step()
+    assert ws.week == HORIZON
+    for feed in ws.feeds:
+        m, t = measure(simulate(load_plan(scenario, feed.name))), feed.tracker
+        assert t.latency() == pytest.approx(m["decision_latency"]["mean"])
+        assert t.duplication() == pytest.approx(m["duplication_rate"])
+        assert t.throughput() == pytest.approx(m["throughput"])
+        assert t.wip() == pytest.approx(m["wip"])
+        assert t.duplicates_built() == m["duplicates_built"]
+        assert t.counts["delivered"] >= m["counts"]["delivered"]  # counts run from week 0
+        assert len(t.rows) == HORIZON and sum(sum(h.values()) for h in t.holdings().values()) == t.in_system
+        assert queues(feed).sum() == sum(h["forum"] for h in t.holdings().values())
+
+
+def test_the_panels_draw_what_the_runs_hold(scenario: Path) -> None:
+    ws = Workshop(check(scenario, [A, B], None))
+    for _ in range(20):
+        ws.step()
+    fig, axes = live_charts(series(ws.feeds), {A: "C0", B: "C1"}, WARMUP, HORIZON)
+    assert axes.shape == (2, 2) and len(axes[0, 0].lines) == 2
+    fig, axes = holdings_chart({f.name: holdings(f) for f in ws.feeds}, ws.week)
+    assert len(axes) == 2 and axes[0].get_title("left").startswith("Internal commissioning: ")
+    assert png(queues_chart({f.name: queues(f) for f in ws.feeds}, ws.week)[0]).startswith(b"\x89PNG")
+    for path in (ROOT / "orgsim" / "plots").glob("*.py"):  # plots stay free of the dashboard's stack
+        names = imports(ast.parse(path.read_text(encoding="utf-8")), f"orgsim.plots.{path.stem}")
+        assert not {n for n in names if n.split(".")[0] in ("mesa", "solara")}, path
+
+
+def test_figures_before_the_warmup_ends_say_there_is_nothing_yet(scenario: Path) -> None:
+    ws = Workshop(check(scenario, [A, B], None))
+    ws.step()
+    table = figures(ws.feeds)
+    assert table.loc["decision latency (weeks)"].tolist() == ["–", "–"]
+    assert math.isnan(ws.feeds[0].tracker.throughput())
+
+
+def test_a_replay_shows_what_the_live_run_showed(scenario: Path, tmp_path: Path) -> None:
+    result = simulate(load_plan(scenario, B))
+    run_dir = write_run(tmp_path, result, measure(result))
+    live, replay = Workshop(check(scenario, [B], None)), Workshop(check(scenario, None, None, [tmp_path]))
+    assert replay.settings.run_dirs == (str(run_dir),)
+    for _ in range(HORIZON // 2):
+        live.step()
+        replay.step()
+    assert figures(replay.feeds).equals(figures(live.feeds))
+    assert replay.feeds[0].tracker.rows == live.feeds[0].tracker.rows
+
+
+# -- settings and the command -------------------------------------------------
+def test_bad_input_is_refused_before_any_server_starts(scenario: Path, tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="file not found"):
+        check(tmp_path / "nosuch.yaml", None, None)
+    with pytest.raises(ConfigError, match="no operating model 'nosuch'"):
+        check(scenario, ["nosuch"], None)
+    with pytest.raises(ConfigError, match="at most 2"):
+        check(scenario, [A, B, A], None)
+    with pytest.raises(ConfigError, match="no events.parquet"):
+        check(scenario, None, None, [tmp_path])
+
+
+def test_the_controls_are_the_workshop_model_arguments(scenario: Path) -> None:
+    import inspect
+
+    settings = check(scenario, None, None)
+    assert settings.models == (A, B)  # the scenario's first two
+    assert Settings.from_env(settings.to_env()) == settings
+    params = model_params(settings)
+    assert set(params) <= set(inspect.signature(Workshop.__init__).parameters)
+    replay = replace(settings, run_dirs=("x",))
+    assert model_params(replay) == {"settings": replay}  # a recording has no levers
+
+
+def test_workshop_with_a_bad_scenario_exits_2_naming_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "scenario.yaml"
+    bad.write_text("name: x\nhorizon_weeks: -1\n", encoding="utf-8")
+    for path, says in ((tmp_path / "nosuch.yaml", "nosuch.yaml: file not found"), (bad, str(bad))):
+        done = subprocess.run([*_orgsim(), "workshop", str(path), "--port", "0"], capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.startswith("error: ") and says in done.stderr
+        assert "Traceback" not in done.stderr + done.stdout and done.stdout == ""
+
+
+# -- in a browser -------------------------------------------------------------
+def _orgsim() -> list[str]:
+    script = Path(sys.executable).with_name("orgsim")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "orgsim.cli"]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _first_line(proc: subprocess.Popen[str], seconds: float) -> str:
+    lines: queue.Queue[str] = queue.Queue()
+    assert proc.stdout is not None
+    threading.Thread(target=lambda: lines.put(proc.stdout.readline() if proc.stdout else ""),
+                     daemon=True).start()
+    try:
+        return lines.get(timeout=seconds)
+    except queue.Empty:
+        return ""
+
+
+@pytest.fixture(scope="module")
+def server(scenario: Path) -> Iterator[str]:
+    """`orgsim workshop` on the short scenario; stopped with Ctrl-C (SIGINT) afterwards."""
+    port = _free_port()
+    proc = subprocess.Popen([*_orgsim(), "workshop", str(scenario), "--port", str(port)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        line = _first_line(proc, 120)
+        url = f"http://127.0.0.1:{port}/"
+        assert line.startswith(f"workshop: {url}"), (line, proc.poll())
+        yield url
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+    out, err = proc.communicate()
+    assert proc.returncode == 0 and "workshop stopped" in out, err
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(url, timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any, server: str) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(server)
+    page.locator(".orgsim-week").wait_for()
+    yield page
+    context.close()
+
+
+def week(page: Any) -> int:
+    text = page.locator(".orgsim-week").inner_text()
+    found = re.fullmatch(r"Week (\d+) of (\d+)", text.strip())
+    assert found, text
+    return int(found[1])
+
+
+def table(page: Any) -> dict[str, list[str]]:
+    rows = page.locator("table.orgsim-figures tr").all_inner_texts()
+    cells = [r.split("\t") for r in rows]
+    return {c[0].strip(): [x.strip() for x in c[1:]] for c in cells}
+
+
+def wait_for_week(page: Any, at_least: int) -> None:
+    page.wait_for_function(
+        f"() => (/Week (\\d+)/.exec(document.querySelector('.orgsim-week').innerText) || [0, 0])[1]"
+        f" >= {at_least}")
+
+
+def test_the_page_steps_plays_and_compares_two_models(page: Any) -> None:
+    assert week(page) == 0 and page.get_by_text("orgsim workshop").first.is_visible()
+    assert list(table(page)[""]) == ["Internal commissioning", "Joined up planning"]
+    charts = page.locator("img.orgsim-charts").get_attribute("src")
+    page.get_by_role("button", name="Step").click()
+    wait_for_week(page, 1)
+    page.get_by_role("button", name="▶").click()
+    wait_for_week(page, 16)
+    page.get_by_role("button", name="❚❚").click()
+    page.get_by_role("button", name="▶").wait_for()
+    assert week(page) >= 16
+    assert page.locator("img.orgsim-charts").get_attribute("src") != charts
+    figures = table(page)
+    assert figures["arrived"][0] == figures["arrived"][1]  # the same initiatives ...
+    assert any(a != b for a, b in list(figures.values())[1:])  # ... handled differently
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "screenshot.png"), full_page=True)
+
+
+def test_a_slider_changes_the_model_after_reset(page: Any) -> None:
+    from playwright.sync_api import TimeoutError as Timeout
+
+    slider = page.locator(".v-input", has_text="Demand ×").locator("[role=slider]")
+    slider.focus()
+    for _ in range(4):  # steps of 0.25: from 1 to 2
+        slider.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('.v-input [aria-valuenow=\"2\"]') !== null")
+    assert "Levers: as configured" in page.locator(".orgsim-summary").inner_text()
+    changed = page.get_by_text("Levers: demand ×2")
+    for _ in range(3):  # the slider's value reaches the server a moment after the key press
+        page.get_by_role("button", name="Reset").click()
+        try:
+            changed.wait_for(timeout=5_000)
+            break
+        except Timeout:
+            continue
+    assert changed.is_visible() and week(page) == 0
