@@ -44,7 +44,7 @@ def journey(w: World, item: Initiative, route: RoutePlan) -> Proc:
     """From arrival to delivered, reused or rejected; records every step.
 
     After a reorganisation (`w.era` changes) the item carries on under the new
-    operating model from its next step: see `_replan`.
+    operating model from its next step (the rule: `orgsim.mechanisms.interventions`).
     """
     env, rec, origin = w.env, w.rec, w.unit(ORIGIN, item)
     w.in_system += 1
