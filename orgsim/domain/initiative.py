@@ -27,7 +27,7 @@ class Initiative:
 
     @property
     def total_effort(self) -> float:
-        return sum(e for _, e in self.effort)
+        return sum([e for _, e in self.effort])  # a list is summed faster than a generator
 
     def effort_of(self, functions: tuple[str, ...]) -> float:
-        return sum(e for f, e in self.effort if f in functions)
+        return sum([e for f, e in self.effort if f in functions])

@@ -12,7 +12,7 @@ import simpy
 from orgsim.config.operating_model import Forum as ForumSpec
 from orgsim.domain.records import APPROVED, DEFERRED, GATE_QUEUED, REJECTED
 from orgsim.mechanisms.streams import Uniforms
-from orgsim.mechanisms.team import Rec
+from orgsim.mechanisms.team import Rec, Tally
 
 
 class Forum:
@@ -26,9 +26,9 @@ class Forum:
     """
 
     def __init__(self, env: simpy.Environment, name: str, unit: str, spec: ForumSpec,
-                 rng: Uniforms, rec: Rec) -> None:
+                 rng: Uniforms, rec: Rec, tally: Tally) -> None:
         self.env, self.name, self.unit, self.spec = env, name, unit, spec
-        self._rng, self._rec = rng, rec
+        self._rng, self._rec, self._tally = rng, rec, tally
         self._queue: deque[list[Any]] = deque()  # [item, deferrals, event]
         self._wake: simpy.Event | None = None
         self._anchor, self._cadence = spec.offset_weeks, spec.cadence_weeks
@@ -44,7 +44,8 @@ class Forum:
         """An event that fires with True (approved), False (rejected) or None (forum closed)."""
         decided = self.env.event()
         self._queue.append([item, 0, decided])
-        self._rec(self.env.now, GATE_QUEUED, item, self.unit, self.name, 0.0, "")
+        self._tally.deciding += 1
+        self._rec((self.env.now, GATE_QUEUED, item, self.unit, self.name, 0.0, ""))
         if self._wake is not None:
             self._wake.succeed()
             self._wake = None
@@ -74,6 +75,7 @@ class Forum:
         """Abolished (a reorganisation): every waiting item gets None instead of a decision."""
         for _, _, decided in self._queue:
             decided.succeed(None)
+        self._tally.deciding -= len(self._queue)
         self._queue.clear()
 
     def _run(self) -> Generator[simpy.Event, Any, None]:
@@ -99,13 +101,14 @@ class Forum:
             entry = self._queue.popleft()
             item, deferrals, decided = entry
             if u < spec.p_approve:
-                rec(now, APPROVED, item, self.unit, self.name, float(deferrals), "")
+                rec((now, APPROVED, item, self.unit, self.name, float(deferrals), ""))
                 decided.succeed(True)
             elif deferrals >= spec.max_deferrals:
-                rec(now, REJECTED, item, self.unit, self.name, float(deferrals), "")
+                rec((now, REJECTED, item, self.unit, self.name, float(deferrals), ""))
                 decided.succeed(False)
             else:
                 entry[1] = deferrals + 1
-                rec(now, DEFERRED, item, self.unit, self.name, float(deferrals + 1), "")
+                rec((now, DEFERRED, item, self.unit, self.name, float(deferrals + 1), ""))
                 kept.append(entry)
         self._queue.extendleft(reversed(kept))
+        self._tally.deciding -= n - len(kept)

@@ -48,7 +48,7 @@ def journey(w: World, item: Initiative, route: RoutePlan) -> Proc:
     """
     env, rec, origin = w.env, w.rec, w.unit(ORIGIN, item)
     w.in_system += 1
-    rec(env.now, ARRIVAL, item.id, origin, route.name, item.total_effort, "")
+    rec((env.now, ARRIVAL, item.id, origin, route.name, item.total_effort, ""))
     rework, where, era = 0.0, origin, w.era
     released, left, built = False, 1.0, 0.0  # share of delivery left; build effort done on this route
     seen: list[str] = []  # portfolios the item is registered in
@@ -61,7 +61,7 @@ def journey(w: World, item: Initiative, route: RoutePlan) -> Proc:
             steps, i, where = route.steps, route.release_index if released else 0, w.unit(where, item)
             continue
         if i == route.release_index and not released:
-            rec(env.now, RELEASED, item.id, origin, route.name, 0.0, "")
+            rec((env.now, RELEASED, item.id, origin, route.name, 0.0, ""))
             released = True
         step = steps[i]
         i += 1
@@ -81,8 +81,8 @@ def journey(w: World, item: Initiative, route: RoutePlan) -> Proc:
         elif (yield from _check(w, item, step, seen)):  # a CheckPlan, the one kind left
             return None
     if not released:
-        rec(env.now, RELEASED, item.id, origin, route.name, 0.0, "")
-    rec(env.now, DELIVERED, item.id, origin, route.scope, item.total_effort, "")
+        rec((env.now, RELEASED, item.id, origin, route.name, 0.0, ""))
+    rec((env.now, DELIVERED, item.id, origin, route.scope, item.total_effort, ""))
     _finish(w, item, seen, "delivered")
     if route.scope == "national":
         env.process(adopt(w, item))
@@ -135,7 +135,7 @@ def _stage(w: World, item: Initiative, step: StagePlan, rework: float, left: flo
         if not (yield from pool.work(item.id, effort + redo, staff, step.kind)):
             return unit, done, False
         if redo > 0.0:  # recorded once done, beside the effort it is a share of
-            w.rec(w.env.now, REWORK_EFFORT, item.id, unit, pool.name, redo, step.kind)
+            w.rec((w.env.now, REWORK_EFFORT, item.id, unit, pool.name, redo, step.kind))
         if step.kind == "build":
             done += effort
     return unit, done, True
@@ -146,9 +146,9 @@ def _handoff(w: World, item: Initiative, step: HandoffPlan, sender: str) -> Proc
     to = w.unit(step.to, item)
     if step.delay_weeks > 0.0:
         yield w.env.timeout(step.delay_weeks)
-    w.rec(w.env.now, HANDOFF, item.id, to, sender, step.delay_weeks, "")
+    w.rec((w.env.now, HANDOFF, item.id, to, sender, step.delay_weeks, ""))
     if step.p_rework > 0.0 and w.streams.handoffs.random() < step.p_rework:
-        w.rec(w.env.now, REWORK, item.id, to, sender, step.rework_fraction, "")
+        w.rec((w.env.now, REWORK, item.id, to, sender, step.rework_fraction, ""))
         return step.rework_fraction
     return 0.0
 
@@ -160,10 +160,10 @@ def _check(w: World, item: Initiative, step: CheckPlan, seen: list[str]) -> Proc
     portfolio = w.portfolio(unit)
     original = _original(w, portfolio.find(key, item.id), item.id)
     detected = original is not None and w.streams.detection.random() < portfolio.p_detect
-    w.rec(env.now, CHECK, item.id, unit, portfolio.name, 1.0 if detected else 0.0, "")
+    w.rec((env.now, CHECK, item.id, unit, portfolio.name, 1.0 if detected else 0.0, ""))
     if detected:
         assert original is not None
-        w.rec(env.now, DUPLICATE, item.id, unit, key, float(original), "")
+        w.rec((env.now, DUPLICATE, item.id, unit, key, float(original), ""))
         outcome = w.outcome.get(original)
         if outcome is None:
             w.waiting_for[item.id] = original
@@ -176,7 +176,7 @@ def _check(w: World, item: Initiative, step: CheckPlan, seen: list[str]) -> Proc
             effort = item.total_effort * step.reuse_share
             if effort > 0.0:
                 yield from w.pools[(origin, step.reuse_function)].work(item.id, effort, 1, "reuse")
-            w.rec(env.now, REUSED, item.id, origin, key, float(original), "")
+            w.rec((env.now, REUSED, item.id, origin, key, float(original), ""))
             _finish(w, item, seen, "reused")
             return True
     if portfolio.name not in seen:

@@ -13,7 +13,7 @@ from orgsim.domain.initiative import Initiative
 from orgsim.mechanisms.gate import Forum
 from orgsim.mechanisms.portfolio import Portfolio
 from orgsim.mechanisms.streams import Streams
-from orgsim.mechanisms.team import Pool, Rec
+from orgsim.mechanisms.team import Pool, Rec, Tally
 
 
 class Unit(Protocol):
@@ -33,6 +33,7 @@ class World:
     units: dict[str, Unit]
     pools: dict[tuple[str, str], Pool]  # (unit, function or service team) -> pool
     portfolios: dict[str, Portfolio]
+    tally: Tally  # shared by every pool and forum
     forums: dict[tuple[str, str], Forum] = field(default_factory=dict)
     waiting_on: dict[int, simpy.Event] = field(default_factory=dict)  # original -> its outcome
     waiting_for: dict[int, int] = field(default_factory=dict)  # waiting duplicate -> original
@@ -41,6 +42,7 @@ class World:
     in_system: int = 0
     seen: dict[int, list[str]] = field(default_factory=dict)  # item in flight -> portfolios it is in
     era: int = 0  # operating models switched to so far; journeys re-plan when it changes
+    matured: bool = True  # an ICS's maturity may have changed since the last weekly sample
     ics: dict[str, Unit] = field(init=False)  # the units that adopt national products
     forum_specs: dict[str, ForumSpec] = field(init=False)  # the plan's, as changed by interventions
     where: dict[str, str] = field(init=False)  # any unit name met so far -> the unit standing for it
@@ -64,7 +66,8 @@ class World:
         found = self.forums.get(key)
         if found is None:
             label = name if spec.unit != ORIGIN else f"{name}@{unit}"
-            found = self.forums[key] = Forum(self.env, label, unit, spec, self.streams.gates, self.rec)
+            found = self.forums[key] = Forum(self.env, label, unit, spec, self.streams.gates, self.rec,
+                                               self.tally)
         return found
 
     def portfolio(self, unit: str) -> Portfolio:
