@@ -137,3 +137,18 @@ def test_dask_joins_a_running_scheduler(tmp_path: Path) -> None:
         joined = run(path, tmp_path / "joined", backend="dask", workers=1,
                      scheduler=cluster.scheduler_address)
     same_results(serial, joined)
+
+
+def test_a_sweep_can_vary_an_intervention_of_a_scenario_timeline(tmp_path: Path) -> None:
+    """`timeline.0.switch_model.dip` addresses the first intervention's dip (lists by index)."""
+    scenario = ROOT / "configs" / "scenarios" / "reorganisation_2022.yaml"
+    path = write_experiment(tmp_path, scenario=str(scenario), models=["internal_commissioning"],
+                            uncertainties={"timeline.0.switch_model.dip": {"values": [0.0, 0.6]}},
+                            design={"kind": "grid"}, replications=1, horizon_weeks=104, warmup_weeks=20)
+    root = run(path, tmp_path / "out", backend="serial", workers=1)
+    design = pd.read_parquet(root / "design.parquet").set_index("point")
+    metrics = pd.read_parquet(root / "metrics.parquet").set_index("point")
+    dip = design["timeline.0.switch_model.dip"]
+    assert sorted(dip) == [0.0, 0.6]
+    slow, fast = metrics.loc[dip.idxmax(), "lead_time_mean"], metrics.loc[dip.idxmin(), "lead_time_mean"]
+    assert slow > fast  # the same demand, a deeper dip after the reorganisation

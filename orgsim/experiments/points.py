@@ -66,11 +66,20 @@ def _targets(path: str, bases: Bases) -> list[tuple[str | None, tuple[str, ...]]
     return [(None, tuple(path.split(".")))]
 
 
+def _step(data: Any, key: str) -> Any:
+    """`data[key]`, a list indexed by a number (`timeline.0.week`); None when there is none."""
+    if isinstance(data, dict):
+        return data.get(key)
+    if isinstance(data, list) and key.isdigit() and int(key) < len(data):
+        return data[int(key)]
+    return None
+
+
 def _get(data: Any, keys: tuple[str, ...]) -> Any:
     for key in keys:
-        if not isinstance(data, dict) or key not in data:
+        data = _step(data, key)
+        if data is None:
             return None
-        data = data[key]
     return data
 
 
@@ -93,9 +102,9 @@ def _check_paths(bases: Bases) -> None:
 
 def _set(data: Any, keys: tuple[str, ...], value: float) -> None:
     for key in keys[:-1]:
-        data = data[key]
-    old = data[keys[-1]]
-    data[keys[-1]] = int(round(value)) if isinstance(old, int) else float(value)
+        data = _step(data, key)
+    last: Any = int(keys[-1]) if isinstance(data, list) else keys[-1]
+    data[last] = int(round(value)) if isinstance(data[last], int) else float(value)
 
 
 def plans(bases: Bases, values: dict[str, float]) -> dict[str, Plan]:
