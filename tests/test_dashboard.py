@@ -2,8 +2,8 @@
 
 The browser tests start `orgsim workshop` on a short copy of the shipped
 scenario and drive Debian's chromium with Playwright, as a facilitator would:
-load, step, play, move a slider and reset. They save a screenshot to
-results/dashboard/screenshot.png.
+load, step, play, pause, take a decision (one refused, one applied), move a
+slider and reset. They save a screenshot to results/dashboard/screenshot.png.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import sys
 import threading
 import urllib.error
 import urllib.request
+import warnings
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -29,15 +30,17 @@ from test_architecture import imports
 
 from orgsim.api import measure
 from orgsim.config.load import load_plan
+from orgsim.config.plan import ForumPlan, StaffPlan, SwitchPlan
 from orgsim.config.yamlio import ConfigError
 from orgsim.engine.run import simulate
 from orgsim.plots.live import holdings_chart, live_charts, png, queues_chart
 from orgsim.store.rundir import write_run
 from orgsim.workshop.dashboard import levers as L
-from orgsim.workshop.dashboard.model import NONE, Workshop
+from orgsim.workshop.dashboard.decisions import decide, in_force
+from orgsim.workshop.dashboard.model import NONE, Outcome, Workshop
 from orgsim.workshop.dashboard.params import model_params
-from orgsim.workshop.dashboard.settings import Settings, check
-from orgsim.workshop.dashboard.summary import figures, holdings, queues, series
+from orgsim.workshop.dashboard.settings import Settings, baseline, check
+from orgsim.workshop.dashboard.summary import figures, holdings, log, queues, series
 from scenarios import ROOT, SHIPPED, shipped_copy
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -54,6 +57,22 @@ def short(doc: dict[str, Any]) -> None:
 def scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped scenario and operating models, over 40 weeks."""
     return shipped_copy(tmp_path_factory.mktemp("short"), short)
+
+
+SWITCH_WEEK = 24
+SCRIPT = [{"week": SWITCH_WEEK, "label": "Reorganised into joined-up planning",
+           "switch_model": {"to": B, "dip": 0.2, "duration_weeks": 8}},
+          {"week": 30, "cadence": {"forum": "ics_board", "cadence_weeks": 2}}]
+
+
+@pytest.fixture(scope="module")
+def scripted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The short scenario as a workshop script: one operating model, a reorganisation at week 24."""
+    def edit(doc: dict[str, Any]) -> None:
+        short(doc)
+        doc["operating_models"], doc["timeline"] = [A], SCRIPT
+
+    return shipped_copy(tmp_path_factory.mktemp("scripted"), edit)
 
 
 # -- levers -------------------------------------------------------------------
@@ -152,6 +171,123 @@ def test_a_replay_shows_what_the_live_run_showed(scenario: Path, tmp_path: Path)
     assert replay.feeds[0].tracker.rows == live.feeds[0].tracker.rows
 
 
+# -- decisions during play ----------------------------------------------------
+def _load(scenario: Path) -> Any:
+    return lambda name: replace(load_plan(scenario, name), timeline=())
+
+
+def test_a_decision_is_the_plan_object_its_timeline_entry_would_be(scripted: Path) -> None:
+    plan, load = load_plan(scripted, A), _load(scripted)
+    switch = decide("switch_model", SCRIPT[0]["switch_model"], SWITCH_WEEK, in_force(plan, []), load,
+                    SCRIPT[0]["label"])
+    assert switch == plan.timeline[0]  # the same checks, the same object, the same label
+    cadence = decide("cadence", SCRIPT[1]["cadence"], 30, in_force(plan, plan.timeline[:1]), load)
+    assert isinstance(cadence, ForumPlan) and cadence == plan.timeline[1]
+    assert cadence.label == "ics_board meets every 2 weeks"
+    now = in_force(plan, [])
+    assert decide("funding", {"forum": "ics_board", "p_approve": 0.5}, 3, now, load, " Cut ") == \
+        ForumPlan(3, "Cut", "ics_board", p_approve=0.5)
+    assert decide("staff", {"unit": "NHSX", "team": "digital", "change": -5}, 3, now, load) == \
+        StaffPlan(3, "NHSX digital -5", "NHSX", "digital", -5)
+    after = in_force(plan, plan.timeline[:1])  # a service team's place is a team's WIP limit of slots
+    team = replace(after.plan.teams["factory"], wip_limit=3)
+    wider = replace(after, plan=replace(after.plan, teams={**after.plan.teams, "factory": team}))
+    added = decide("staff", {"unit": "TD", "team": "factory", "change": 2}, 30, wider, load)
+    assert isinstance(added, StaffPlan) and added.slots == 6
+    assert wider.headcounts()[("TD", "factory")] == 20
+
+
+@pytest.mark.parametrize(("change", "fields", "says"), [
+    ("cadence", {"forum": "business_planning", "cadence_weeks": 2},
+     "unknown forum 'business_planning' in internal_commissioning (the operating model in force at week 5)"),
+    ("cadence", {"forum": "ics_board", "cadence_weeks": 0}, "weeks between meetings: must be > 0"),
+    ("cadence", {"forum": "ics_board", "cadence_weeks": 4.33}, "nothing changes"),
+    ("funding", {"forum": "ics_board", "p_approve": 1.5}, "approval probability: must be <= 1, got 1.5"),
+    ("funding", {"forum": "ics_board"}, "nothing changes"),
+    ("staff", {"unit": "TD", "team": "digital", "change": 1}, "unknown unit 'TD'"),
+    ("staff", {"unit": "NHSX", "team": "factory", "change": 1}, "has no function or service team 'factory'"),
+    ("staff", {"unit": "NHSX", "team": "digital", "change": -26}, "a change of -26 would leave -1"),
+    ("staff", {"unit": "NHSX", "team": "digital", "change": 0}, "nothing changes"),
+    ("switch_model", {"to": A}, "already the operating model in force"),
+    ("switch_model", {"to": "nosuch"}, "no operating model 'nosuch'"),
+    ("switch_model", {"to": B, "dip": 2}, "productivity dip: must be <= 1"),
+    ("demand", {"factor": 2.0}, "demand cannot change during play"),
+])
+def test_a_bad_decision_gets_a_message_never_an_exception(scenario: Path, change: str,
+                                                          fields: dict[str, Any], says: str) -> None:
+    out = decide(change, fields, 5, in_force(load_plan(scenario, A), []), _load(scenario))
+    assert isinstance(out, str) and says.lower() in out.lower(), out
+
+
+def test_decisions_are_checked_against_what_is_in_force_now(scenario: Path) -> None:
+    plan, load = load_plan(scenario, A), _load(scenario)
+    cut = StaffPlan(3, "cut", "NHSX", "digital", -20)
+    out = decide("staff", {"unit": "NHSX", "team": "digital", "change": -6}, 4, in_force(plan, [cut]), load)
+    assert out == "NHSX has 5 digital staff at week 4; a change of -6 would leave -1."
+    switch = decide("switch_model", {"to": B}, 5, in_force(plan, [cut]), load)
+    assert isinstance(switch, SwitchPlan) and switch.plan.model == B
+    after = in_force(plan, [cut, switch])
+    assert after.plan.model == B and after.since == ()
+    assert "Unknown forum 'nhsei_board' in joined_up_planning" in str(
+        decide("cadence", {"forum": "nhsei_board", "cadence_weeks": 2}, 6, after, load))
+    assert "past the horizon" in str(decide("cadence", {"forum": "ics_board", "cadence_weeks": 2}, HORIZON,
+                                            after, load))
+
+
+def test_a_scripted_scenario_is_shown_beside_itself_without_the_script(scripted: Path,
+                                                                      scenario: Path) -> None:
+    settings = check(scripted, None, None)
+    assert settings.models == (A, baseline(A)) == (A, "internal_commissioning, no interventions")
+    assert baseline(B) in model_params(settings)["model_b"]["values"]
+    assert check(scripted, [B], None).models == (B, baseline(B))
+    assert not check(scenario, None, None).baselines  # no script: nothing to leave out
+    ws = Workshop(settings, staff=2.0)
+    assert [f.name for f in ws.feeds] == [A, baseline(A)]
+    assert list(figures(ws.feeds).columns) == ["Internal commissioning",
+                                               "Internal commissioning, no interventions"]
+    switch = ws.live()[0].plan.timeline[0]  # the levers reach the model a scripted reorganisation brings in
+    assert isinstance(switch, SwitchPlan)
+    assert switch.plan.headcount() > 1.8 * load_plan(scripted, B).headcount()
+
+
+def test_a_live_decision_is_logged_and_parts_the_runs_from_its_week(scripted: Path, tmp_path: Path) -> None:
+    ws = Workshop(check(scripted, None, None))
+    for _ in range(10):
+        ws.step()
+    refused = ws.decide([0, 1], "cadence", {"forum": "business_planning", "cadence_weeks": 2})
+    assert not refused.applied and refused.message.startswith("Not applied (Internal commissioning): Unknown")
+    done = ws.decide([0], "switch_model", {"to": "merged_devolved", "dip": 0.3, "duration_weeks": 4},
+                     "Merged early")
+    assert done == Outcome(True, "Applied at week 10 to Internal commissioning: Merged early")
+    assert log(ws.feeds) == ["week 10 · Internal commissioning: Merged early (decided in the room)"]
+    while ws.running:
+        ws.step()
+    assert log(ws.feeds) == ["week 10 · Internal commissioning: Merged early (decided in the room)",
+                             f"week {SWITCH_WEEK} · Internal commissioning: {SCRIPT[0]['label']}",
+                             "week 30 · Internal commissioning: ics_board meets every 2 weeks"]
+    after = ws.live()[0].in_force()  # the script's changes are in force after the live ones
+    assert after.plan.model == B and [iv.label for iv in after.since] == ["ics_board meets every 2 weeks"]
+    with_, without = (f.tracker.rows for f in ws.feeds)
+    assert with_[:10] == without[:10] and with_[10:] != without[10:]
+    first, second = (f.model.raw for f in ws.live())  # type: ignore[attr-defined]
+    assert [r for r in first if r[0] < 10] == [r for r in second if r[0] < 10]
+    both = Workshop(check(scripted, None, None))  # the same decision in both runs keeps them together ...
+    for _ in range(5):
+        both.step()
+    assert both.decide([0, 1], "staff", {"unit": "NHSD", "team": "digital", "change": -40}).applied
+    assert log(both.feeds) == ["week 5 · both runs: NHSD digital -40 (decided in the room)"]
+    for _ in range(SWITCH_WEEK - 5):
+        both.step()
+    assert both.feeds[0].tracker.rows == both.feeds[1].tracker.rows  # ... until the script acts
+    marks = {f.name: [w for w, _ in f.tracker.notes] for f in both.feeds}
+    _, axes = live_charts(series(both.feeds), {A: "C0", baseline(A): "C1"}, WARMUP, HORIZON, marks)
+    assert len(axes[0, 0].lines) == 2 + 1  # the runs, and one grey line for the decision both took
+    result = simulate(load_plan(scripted, A))
+    write_run(tmp_path, result, measure(result))
+    replay = Workshop(check(scripted, None, None, [tmp_path]))
+    assert not replay.decide([0], "staff", {"unit": "NHSD", "team": "digital", "change": 1}).applied
+
+
 # -- settings and the command -------------------------------------------------
 def test_bad_input_is_refused_before_any_server_starts(scenario: Path, tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="file not found"):
@@ -173,7 +309,11 @@ def test_the_controls_are_the_workshop_model_arguments(scenario: Path) -> None:
     params = model_params(settings)
     assert set(params) <= set(inspect.signature(Workshop.__init__).parameters)
     replay = replace(settings, run_dirs=("x",))
-    assert model_params(replay) == {"settings": replay}  # a recording has no levers
+    assert model_params(replay) == {"settings": replay}  # a recording has no levers ...
+    with warnings.catch_warnings():  # Mesa's own page code trips Solara's check of hooks on import
+        warnings.simplefilter("ignore", UserWarning)
+        from orgsim.workshop.dashboard.components import DecidePanel, panels
+    assert DecidePanel in panels(settings) and DecidePanel not in panels(replay)  # ... nor decisions
 
 
 def test_workshop_with_a_bad_scenario_exits_2_naming_the_file(tmp_path: Path) -> None:
@@ -280,6 +420,25 @@ def wait_for_week(page: Any, at_least: int) -> None:
         f" >= {at_least}")
 
 
+def choose(page: Any, menu: str, option: str) -> None:
+    page.locator(f".orgsim-choose-{menu}").click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def decide_cadence(page: Any, weeks: str, name: str = "") -> None:
+    """In "Decide now": both runs' ICS boards meet every `weeks` weeks, called `name` in the log."""
+    panel = page.locator(".orgsim-decide")
+    choose(page, "apply", "A and B")
+    choose(page, "change", "Forum cadence")
+    choose(page, "forum", "ICS board")
+    panel.get_by_label("Weeks between meetings").fill(weeks)
+    panel.get_by_label("Weeks between meetings").press("Enter")
+    if name:
+        panel.get_by_label("Label in the log (optional)").fill(name)
+        panel.get_by_label("Label in the log (optional)").press("Enter")
+    panel.locator(".orgsim-apply").click()
+
+
 def test_the_page_steps_plays_and_compares_two_models(page: Any) -> None:
     assert week(page) == 0 and page.get_by_text("orgsim workshop").first.is_visible()
     assert list(table(page)[""]) == ["Internal commissioning", "Joined up planning"]
@@ -295,6 +454,15 @@ def test_the_page_steps_plays_and_compares_two_models(page: Any) -> None:
     figures = table(page)
     assert figures["arrived"][0] == figures["arrived"][1]  # the same initiatives ...
     assert any(a != b for a, b in list(figures.values())[1:])  # ... handled differently
+    now = week(page)
+    decide_cadence(page, "0")
+    page.locator(".orgsim-refused", has_text="Weeks between meetings: must be > 0").wait_for()
+    decide_cadence(page, "2", "ICS boards meet fortnightly")
+    page.locator(".orgsim-decided", has_text=f"Applied at week {now} to both runs").wait_for()
+    page.locator(".orgsim-log", has_text=f"week {now} · both runs: ICS boards meet fortnightly "
+                                         "(decided in the room)").wait_for()
+    page.get_by_role("button", name="Step").click()
+    wait_for_week(page, now + 1)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "screenshot.png"), full_page=True)
 

@@ -9,12 +9,14 @@ drawn every week while the dashboard plays.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from orgsim.plots import style
@@ -28,6 +30,8 @@ SMALL = 9
 WARMUP = "#E8E8E8"
 WIDTH = 7.2  # inches
 CHAR = 0.078  # inches per character of a SMALL label, for the left margin of bar charts
+LEGEND_CHAR, LEGEND_HANDLE = 0.068, 0.5  # inches per character of a legend label, and per entry
+MARK = (0, (2, 2))  # dash pattern of an intervention's line: thin, so the data stay in front
 
 
 def png(fig: Figure, dpi: int = 110) -> bytes:
@@ -37,8 +41,8 @@ def png(fig: Figure, dpi: int = 110) -> bytes:
     return buf.getvalue()
 
 
-def live_charts(series: pd.DataFrame, colours: Mapping[str, str], warmup: float,
-                horizon: float) -> tuple[Figure, np.ndarray]:
+def live_charts(series: pd.DataFrame, colours: Mapping[str, str], warmup: float, horizon: float,
+                marks: Mapping[str, Sequence[float]] | None = None) -> tuple[Figure, np.ndarray]:
     """Four small panels of the runs so far, one line per operating model.
 
     Args:
@@ -46,31 +50,46 @@ def live_charts(series: pd.DataFrame, colours: Mapping[str, str], warmup: float,
         colours: Colour of each model.
         warmup: Week the warm-up ends (shaded: per-item figures start after it).
         horizon: Last week, so the x axis stays put while the lines grow.
+        marks: Weeks of each model's interventions so far, drawn as thin vertical lines in its colour
+            (grey where every model has one), so a change in a line can be read against the decision
+            before it.
 
     Returns:
         The figure and its 2 x 2 axes.
     """
-    fig = style.figure(WIDTH, 4.6, layout=None)
-    fig.subplots_adjust(left=0.07, right=0.985, top=0.86, bottom=0.1, wspace=0.22, hspace=0.32)
+    marks = {m: sorted(set(w)) for m, w in (marks or {}).items() if len(w)}
+    if len(colours) > 1 and set(marks) == set(colours):  # a week every model shares: one grey line
+        shared = sorted(set.intersection(*(set(w) for w in marks.values())))
+        marks = {"": shared, **{m: [x for x in w if x not in shared] for m, w in marks.items()}}
+    handles: list[Artist] = [Patch(color=c, label=style.model_label(m)) for m, c in colours.items()]
+    if warmup > 0:
+        handles.append(Patch(color=WARMUP, label="warm-up (per-item figures start after it)"))
+    if marks:
+        handles.append(Line2D([], [], color=style.NEUTRAL, lw=1.0, ls=MARK, label="intervention"))
+    wide = sum(len(str(h.get_label())) * LEGEND_CHAR + LEGEND_HANDLE for h in handles)
+    rows = 1 if wide < WIDTH else 2
+    fig = style.figure(WIDTH, 4.6 + 0.2 * (rows - 1), layout=None)
+    fig.subplots_adjust(left=0.07, right=0.985, top=0.86 - 0.04 * (rows - 1), bottom=0.1, wspace=0.22,
+                        hspace=0.32)
     axes = fig.subplots(2, 2, sharex=True)
     for ax, (column, name) in zip(axes.flat, PANELS):
-        _panel(ax, series, column, colours, warmup, horizon)
+        _panel(ax, series, column, colours, warmup, horizon, marks)
         ax.set_title(name, fontsize=SMALL + 1, loc="left")
     for ax in axes[1]:
         ax.set_xlabel("week", fontsize=SMALL)
     axes[1, 1].yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
-    handles = [Patch(color=c, label=style.model_label(m)) for m, c in colours.items()]
-    if warmup > 0:
-        handles.append(Patch(color=WARMUP, label="warm-up (per-item figures start after it)"))
-    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 1.0), ncol=len(handles),
-               frameon=False, fontsize=SMALL)
+    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 1.0),
+               ncol=-(-len(handles) // rows), frameon=False, fontsize=SMALL)
     return fig, axes
 
 
 def _panel(ax: Axes, series: pd.DataFrame, column: str, colours: Mapping[str, str], warmup: float,
-           horizon: float) -> None:
+           horizon: float, marks: Mapping[str, Sequence[float]]) -> None:
     if warmup > 0:
         ax.axvspan(0, warmup, color=WARMUP, lw=0)
+    for model, weeks in marks.items():
+        for week in weeks:
+            ax.axvline(week, color=colours.get(model, style.NEUTRAL), lw=1.0, ls=MARK, alpha=0.9, zorder=1)
     for model, rows in series.groupby("model", sort=False):
         ax.plot(rows["week"], rows[column], color=colours.get(str(model), style.NEUTRAL), lw=1.6)
     ax.set_xlim(0, max(horizon, 1.0))

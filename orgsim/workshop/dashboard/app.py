@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from mesa.visualization import SolaraViz
 
-from orgsim.workshop.dashboard.components import PANELS
+from orgsim.workshop.dashboard.components import panels
 from orgsim.workshop.dashboard.model import Workshop
 from orgsim.workshop.dashboard.params import model_params
 from orgsim.workshop.dashboard.settings import Settings
 
 settings = Settings.from_env()
-page = SolaraViz(Workshop(settings), components=PANELS, model_params=model_params(settings),
+page = SolaraViz(Workshop(settings), components=panels(settings), model_params=model_params(settings),
                  name="orgsim workshop", play_interval=50)

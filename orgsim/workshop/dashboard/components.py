@@ -17,7 +17,9 @@ import solara
 from orgsim.plots.live import holdings_chart, live_charts, png, queues_chart
 from orgsim.plots.style import model_colours
 from orgsim.workshop.dashboard import summary
+from orgsim.workshop.dashboard.decide import DecidePanel
 from orgsim.workshop.dashboard.model import Workshop
+from orgsim.workshop.dashboard.settings import Settings
 
 DPI = 110
 FILL = "width:100%;height:100%;object-fit:contain;object-position:top left"
@@ -40,7 +42,8 @@ def charts_panel(model: Workshop) -> Any:
     """Work in progress, decision latency, throughput and duplication week by week."""
     warmup = max(f.tracker.warmup for f in model.feeds)
     colours = model_colours(f.name for f in model.feeds)
-    fig, _ = live_charts(summary.series(model.feeds), colours, warmup, model.horizon)
+    marks = {f.name: [week for week, _ in f.tracker.notes] for f in model.feeds}
+    fig, _ = live_charts(summary.series(model.feeds), colours, warmup, model.horizon, marks)
     return _image(fig, "charts")
 
 
@@ -57,3 +60,8 @@ def forums_panel(model: Workshop) -> Any:
 
 
 PANELS = [summary_panel, charts_panel, organisations_panel, forums_panel]
+
+
+def panels(settings: Settings) -> list[Any]:
+    """The panels of a page: live runs also get "Decide now", beside the figures it changes."""
+    return PANELS if settings.replay else [*PANELS[:2], DecidePanel, *PANELS[2:]]

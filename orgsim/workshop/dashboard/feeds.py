@@ -10,9 +10,10 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from orgsim.config.plan import Plan
+from orgsim.config.plan import InterventionPlan, Plan
 from orgsim.domain.records import COLUMNS
 from orgsim.engine.model import OrgModel
+from orgsim.workshop.dashboard.decisions import InForce, in_force
 from orgsim.workshop.dashboard.tracker import Tracker
 from orgsim.workshop.rundata import ICS_NODE, RunData
 
@@ -29,6 +30,7 @@ class Feed(Protocol):
     nodes: list[str]  # organisations as drawn, the ICSs first
     forums: list[str]
     ics_prefix: str
+    decided: set[int]  # which of `tracker.notes` were decisions taken during play
 
     @property
     def week(self) -> float: ...
@@ -43,6 +45,12 @@ class Feed(Protocol):
     def close(self) -> None: ...
 
 
+def label(name: str) -> str:
+    """`two_tier_model` -> `Two tier model`; a file path keeps only its stem."""
+    text = name.rsplit("/", 1)[-1].removesuffix(".yaml").replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
 def node_of(ics_prefix: str) -> Callable[[str], str]:
     """Units as drawn: every ICS is the one node `ICSs`."""
     pattern = re.compile(rf"{re.escape(ics_prefix)}\d+")
@@ -55,10 +63,16 @@ def _nodes(units: list[str], node: Callable[[str], str]) -> list[str]:
 
 
 class LiveFeed:
-    """An `OrgModel` stepped one week at a time (the engine's own `step`)."""
+    """An `OrgModel` stepped one week at a time (the engine's own `step`), taking decisions between weeks.
 
-    def __init__(self, plan: Plan, seed: int) -> None:
-        self.name, self.plan = plan.model, plan
+    Args:
+        plan: What to run.
+        seed: Root seed.
+        name: What the run is called on the page (default: its operating model).
+    """
+
+    def __init__(self, plan: Plan, seed: int, name: str = "") -> None:
+        self.name, self.plan = name or plan.model, plan
         self.seed: int | None = seed
         self.model = OrgModel(plan, seed)
         sc = plan.scenario
@@ -69,6 +83,9 @@ class LiveFeed:
         self.forums = list(plan.forums)
         keys = {it.id: it.capability_key for it in self.model.initiatives}
         self.tracker = Tracker(keys, float(sc.warmup_weeks), self.horizon, node)
+        self.decided: set[int] = set()
+        self.applied: list[InterventionPlan] = []  # scripted and decided, in the order they acted
+        self._script = list(plan.timeline)
         self._seen = 0
 
     @property
@@ -79,8 +96,24 @@ class LiveFeed:
     def finished(self) -> bool:
         return bool(self.model.finished)
 
+    def in_force(self) -> InForce:
+        """How the run is organised now, for checking a decision against it."""
+        return in_force(self.plan, self.applied)
+
+    def decide(self, iv: InterventionPlan) -> None:
+        """Apply `iv` now; its records reach the tracker at once, so the page shows it before a step."""
+        self.model.intervene(iv)
+        self.applied.append(iv)
+        self.tracker.take(self._new())
+        self.decided.add(len(self.tracker.notes) - 1)
+
     def advance(self) -> Sequence[Rec]:
         self.model.step()
+        while self._script and self._script[0].week < self.week:  # acted during the step
+            self.applied.append(self._script.pop(0))
+        return self._new()
+
+    def _new(self) -> Sequence[Rec]:
         new = self.model.raw[self._seen:]
         self._seen = len(self.model.raw)
         return new
@@ -95,6 +128,7 @@ class ReplayFeed:
     def __init__(self, run: RunData) -> None:
         self.name, self.run, self.seed = run.model, run, run.seed
         self.horizon = run.horizon
+        self.decided: set[int] = set()  # a recording cannot tell scripted from decided
         self.week = 0.0
         ev = run.events
         self._rows: list[Rec] = list(ev[list(COLUMNS)].itertuples(index=False, name=None))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from orgsim.config.plan import Plan, TeamPlan, UnitPlan
+from orgsim.config.plan import Plan, SwitchPlan, TeamPlan, UnitPlan
 
 ALL = "all"
 MAX_OVERHEAD = 0.95  # a unit keeps some capacity for delivery, whatever the lever says
@@ -44,12 +44,20 @@ class Levers:
 
 
 def apply(plan: Plan, levers: Levers) -> Plan:
-    """`plan` with every lever applied."""
+    """`plan` with every lever applied, also to the operating models its timeline reorganises into.
+
+    Otherwise a scripted reorganisation would undo the levers from its week on.
+    """
     plan = scale_cadence(plan, levers.cadence)
     plan = scale_overhead(plan, levers.overhead)
     plan = scale_detection(plan, levers.detection)
     plan = scale_staff(plan, levers.staff, levers.function)
-    return scale_demand(plan, levers.demand)
+    plan = scale_demand(plan, levers.demand)
+    if not levers.changed():
+        return plan
+    timeline = tuple(replace(iv, plan=apply(iv.plan, levers)) if isinstance(iv, SwitchPlan) else iv
+                     for iv in plan.timeline)
+    return replace(plan, timeline=timeline)
 
 
 def scale_cadence(plan: Plan, factor: float) -> Plan:

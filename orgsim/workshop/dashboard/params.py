@@ -31,8 +31,8 @@ def model_params(settings: Settings) -> dict[str, Any]:
         "settings": settings,
         "model_a": {"type": "Select", "value": shown[0], "values": list(settings.choices),
                     "label": "Operating model A"},
-        "model_b": {"type": "Select", "value": shown[1], "values": [NONE, *settings.choices],
-                    "label": "Operating model B"},
+        "model_b": {"type": "Select", "value": shown[1],
+                    "values": [NONE, *settings.choices, *settings.baselines], "label": "Operating model B"},
     }
     for name, (label, lo, hi, step) in LEVERS.items():
         if name == "staff":

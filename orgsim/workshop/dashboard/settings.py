@@ -19,6 +19,12 @@ from orgsim.workshop.rundata import ReplayError, load_run
 
 ENV = "ORGSIM_WORKSHOP"
 MAX_MODELS = 2
+NO_INTERVENTIONS = ", no interventions"  # a menu entry's ending: the model without the timeline
+
+
+def baseline(model: str) -> str:
+    """The menu name of `model` run without the scenario's timeline."""
+    return model + NO_INTERVENTIONS
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,7 @@ class Settings:
         scenario: Scenario file of live runs.
         models: One or two operating models shown first (names or files).
         choices: Operating models offered in the dashboard's menus.
+        baselines: Further entries of the second menu: models without the scenario's timeline.
         functions: Staff functions the staff lever can pick.
         seed: Root seed of live runs (None: the scenario's).
         run_dirs: Recorded runs to replay instead of simulating (one model's folder each).
@@ -37,6 +44,7 @@ class Settings:
     scenario: str
     models: tuple[str, ...] = ()
     choices: tuple[str, ...] = ()
+    baselines: tuple[str, ...] = ()
     functions: tuple[str, ...] = ()
     seed: int | None = None
     run_dirs: tuple[str, ...] = field(default=())
@@ -56,7 +64,8 @@ class Settings:
             raise ConfigError(ENV, None, "", "not set; start the dashboard with `orgsim workshop`")
         data = json.loads(text)
         return cls(scenario=data["scenario"], models=tuple(data["models"]),
-                   choices=tuple(data["choices"]), functions=tuple(data["functions"]),
+                   choices=tuple(data["choices"]), baselines=tuple(data.get("baselines", ())),
+                   functions=tuple(data["functions"]),
                    seed=data["seed"], run_dirs=tuple(data["run_dirs"]))
 
 
@@ -79,7 +88,10 @@ def check(scenario: str | Path, models: list[str] | None, seed: int | None,
     chosen = list(models or sc.operating_models[:MAX_MODELS])
     listed = list(dict.fromkeys([*chosen, *sc.operating_models]))
     offered = (*listed, *_others(scenario, sc, listed))
-    return Settings(scenario=str(scenario), models=tuple(chosen), choices=offered,
+    baselines = tuple(baseline(m) for m in offered) if sc.timeline else ()
+    if baselines and len(chosen) == 1:  # with and without the timeline, side by side on the same demand
+        chosen.append(baseline(chosen[0]))
+    return Settings(scenario=str(scenario), models=tuple(chosen), choices=offered, baselines=baselines,
                     functions=tuple(sorted(sc.demand.effort)), seed=seed)
 
 

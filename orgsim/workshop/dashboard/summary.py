@@ -1,4 +1,4 @@
-"""The dashboard's words and tables: what week it is and the running figures side by side.
+"""The dashboard's words and tables: the week, the interventions so far, the running figures side by side.
 
 Plain functions of a `Workshop` returning HTML and DataFrames, so they are
 tested without a browser. (HTML rather than Markdown: Solara's Markdown loads
@@ -8,13 +8,14 @@ a maths typesetter from a CDN, which a workshop room may not reach.)
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from html import escape
 
 import pandas as pd
 
 from orgsim.workshop import words
-from orgsim.workshop.dashboard.feeds import Feed
+from orgsim.workshop.dashboard.feeds import Feed, label
 from orgsim.workshop.dashboard.levers import ALL, Levers
 from orgsim.workshop.dashboard.model import Workshop
 from orgsim.workshop.dashboard.tracker import SERIES, STATES
@@ -33,13 +34,9 @@ ROWS = (
     ("duplicates built", lambda t: t.duplicates_built(), "{:d}"),
     ("work in progress (mean)", lambda t: t.wip(), "{:.1f}"),
 )
+# The log keeps the figures in view: three lines or so, scrolling when there are more.
+LOG_STYLE = "margin:0;padding-left:18px;line-height:1.35;max-height:4.3em;overflow-y:auto"
 TABLE_STYLE = "border-collapse:collapse;font-size:13px;line-height:1.3;margin-top:6px;white-space:nowrap"
-
-
-def label(name: str) -> str:
-    """`two_tier_model` -> `Two tier model`; a file path keeps only its stem."""
-    text = name.rsplit("/", 1)[-1].removesuffix(".yaml").replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
 
 
 def levers_text(levers: Levers) -> str:
@@ -62,10 +59,26 @@ def heading(ws: Workshop) -> list[str]:
         seeds = ", ".join(sorted({str(f.seed) for f in ws.feeds}))
         lines.append(f"{clock}Seed {seeds}: every operating model gets the same initiatives.")
         lines.append(f"Levers: {levers_text(ws.levers)} (set in the sidebar, applied on Reset).")
-    notes = [n for f in ws.feeds[:1] for n in f.tracker.notes]
-    if notes:
-        week, what = notes[-1]
-        lines.append(f"Latest intervention, week {words.weeks(week)}: {what}")
+    return lines
+
+
+def log(feeds: Sequence[Feed]) -> list[str]:
+    """Every intervention so far, scripted or decided during play, one line each in week order.
+
+    One that every run shown took at the same week is listed once, for both.
+    """
+    entries: dict[tuple[float, str, bool, int], list[str]] = {}
+    for f in feeds:
+        seen: Counter[tuple[float, str, bool]] = Counter()
+        for i, (week, what) in enumerate(f.tracker.notes):
+            key = (week, what, i in f.decided)
+            seen[key] += 1  # the same change made twice in a week is listed twice
+            entries.setdefault((*key, seen[key]), []).append(label(f.name))
+    lines = []
+    for (week, what, decided, _), runs in sorted(entries.items(), key=lambda e: e[0][0]):
+        whose = "" if len(feeds) < 2 else " · both runs" if len(runs) == len(feeds) else f" · {runs[0]}"
+        tag = " (decided in the room)" if decided else ""
+        lines.append(f"week {words.weeks(week)}{whose}: {what}{tag}")
     return lines
 
 
@@ -82,20 +95,26 @@ def figures(feeds: Sequence[Feed]) -> pd.DataFrame:
 
 
 def page_html(ws: Workshop) -> str:
-    """The heading and the figures table as one HTML fragment."""
+    """The heading, the intervention log and the figures table as one HTML fragment."""
     first, *rest = heading(ws)
     table = figures(ws.feeds)
     cell = "padding:1px 8px;border-bottom:1px solid #e4e4e4"
-    head = "".join(f'<th style="{cell};text-align:right">{escape(c)}</th>' for c in table.columns)
+    head = "".join(f'<th style="{cell};text-align:right;white-space:normal;max-width:190px">{escape(c)}</th>'
+                   for c in table.columns)  # a long run name wraps rather than pushing the table wider
     body = "".join(
         f'<tr><td style="{cell}">{escape(str(name))}</td>'
         + "".join(f'<td style="{cell};text-align:right">{escape(v)}</td>' for v in row) + "</tr>"
         for name, row in zip(table.index, table.to_numpy()))
+    entries = "".join(f"<li>{escape(line)}</li>" for line in reversed(log(ws.feeds)))
+    listed = (f'<b>Interventions, latest first:</b><ul style="{LOG_STYLE}">{entries}</ul>' if entries
+              else "<b>Interventions:</b> none so far")
+    interventions = f'<div class="orgsim-log" style="font-size:13px;margin-top:4px">{listed}</div>'
     note = ("Counts run from week 0. Latency, throughput, duplication and work in progress count "
             "initiatives that arrived after the warm-up, as the final metrics do, and equal them at "
             "the horizon.")
     return (f'<div class="orgsim-week" style="font-size:22px;font-weight:600">{escape(first)}</div>'
             + "".join(f'<div style="font-size:13px;color:#444">{escape(line)}</div>' for line in rest)
+            + interventions
             + f'<table class="orgsim-figures" style="{TABLE_STYLE}"><tr><th></th>{head}</tr>{body}</table>'
             + f'<div style="font-size:11px;color:#666;margin-top:4px">{escape(note)}</div>')
 

@@ -75,11 +75,7 @@ class Tracker:
 
     def update(self, records: Sequence[tuple[Any, ...]], week: float) -> None:
         """Take the records of the weeks up to `week` (in record order) and note the week's figures."""
-        for r in records:  # a rejection counts against builds started in the same week (core.py)
-            if r[1] == R.REJECTED:
-                self.rejected_at.setdefault(int(r[2]), float(r[0]))
-        for r in records:
-            self._take(*r[:7])
+        self.take(records)
         self._integrate(week)
         self.week = week
         cutoff = week - QUARTER_WEEKS
@@ -88,6 +84,14 @@ class Tracker:
         self.rows.append({"week": week, "wip": float(self.in_system), "latency": self.latency(),
                           "delivered_quarter": float(len(self.delivered_weeks)),
                           "duplication": self.duplication()})
+
+    def take(self, records: Sequence[tuple[Any, ...]]) -> None:
+        """Take records without closing a week: those a decision taken during play writes at once."""
+        for r in records:  # a rejection counts against builds started in the same week (core.py)
+            if r[1] == R.REJECTED:
+                self.rejected_at.setdefault(int(r[2]), float(r[0]))
+        for r in records:
+            self._take(*r[:7])
 
     def _take(self, week: float, kind: str, item: int, unit: str, what: str, amount: float,
               stage: str = "") -> None:
