@@ -249,3 +249,19 @@ def test_an_intervention_applied_during_play_is_the_same_as_one_in_the_timeline(
     live.release()
     assert len(live.raw) > 200
     assert [tuple(r) for r in live.raw] == [tuple(r) for r in simulate(scripted, 9).records]
+
+
+def test_items_waiting_for_a_team_that_is_gone_do_their_work_elsewhere(tmp_path: Path) -> None:
+    """B's team moves to A at the switch; items queued at B (even on their last step) are built at A."""
+    sc = one_unit_scenario(1.0, {"kind": "fixed", "value": 5.0}, 50, 60, 0)
+    sc["organisations"]["B"] = {"kind": "national_body", "teams": {"work": 1}}
+    before = route_model([work_stage("B")])
+    after = {**route_model([work_stage("A")]), "name": "after",
+             "structure": {"transfers": [{"from": "B", "to": "A", "share": 1.0}]}}
+    ev = simulate(_two_models(tmp_path, sc, before, after, week=30.5), 2).events_frame()
+    delivered = set(ev.loc[ev["kind"] == R.DELIVERED, "item"])
+    built = ev[ev["kind"] == R.STAGE_END].groupby("item")["amount"].sum()
+    assert len(delivered) > 40 and np.allclose(built.reindex(sorted(delivered)), 5.0)
+    moved = ev[(ev["kind"] == R.STAGE_START) & (ev["unit"] == "A")]["item"]
+    queued_at_b = ev[(ev["kind"] == R.ARRIVAL) & (ev["week"] < 30.5)]["item"]
+    assert set(queued_at_b) & set(moved)  # B's backlog went to A

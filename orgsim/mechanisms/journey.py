@@ -68,11 +68,16 @@ def journey(w: World, item: Initiative, route: RoutePlan) -> Proc:
         if isinstance(step, StagePlan):
             where, done, finished = yield from _stage(w, item, step, rework, left)
             built += done
-            rework = 0.0 if finished else rework
+            if finished:
+                rework = 0.0
+            else:  # a reorganisation took its team away: the step is not done, re-plan
+                i -= 1
         elif isinstance(step, GatePlan):
             decision = yield w.forum(step.forum, item).submit(item.id)
             if decision is False:
                 return _finish(w, item, seen, "rejected")
+            if decision is None:  # the forum was abolished: the new model's forums decide
+                i -= 1
         elif isinstance(step, HandoffPlan):
             to = w.unit(step.to, item)
             if to != where:
