@@ -177,10 +177,12 @@ def _check(w: World, item: Initiative, step: CheckPlan, seen: list[str]) -> Proc
             del w.waiting_for[item.id]
             portfolio = w.portfolio(w.unit(step.unit, item))  # a reorganisation may have come meanwhile
         if outcome == "delivered":
-            origin = w.unit(ORIGIN, item)
             effort = item.total_effort * step.reuse_share
-            if effort > 0.0:
-                yield from w.pools[(origin, step.reuse_function)].work(item.id, effort, 1, "reuse")
+            while effort > 0.0:  # again if a reorganisation moved the team it waited for
+                origin = w.unit(ORIGIN, item)
+                if (yield from w.pools[(origin, step.reuse_function)].work(item.id, effort, 1, "reuse")):
+                    break
+            origin = w.unit(ORIGIN, item)
             w.rec((env.now, REUSED, item.id, origin, key, float(original), ""))
             _finish(w, item, seen, "reused")
             return True
