@@ -34,4 +34,4 @@ reference: $(STAMP)
 	$(PY) -m orgsim.config.reference > docs/configuration.md
 
 clean:
-	rm -rf $(VENV) results/run $(RESULTS)
+	rm -rf $(VENV) .venv-mesa35 results/run $(RESULTS)

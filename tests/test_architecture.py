@@ -5,7 +5,9 @@ CLI, plotting, storage or metrics; `orgsim.config` imports no other orgsim
 package; only `orgsim.plots` may import matplotlib. Randomness is passed in:
 no `random.random()`, no `np.random.<dist>(...)`, no `np.random.seed`, no
 generator made at import time or without a seed. No code branches on an
-operating model's name. Every name in `orgsim.__all__` resolves.
+operating model's name. Every name in `orgsim.__all__` resolves. Where results are
+computed, no built-in `sum()`: Python 3.12's compensates rounding and 3.11's does not, so
+floats are added with `orgsim.domain.sums.left_sum`, the same bits on both.
 Each checker is also run on a small bad example, so a checker that can no
 longer see a violation fails too.
 """
@@ -34,6 +36,8 @@ NOT_IN_DOMAIN = ("orgsim.engine", "orgsim.mechanisms", "simpy", "mesa")
 SEEDING = {"default_rng", "SeedSequence", "Generator", "BitGenerator", "PCG64", "PCG64DXSM",
            "Philox", "SFC64", "MT19937"}
 GENERATORS = {"default_rng", "Generator", "RandomState", "Random"}
+# Where a run's records, metrics and summaries are computed (what must be byte-identical).
+RESULTS = (*ENGINE, "orgsim.metrics", "orgsim.analysis", "orgsim.experiments", "orgsim.store")
 
 
 def _module_name(path: Path) -> str:
@@ -147,6 +151,12 @@ def generators_outside_runs(tree: ast.Module) -> list[str]:
     return found
 
 
+def builtin_sums(tree: ast.Module) -> list[str]:
+    """Calls of the built-in `sum()` (3.12 adds floats differently from 3.11)."""
+    return [f"sum() at line {n.lineno}" for n in ast.walk(tree)
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "sum"]
+
+
 def model_names() -> set[str]:
     """The shipped operating models' names, and the four of MODEL.md §5."""
     names = {"internal_commissioning", "joined_up_planning", "merged_devolved", "pandemic_cells"}
@@ -191,6 +201,13 @@ def test_import_direction(rule: str) -> None:
 def test_no_global_randomness() -> None:
     bad = {m: found for m, tree in SOURCES.items() if (found := global_randomness(tree))}
     assert not bad, f"randomness must come from passed-in numpy Generators: {bad}"
+
+
+def test_no_builtin_sum_where_results_are_computed() -> None:
+    checked = {m: builtin_sums(tree) for m, tree in SOURCES.items() if _within(m, RESULTS)}
+    assert checked, "no module matched"
+    bad = {m: found for m, found in checked.items() if found}
+    assert not bad, f"add floats with orgsim.domain.sums.left_sum (same bits on Python 3.11 and 3.12): {bad}"
 
 
 def test_no_code_names_an_operating_model() -> None:
@@ -252,5 +269,7 @@ def test_checkers_see_violations() -> None:
         "numpy.random.rand", "numpy.random.seed", "random.random"]
     assert generators_outside_runs(ast.parse(BAD_GENERATORS)) == [
         "module-level default_rng()", "module-level default_rng()", "unseeded default_rng()"]
+    assert builtin_sums(ast.parse("x = sum([0.1, 0.2])\ny = np.sum(x) + xs.sum() + left_sum(x)\n")) == [
+        "sum() at line 1"]
     branch = ast.parse('def route(m):\n    return 1 if m.name == "joined_up_planning" else 2\n')
     assert named_models(branch, model_names()) == ["joined_up_planning"]

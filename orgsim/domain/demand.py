@@ -14,6 +14,7 @@ import numpy as np
 from orgsim.config.scenario import Scenario
 from orgsim.domain.distributions import sample
 from orgsim.domain.initiative import Initiative
+from orgsim.domain.sums import left_sum
 
 Arrival = tuple[float, int, str]  # week, source order, origin
 Fields = tuple[float, int, tuple[Any, ...]]  # week, source order, initiative fields after the id
@@ -24,7 +25,7 @@ def sources(sc: Scenario) -> list[tuple[str, float]]:
     """Every unit that raises arrivals, with its rate per week, in a fixed order."""
     out = [(n, sc.demand.ics_rate_per_week) for n in sc.ics_names()]
     weights = sc.demand.national_origins
-    total = sum(weights.values())
+    total = left_sum(weights.values())
     return out + [(n, sc.demand.national_rate_per_week * w / total) for n, w in weights.items()]
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from orgsim.domain.sums import left_sum
+
 
 @dataclass(frozen=True, slots=True)
 class Initiative:
@@ -27,7 +29,7 @@ class Initiative:
 
     @property
     def total_effort(self) -> float:
-        return sum([e for _, e in self.effort])  # a list is summed faster than a generator
+        return left_sum([e for _, e in self.effort])  # a list is summed faster than a generator
 
     def effort_of(self, functions: tuple[str, ...]) -> float:
-        return sum([e for f, e in self.effort if f in functions])
+        return left_sum([e for f, e in self.effort if f in functions])

@@ -18,6 +18,7 @@ from orgsim.config.plan import DemandPlan
 from orgsim.config.scenario import Scenario
 from orgsim.domain.demand import arrivals, build, draw, sources
 from orgsim.domain.initiative import Initiative
+from orgsim.domain.sums import left_sum
 
 
 def apply_changes(items: list[Initiative], sc: Scenario, changes: Sequence[DemandPlan],
@@ -62,7 +63,7 @@ def _surge(change: DemandPlan, sc: Scenario, end: float, rng: np.random.Generato
     """Extra arrivals of the chosen themes at (factor - 1) times their rate from each chosen source."""
     origins = _origins(change, sc)
     themes = change.change.themes or list(sc.themes)
-    share = sum(sc.themes[t].weight for t in themes) / sum(t.weight for t in sc.themes.values())
+    share = left_sum(sc.themes[t].weight for t in themes) / left_sum(t.weight for t in sc.themes.values())
     rates = [(n, r * share * (change.change.factor - 1.0)) for n, r in sources(sc)
              if origins is None or n in origins]
     found = arrivals(rates, change.week, end, rng) if sc.demand.generate else []

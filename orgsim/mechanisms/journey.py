@@ -19,6 +19,7 @@ from orgsim.domain.records import (
     REWORK,
     REWORK_EFFORT,
 )
+from orgsim.domain.sums import left_sum
 from orgsim.mechanisms.adoption import adopt
 from orgsim.mechanisms.world import World
 
@@ -96,8 +97,8 @@ def journey(w: World, item: Initiative, route: RoutePlan) -> Proc:
 
 def _build_effort(route: RoutePlan, item: Initiative) -> float:
     """Person-weeks of delivery (build) work `route` asks of `item`, before rework (at least 1e-9)."""
-    total = sum(item.effort_of(s.functions) * s.share for s in route.steps
-                if isinstance(s, StagePlan) and s.kind == "build")
+    total = left_sum(item.effort_of(s.functions) * s.share for s in route.steps
+                     if isinstance(s, StagePlan) and s.kind == "build")
     return max(total, 1e-9)
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from orgsim.domain import records as R
+from orgsim.domain.sums import left_sum
 
 QUARTER_WEEKS = 13.0
 
@@ -114,8 +115,8 @@ def staff_weeks(events: pd.DataFrame, pools: pd.DataFrame, w: Window) -> pd.Seri
     for (unit, pool), rows in changes.groupby(["unit", "what"], sort=False):
         times = [0.0, *rows["week"].tolist(), w.horizon]
         levels = [float(start.get((unit, pool), 0.0)), *rows["amount"].tolist()]
-        out[(unit, pool)] = sum(level * max(0.0, min(b, w.horizon) - max(a, w.warmup))
-                                for a, b, level in zip(times, times[1:], levels))
+        out[(unit, pool)] = left_sum(level * max(0.0, min(b, w.horizon) - max(a, w.warmup))
+                                     for a, b, level in zip(times, times[1:], levels))
     return out
 
 

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from orgsim.domain.sums import left_sum
 from orgsim.workshop import words
 from orgsim.workshop.journey import Journey
 from orgsim.workshop.replay import Week
@@ -67,6 +68,6 @@ def show_journey(console: Console, journey: Journey) -> None:
         table.add_row(f"{s.week:.1f}", s.unit, Text(s.text), waits_text(s.waits))
     console.print(table)
     console.print(Text(f"Outcome: {journey.outcome}", style="bold green"))
-    total = sum(w for _, w in journey.totals)
+    total = left_sum(w for _, w in journey.totals)
     by_cause = ", ".join(f"{LABELS.get(c, c)} {words.weeks(w)}" for c, w in journey.totals)
     console.print(Text(f"Time by cause (weeks): {by_cause}; {words.span(total)} in all"))
