@@ -35,7 +35,7 @@ def check_timeline(sc: Scenario, src: Source) -> None:
 
 def resolve_timeline(base: Plan, src: Source, load_model: LoadModel) -> tuple[InterventionPlan, ...]:
     """The timeline in week order, each entry checked against the model in force at its week."""
-    current, slots = base, _slots(base)
+    current, slots = base, headcounts(base)
     out: list[InterventionPlan] = []
     order = sorted(range(len(base.scenario.timeline)), key=lambda i: base.scenario.timeline[i].week)
     for i in order:
@@ -43,7 +43,7 @@ def resolve_timeline(base: Plan, src: Source, load_model: LoadModel) -> tuple[In
         if iv.switch_model is not None:
             s = iv.switch_model
             current = load_model(s.to, at + ("switch_model", "to"))
-            slots = _slots(current)
+            slots = headcounts(current)
             out.append(SwitchPlan(iv.week, _label(iv), current, s.dip, s.duration_weeks))
         elif iv.staff is not None:
             out.append(_staff(iv, current, slots, src, at))
@@ -54,7 +54,8 @@ def resolve_timeline(base: Plan, src: Source, load_model: LoadModel) -> tuple[In
     return tuple(out)
 
 
-def _slots(plan: Plan) -> dict[tuple[str, str], int]:
+def headcounts(plan: Plan) -> dict[tuple[str, str], int]:
+    """(unit, team) -> people in a function team, or whole teams of a service team."""
     out = {(u.name, f): n for u in plan.units.values() for f, n in u.teams.items()}
     out.update({(t.unit, t.name): t.count for t in plan.teams.values()})
     return out

@@ -42,13 +42,12 @@ def seeds(seed: int) -> dict[str, np.random.SeedSequence]:
 
 
 class OrgUnit(mesa.Agent):  # type: ignore[misc]
-    """An organisation unit: its teams are SimPy pools, its maturity grows with adoption."""
+    """An organisation unit: its maturity grows with adoption (its teams are `world.pools`)."""
 
     def __init__(self, model: OrgModel, plan: UnitPlan) -> None:
         super().__init__(model)
         self.name, self.kind = plan.name, plan.kind
         self.maturity = plan.maturity
-        self.pools: dict[str, Pool] = {}
 
 
 class OrgModel(mesa.Model):  # type: ignore[misc]
@@ -89,9 +88,7 @@ class OrgModel(mesa.Model):  # type: ignore[misc]
         self.env.process(self._sample())
 
     def _pool(self, unit: str, name: str, spec: interventions.PoolSpec) -> Pool:
-        pool = Pool(self.env, unit, name, spec[0], spec[1], spec[2], self._rec, self.tally)
-        self.units[unit].pools[name] = pool
-        return pool
+        return Pool(self.env, unit, name, spec[0], spec[1], spec[2], self._rec, self.tally)
 
     def _unit(self, plan: UnitPlan) -> OrgUnit:
         unit = self.units[plan.name] = OrgUnit(self, plan)

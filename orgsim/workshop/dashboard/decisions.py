@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from orgsim.config.errors import from_validation
-from orgsim.config.interventions import check_timeline, resolve_timeline
+from orgsim.config.interventions import check_timeline, headcounts, resolve_timeline
 from orgsim.config.operating_model import Forum
 from orgsim.config.plan import ForumPlan, InterventionPlan, Plan, StaffPlan, SwitchPlan
 from orgsim.config.timeline import Intervention
@@ -62,8 +62,7 @@ class InForce:
 
     def headcounts(self) -> dict[tuple[str, str], int]:
         """(unit, team) -> people in a function team, or whole teams of a service team, now."""
-        out = {(u.name, f): n for u in self.plan.units.values() for f, n in u.teams.items()}
-        out.update({(t.unit, t.name): t.count for t in self.plan.teams.values()})
+        out = headcounts(self.plan)
         for iv in self.since:
             if isinstance(iv, StaffPlan):
                 key = (iv.unit, iv.pool)
