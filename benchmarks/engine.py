@@ -156,7 +156,9 @@ def bench_model(plan: Plan, repeat: int) -> Row:
         result, call = _timed(simulate, plan)
         walls.append(result.wall_seconds)
         calls.append(call - result.wall_seconds)
-        builds.append(_timed(OrgModel, plan, plan.scenario.seed)[1])
+        built, took = _timed(OrgModel, plan, plan.scenario.seed)
+        built.release()  # Mesa 3.3 would otherwise keep every model built
+        builds.append(took)
         measures.append(_timed(measure, result)[1])
         gc.collect()
         base.append(bare_simpy(shape))

@@ -269,7 +269,7 @@ def test_a_live_decision_is_logged_and_parts_the_runs_from_its_week(scripted: Pa
     assert after.plan.model == B and [iv.label for iv in after.since] == ["ics_board meets every 2 weeks"]
     with_, without = (f.tracker.rows for f in ws.feeds)
     assert with_[:10] == without[:10] and with_[10:] != without[10:]
-    first, second = (f.model.raw for f in ws.live())  # type: ignore[attr-defined]
+    first, second = (f.model.records() for f in ws.live())  # type: ignore[attr-defined]
     assert [r for r in first if r[0] < 10] == [r for r in second if r[0] < 10]
     both = Workshop(check(scripted, None, None))  # the same decision in both runs keeps them together ...
     for _ in range(5):

@@ -247,8 +247,8 @@ def test_an_intervention_applied_during_play_is_the_same_as_one_in_the_timeline(
     live.intervene(scripted.timeline[0])
     live.run()
     live.release()
-    assert len(live.raw) > 200
-    assert [tuple(r) for r in live.raw] == [tuple(r) for r in simulate(scripted, 9).records]
+    assert len(live.records()) > 200
+    assert live.records() == list(simulate(scripted, 9).records)
 
 
 def test_items_waiting_for_a_team_that_is_gone_do_their_work_elsewhere(tmp_path: Path) -> None:

@@ -90,8 +90,8 @@ def draw(sc: Scenario, found: list[Arrival], names: list[str], rng: np.random.Ge
 def build(sc: Scenario, fields: list[Fields], first_id: int) -> list[Initiative]:
     """Initiatives from drawn fields, numbered from `first_id` in the order given."""
     ics = set(sc.ics_names())
-    return [Initiative(id=i, origin=origin, origin_kind="ics" if origin in ics else "national",
-                       arrival_week=week, theme=theme, variant=v, effort=e, value_per_week=val,
-                       national_candidate=nat, funding=fund, priority=pri)
+    new = Initiative.new
+    return [new(i, origin, "ics" if origin in ics else "national", week, theme, v, e, val, nat,
+                fund, pri)
             for i, (_, _, (origin, week, theme, v, e, val, nat, fund, pri))
             in enumerate(fields, start=first_id)]

@@ -6,7 +6,7 @@ import gc
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 import mesa
 import numpy as np
@@ -23,13 +23,13 @@ from orgsim.config.plan import (
 )
 from orgsim.domain.demand import generate
 from orgsim.domain.initiative import Initiative
-from orgsim.domain.records import INTERVENTION
+from orgsim.domain.records import INTERVENTION, Record, regroup
 from orgsim.domain.surges import apply_changes
 from orgsim.mechanisms import interventions
 from orgsim.mechanisms.journey import choose_route, journey
 from orgsim.mechanisms.portfolio import Portfolio
 from orgsim.mechanisms.streams import Streams, Uniforms
-from orgsim.mechanisms.team import Pool, Row, Tally
+from orgsim.mechanisms.team import Pool, Tally
 from orgsim.mechanisms.world import World
 
 # Named random streams, spawned from one SeedSequence in this fixed order (new ones go last,
@@ -63,8 +63,8 @@ class OrgModel(mesa.Model):  # type: ignore[misc]
         super().__init__(rng=rngs["mesa"])
         self.plan, self.seed = plan, seed
         self.env = simpy.Environment()
-        self.raw: list[Row] = []
-        rec = self.raw.append  # called once per record: a bound method costs no Python frame
+        self.log: list[Any] = []  # every record's values end to end (`records` regroups them)
+        rec = self.log.extend  # called once per record: a bound method costs no Python frame
         self.units = {u.name: OrgUnit(self, u) for u in plan.units.values()}
         self.ics = self.agents.select(lambda a: a.kind == "ics")  # a Mesa AgentSet
         self.tally = Tally()
@@ -83,8 +83,9 @@ class OrgModel(mesa.Model):  # type: ignore[misc]
         self._maturity = 0.0  # mean ICS maturity at the last sample that found it changed
         for iv in plan.timeline:  # before arrivals: an intervention at week w acts before them
             self.env.timeout(iv.week).callbacks.append(partial(self._intervene, iv))
+        timeout, arrive = self.env.timeout, self._arrive
         for item in self.initiatives:  # a timeout from week 0 lands exactly on the arrival week
-            self.env.timeout(item.arrival_week).callbacks.append(partial(self._arrive, item))
+            timeout(item.arrival_week, item).callbacks.append(arrive)  # its value is the item
         self.env.process(self._sample())
 
     def _pool(self, unit: str, name: str, spec: interventions.PoolSpec) -> Pool:
@@ -131,7 +132,8 @@ class OrgModel(mesa.Model):  # type: ignore[misc]
             plan = self.world.plan.units.get(unit)
             pool.productivity = (1.0 - (plan.overhead if plan is not None else 0.0)) * factor
 
-    def _arrive(self, item: Initiative, _: simpy.Event) -> None:
+    def _arrive(self, arrival: simpy.Timeout) -> None:
+        item = cast(Initiative, arrival.value)
         self.env.process(journey(self.world, item, choose_route(self.world.plan.routes, item)))
 
     def _sample(self) -> Generator[simpy.Event, Any, None]:
@@ -173,6 +175,10 @@ class OrgModel(mesa.Model):  # type: ignore[misc]
             return
         with _collector_paused():
             self.env.run(until=week)
+
+    def records(self, start: int = 0) -> list[Record]:
+        """The records so far, from the `start`-th on."""
+        return regroup(self.log, start)
 
     @property
     def finished(self) -> bool:

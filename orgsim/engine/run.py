@@ -69,7 +69,7 @@ def simulate(plan: Plan, seed: int | None = None) -> RunResult:
     pools = tuple(PoolInfo(p.unit, p.name, p.initial, p.pace)
                   for p in model.world.pools.values())
     result = RunResult(plan=plan, seed=seed, initiatives=tuple(model.initiatives),
-                       records=tuple(map(Record._make, model.raw)), pools=pools,
+                       records=tuple(model.records()), pools=pools,
                        timeseries=model.datacollector.get_model_vars_dataframe().reset_index(drop=True),
                        events=model.events_processed(), wall_seconds=wall)
     model.release()

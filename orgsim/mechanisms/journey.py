@@ -66,13 +66,25 @@ def journey(w: World, item: Initiative, route: RoutePlan) -> Proc:
             released = True
         step = steps[i]
         i += 1
-        if isinstance(step, StagePlan):
-            where, done, finished = yield from _stage(w, item, step, rework, left)
-            built += done
-            if finished:
+        if isinstance(step, StagePlan):  # the stage's work, inline: the engine's busiest path
+            where, kind = w.unit(step.unit, item), step.kind
+            for pool_name, effort, staff in _parts(item, step, left):
+                if w.era != era:  # a reorganisation came between two parts
+                    break
+                pool, redo = w.pools[(where, pool_name)], effort * rework
+                hold = pool.start((yield pool.request(staff)), item.id, effort + redo, staff, kind)
+                if hold is None:  # the pool closed while the item waited
+                    break
+                yield hold
+                pool.release(item.id, effort + redo, staff, kind)
+                if redo > 0.0:  # recorded once done, beside the effort it is a share of
+                    rec((env.now, REWORK_EFFORT, item.id, where, pool_name, redo, kind))
+                if kind == "build":
+                    built += effort
+            else:  # every part done
                 rework = 0.0
-            else:  # a reorganisation took its team away: the step is not done, re-plan
-                i -= 1
+                continue
+            i -= 1  # cut short by a reorganisation: the step is not done, re-plan
         elif isinstance(step, GatePlan):
             decision = yield w.forum(step.forum, item).submit(item.id)
             if decision is False:
@@ -82,8 +94,9 @@ def journey(w: World, item: Initiative, route: RoutePlan) -> Proc:
         elif isinstance(step, HandoffPlan):
             to = w.unit(step.to, item)
             if to != where:
-                rework = yield from _handoff(w, item, step, where)
-                where = to
+                if step.delay_weeks > 0.0:
+                    yield env.timeout(step.delay_weeks)
+                rework, where = _handed(w, item, step, where, to), to
         elif (yield from _check(w, item, step, seen)):  # a CheckPlan, the one kind left
             return None
     if not released:
@@ -115,43 +128,23 @@ def _finish(w: World, item: Initiative, seen: list[str], outcome: str) -> None:
         waiting.succeed(outcome)
 
 
-def _stage(w: World, item: Initiative, step: StagePlan, rework: float, left: float) -> Proc:
-    """Work through the stage's functions in order.
+def _parts(item: Initiative, step: StagePlan, left: float) -> list[tuple[str, float, int]]:
+    """The stage's work, in order: (function or service team, person-weeks, staff taken).
 
     Build work is scaled by `left`, the share of delivery not yet done (below 1
-    only after a reorganisation). Returns the unit that did it, the build
-    effort done, and whether every part was done (not when a reorganisation
-    came in between).
+    only after a reorganisation). Parts without effort are left out.
     """
-    unit, era = w.unit(step.unit, item), w.era
     share = step.share * left if step.kind == "build" else step.share
     if step.team is not None:
         parts = [(step.team, item.effort_of(step.functions) * share, 1)]
     else:
         by_function = dict(item.effort)  # a function appears once: same as `effort_of((f,))`
         parts = [(f, by_function.get(f, 0.0) * share, step.staff) for f in step.functions]
-    done = 0.0
-    for pool_name, effort, staff in parts:
-        if effort <= 0.0:
-            continue
-        if w.era != era:
-            return unit, done, False
-        pool = w.pools[(unit, pool_name)]
-        redo = effort * rework
-        if not (yield from pool.work(item.id, effort + redo, staff, step.kind)):
-            return unit, done, False
-        if redo > 0.0:  # recorded once done, beside the effort it is a share of
-            w.rec((w.env.now, REWORK_EFFORT, item.id, unit, pool.name, redo, step.kind))
-        if step.kind == "build":
-            done += effort
-    return unit, done, True
+    return [p for p in parts if p[1] > 0.0]
 
 
-def _handoff(w: World, item: Initiative, step: HandoffPlan, sender: str) -> Proc:
-    """Pass the item on; returns the rework fraction the receiver's next stage carries."""
-    to = w.unit(step.to, item)
-    if step.delay_weeks > 0.0:
-        yield w.env.timeout(step.delay_weeks)
+def _handed(w: World, item: Initiative, step: HandoffPlan, sender: str, to: str) -> float:
+    """The item reached `to` (after the handoff's delay); returns the rework fraction it carries."""
     w.rec((w.env.now, HANDOFF, item.id, to, sender, step.delay_weeks, ""))
     if step.p_rework > 0.0 and w.streams.handoffs.random() < step.p_rework:
         w.rec((w.env.now, REWORK, item.id, to, sender, step.rework_fraction, ""))

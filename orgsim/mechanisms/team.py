@@ -113,25 +113,46 @@ class Pool:
         """Wait for `staff` slots, then hold them until `effort` person-weeks are done.
 
         Returns False, with no work done, when the pool closed while the item waited.
+        The steps are also offered apart (`request`, `start`, `release`), as SimPy's
+        `request`/`timeout`/`release`, for a process to yield on directly: a
+        generator less per step on the engine's busiest path.
         """
-        env, tally, people = self.env, self.tally, staff * self.pace
-        tally.waiting += 1
-        granted = yield self._box.get(staff)
+        hold = self.start((yield self.request(staff)), item, effort, staff, kind)
+        if hold is None:
+            return False
+        yield hold
+        self.release(item, effort, staff, kind)
+        return True
+
+    def request(self, staff: int) -> simpy.Event:
+        """An event that succeeds once `staff` slots are taken (with `MOVED` if the pool closes)."""
+        self.tally.waiting += 1
+        return self._box.get(staff)
+
+    def start(self, granted: Any, item: int, effort: float, staff: int, kind: str) -> simpy.Event | None:
+        """The `request` succeeded with `granted`: start work, and return the timeout that ends it.
+
+        None, with no work done, when the pool closed while the item waited.
+        """
+        tally = self.tally
         tally.waiting -= 1
         if granted is MOVED:
-            return False
+            return None
+        people = staff * self.pace
         tally.busy += people
-        self._rec((env.now, STAGE_START, item, self.unit, self.name, float(staff), kind))
-        yield env.timeout(effort / (people * self.productivity))
+        self._rec((self.env.now, STAGE_START, item, self.unit, self.name, float(staff), kind))
+        return self.env.timeout(effort / (people * self.productivity))
+
+    def release(self, item: int, effort: float, staff: int, kind: str) -> None:
+        """The work `start` began is done: give the slots back (those of people who left, not)."""
+        self.tally.busy -= staff * self.pace
         if self._owed:
             paid = min(self._owed, staff)
             self._owed -= paid
             staff -= paid
         if staff:
             self._box.put(staff)
-        tally.busy -= people
-        self._rec((env.now, STAGE_END, item, self.unit, self.name, effort, kind))
-        return True
+        self._rec((self.env.now, STAGE_END, item, self.unit, self.name, effort, kind))
 
     def resize(self, slots: int) -> None:
         """Change the number of slots to `slots` (recorded as people)."""

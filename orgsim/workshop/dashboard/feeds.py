@@ -114,8 +114,8 @@ class LiveFeed:
         return self._new()
 
     def _new(self) -> Sequence[Rec]:
-        new = self.model.raw[self._seen:]
-        self._seen = len(self.model.raw)
+        new = self.model.records(self._seen)
+        self._seen += len(new)
         return new
 
     def close(self) -> None:
