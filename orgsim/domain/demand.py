@@ -7,6 +7,7 @@ numbers, MODEL.md §3).
 
 from __future__ import annotations
 
+from itertools import repeat
 from typing import Any, Literal
 
 import numpy as np
@@ -17,7 +18,7 @@ from orgsim.domain.initiative import Initiative
 from orgsim.domain.sums import left_sum
 
 Arrival = tuple[float, int, str]  # week, source order, origin
-Fields = tuple[float, int, tuple[Any, ...]]  # week, source order, initiative fields after the id
+Fields = tuple[Any, ...]  # an initiative's fields after the id, before the derived ones
 FUNDING: tuple[Literal["revenue"], Literal["capital"]] = ("revenue", "capital")  # by "is capital"
 
 
@@ -35,7 +36,8 @@ def arrivals(rates: list[tuple[str, float]], start: float, end: float,
     out: list[Arrival] = []
     for order, (origin, rate) in enumerate(rates):
         count = rng.poisson(rate * (end - start))
-        weeks = np.sort(rng.uniform(start, end, count))
+        weeks = rng.uniform(start, end, count)
+        weeks.sort()
         out += [(w, order, origin) for w in weeks.tolist()]
     return sorted(out)
 
@@ -44,13 +46,21 @@ def generate(sc: Scenario, rng: np.random.Generator) -> list[Initiative]:
     """All initiatives of a run, ordered by arrival week; ids count from 0 in that order."""
     found = arrivals(sources(sc), 0.0, sc.horizon_weeks, rng) if sc.demand.generate else []
     fields = draw(sc, found, list(sc.themes), rng)
-    functions = sorted(sc.demand.effort)
-    fields += [(s.week, -1, (s.origin, s.week, s.theme, s.variant,
-                             tuple((f, float(s.effort.get(f, 0.0))) for f in functions),
-                             s.value_per_week, s.national_candidate, s.funding, s.priority))
-               for s in sc.demand.schedule]
-    fields.sort(key=lambda r: (r[0], r[1]))  # stable: scheduled items keep their order
+    if sc.demand.schedule:
+        fields = _with_schedule(sc, found, fields)
     return build(sc, fields, 0)
+
+
+def _with_schedule(sc: Scenario, found: list[Arrival], fields: list[Fields]) -> list[Fields]:
+    """The drawn `fields` and the scheduled initiatives, by week; in a week, scheduled ones first."""
+    functions = sorted(sc.demand.effort)
+    keyed = [((a[0], a[1]), f) for a, f in zip(found, fields)]
+    keyed += [((s.week, -1), (s.origin, s.week, s.theme, s.variant,
+                              tuple((f, float(s.effort.get(f, 0.0))) for f in functions),
+                              s.value_per_week, s.national_candidate, s.funding, s.priority))
+              for s in sc.demand.schedule]
+    keyed.sort(key=lambda r: r[0])  # stable: scheduled items keep their order
+    return [f for _, f in keyed]
 
 
 def draw(sc: Scenario, found: list[Arrival], names: list[str], rng: np.random.Generator) -> list[Fields]:
@@ -71,6 +81,8 @@ def draw(sc: Scenario, found: list[Arrival], names: list[str], rng: np.random.Ge
     scale = np.array([t.effort_scale for t in themes], dtype=float)[theme_idx]
     functions = sorted(sc.demand.effort)
     effort = [(sample(sc.demand.effort[f], rng, n) * scale).tolist() for f in functions]
+    # Each item's ((function, person-weeks), ...), zipped column by column (no Python loop).
+    pairs = zip(*[zip(repeat(f), column) for f, column in zip(functions, effort)]) if effort else [()] * n
     value = np.zeros(n)
     for t, name in enumerate(names):
         mask = theme_idx == t
@@ -79,12 +91,10 @@ def draw(sc: Scenario, found: list[Arrival], names: list[str], rng: np.random.Ge
     p_cap = np.array([t.p_capital for t in themes], dtype=float)[theme_idx]
     national, capital = rng.random(n) < p_nat, rng.random(n) < p_cap
     priority = rng.random(n) < sc.demand.p_priority
-    rows = zip(found, [names[t] for t in theme_idx.tolist()], variant.tolist(),
-               zip(*effort) if effort else [()] * n, value.tolist(), national.tolist(),
-               capital.tolist(), priority.tolist())
-    return [(week, order, (origin, week, theme, v, tuple(zip(functions, e)), val, nat,
-                           FUNDING[cap], pri))
-            for (week, order, origin), theme, v, e, val, nat, cap, pri in rows]
+    rows = zip(found, [names[t] for t in theme_idx.tolist()], variant.tolist(), pairs,
+               value.tolist(), national.tolist(), capital.tolist(), priority.tolist())
+    return [(origin, week, theme, v, e, val, nat, FUNDING[cap], pri)
+            for (week, _, origin), theme, v, e, val, nat, cap, pri in rows]
 
 
 def build(sc: Scenario, fields: list[Fields], first_id: int) -> list[Initiative]:
@@ -93,5 +103,4 @@ def build(sc: Scenario, fields: list[Fields], first_id: int) -> list[Initiative]
     new = Initiative.new
     return [new(i, origin, "ics" if origin in ics else "national", week, theme, v, e, val, nat,
                 fund, pri)
-            for i, (_, _, (origin, week, theme, v, e, val, nat, fund, pri))
-            in enumerate(fields, start=first_id)]
+            for i, (origin, week, theme, v, e, val, nat, fund, pri) in enumerate(fields, start=first_id)]

@@ -16,18 +16,20 @@ def adopt(w: World, item: Initiative) -> Generator[Any, Any, None]:
     env, rec, now, horizon = w.env, w.rec, w.env.now, w.plan.scenario.horizon_weeks
     start, ident, key, gain = now, item.id, item.capability_key, spec.maturity_gain
     # Lag: `min_weeks` when fully mature, `max_weeks` at zero (inline: a call per ICS costs more).
-    low, span = spec.min_weeks, spec.max_weeks - spec.min_weeks
-    lags = sorted([(low + span * (1.0 - u.maturity), name, u)
-                   for name, u in w.ics.items()])  # names are unique: units are never compared
+    low, span, units = spec.min_weeks, spec.max_weeks - spec.min_weeks, w.ics_in_order
+    lags = [low + span * (1.0 - u.maturity) for _, u in units]
     w.matured = True
-    for lag, name, unit in lags:  # several ICSs often share a lag: one timeout serves them all
-        at = start + lag
+    # Shortest lag first; ties in name order (the sort is stable). Several ICSs often share
+    # a lag: one timeout serves them all.
+    for k in sorted(range(len(lags)), key=lags.__getitem__):
+        at = start + lags[k]
         if at > horizon:
             return
         if at > now:
             yield env.timeout(at - now)
             now = env.now
             w.matured = True  # for this batch; the first is flagged before the loop
+        name, unit = units[k]
         maturity = unit.maturity + gain
         unit.maturity = maturity if maturity < 1.0 else 1.0  # min(1.0, maturity), without a call
         rec((now, ADOPTED, ident, name, key, 0.0, ""))

@@ -21,6 +21,7 @@ from orgsim.domain.records import (
 )
 from orgsim.domain.sums import left_sum
 from orgsim.mechanisms.adoption import adopt
+from orgsim.mechanisms.portfolio import Portfolio
 from orgsim.mechanisms.world import World
 
 Proc = Generator[Any, Any, Any]
@@ -38,7 +39,11 @@ def matches(when: When, item: Initiative) -> bool:
 
 
 def choose_route(routes: tuple[RoutePlan, ...], item: Initiative) -> RoutePlan:
-    return next(r for r in routes if matches(r.when, item))
+    """The first route whose conditions hold (loading checks that one always does)."""
+    for route in routes:
+        if matches(route.when, item):
+            return route
+    raise LookupError(f"no route for initiative {item.id}")
 
 
 def journey(w: World, item: Initiative, route: RoutePlan) -> Proc:
@@ -97,8 +102,15 @@ def journey(w: World, item: Initiative, route: RoutePlan) -> Proc:
                 if step.delay_weeks > 0.0:
                     yield env.timeout(step.delay_weeks)
                 rework, where = _handed(w, item, step, where, to), to
-        elif (yield from _check(w, item, step, seen)):  # a CheckPlan, the one kind left
-            return None
+        else:  # a CheckPlan, the one kind left
+            portfolio, original = _check(w, item, step)
+            if original is not None:  # a duplicate: reuse the original if it is delivered
+                if (yield from _reuse(w, item, step, original, seen)):
+                    return None
+                portfolio = w.portfolio(w.unit(step.unit, item))  # a reorganisation may have come
+            if portfolio.name not in seen:
+                portfolio.add(item.capability_key, item.id)
+                seen.append(portfolio.name)
     if not released:
         rec((env.now, RELEASED, item.id, origin, route.name, 0.0, ""))
     rec((env.now, DELIVERED, item.id, origin, route.scope, item.total_effort, ""))
@@ -152,38 +164,39 @@ def _handed(w: World, item: Initiative, step: HandoffPlan, sender: str, to: str)
     return 0.0
 
 
-def _check(w: World, item: Initiative, step: CheckPlan, seen: list[str]) -> Proc:
-    """Duplicate detection; True when the item ended as reuse of an existing product."""
-    env, key = w.env, item.capability_key
+def _check(w: World, item: Initiative, step: CheckPlan) -> tuple[Portfolio, int | None]:
+    """Duplicate detection: the portfolio checked, and the original when a duplicate is detected."""
     unit = w.unit(step.unit, item)
     portfolio = w.portfolio(unit)
-    original = _original(w, portfolio.find(key, item.id), item.id)
+    original = _original(w, portfolio.find(item.capability_key, item.id), item.id)
     detected = original is not None and w.streams.detection.random() < portfolio.p_detect
-    w.rec((env.now, CHECK, item.id, unit, portfolio.name, 1.0 if detected else 0.0, ""))
-    if detected:
-        assert original is not None
-        w.rec((env.now, DUPLICATE, item.id, unit, key, float(original), ""))
-        outcome = w.outcome.get(original)
-        if outcome is None:
-            w.waiting_for[item.id] = original
-            ev = w.waiting_on.get(original) or w.waiting_on.setdefault(original, env.event())
-            outcome = yield ev
-            del w.waiting_for[item.id]
-            portfolio = w.portfolio(w.unit(step.unit, item))  # a reorganisation may have come meanwhile
-        if outcome == "delivered":
-            effort = item.total_effort * step.reuse_share
-            while effort > 0.0:  # again if a reorganisation moved the team it waited for
-                origin = w.unit(ORIGIN, item)
-                if (yield from w.pools[(origin, step.reuse_function)].work(item.id, effort, 1, "reuse")):
-                    break
-            origin = w.unit(ORIGIN, item)
-            w.rec((env.now, REUSED, item.id, origin, key, float(original), ""))
-            _finish(w, item, seen, "reused")
-            return True
-    if portfolio.name not in seen:
-        portfolio.add(key, item.id)
-        seen.append(portfolio.name)
-    return False
+    w.rec((w.env.now, CHECK, item.id, unit, portfolio.name, 1.0 if detected else 0.0, ""))
+    if not detected or original is None:
+        return portfolio, None
+    w.rec((w.env.now, DUPLICATE, item.id, unit, item.capability_key, float(original), ""))
+    return portfolio, original
+
+
+def _reuse(w: World, item: Initiative, step: CheckPlan, original: int, seen: list[str]) -> Proc:
+    """Wait for `original`'s outcome; True when the item ended as reuse of it (it was delivered)."""
+    env = w.env
+    outcome = w.outcome.get(original)
+    if outcome is None:
+        w.waiting_for[item.id] = original
+        ev = w.waiting_on.get(original) or w.waiting_on.setdefault(original, env.event())
+        outcome = yield ev
+        del w.waiting_for[item.id]
+    if outcome != "delivered":
+        return False
+    effort = item.total_effort * step.reuse_share
+    while effort > 0.0:  # again if a reorganisation moved the team it waited for
+        origin = w.unit(ORIGIN, item)
+        if (yield from w.pools[(origin, step.reuse_function)].work(item.id, effort, 1, "reuse")):
+            break
+    origin = w.unit(ORIGIN, item)
+    w.rec((env.now, REUSED, item.id, origin, item.capability_key, float(original), ""))
+    _finish(w, item, seen, "reused")
+    return True
 
 
 def _original(w: World, found: int | None, item: int) -> int | None:
