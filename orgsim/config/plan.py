@@ -84,6 +84,19 @@ class RoutePlan:
     scope: Literal["national", "local"]
     steps: tuple[StepPlan, ...]
     release_index: int  # delivery work is released once steps[:release_index] are done
+    # `when` but for max_effort, as (initiative attribute, values allowed): only those given
+    conditions: tuple[tuple[str, frozenset[object]], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        w = self.when
+        one: dict[str, object] = {"national_candidate": w.national_candidate,
+                                  "funding": w.funding, "origin_kind": w.origin_kind,
+                                  "priority": w.priority}
+        many: dict[str, list[str] | None] = {"origin": w.origins, "theme": w.themes}
+        conditions: list[tuple[str, frozenset[object]]] = [
+            (a, frozenset([v])) for a, v in one.items() if v is not None]
+        conditions += [(a, frozenset(vs)) for a, vs in many.items() if vs is not None]
+        object.__setattr__(self, "conditions", tuple(conditions))
 
 
 @dataclass(frozen=True)

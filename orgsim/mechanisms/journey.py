@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
-from orgsim.config.operating_model import When
 from orgsim.config.plan import ORIGIN, CheckPlan, GatePlan, HandoffPlan, RoutePlan, StagePlan
 from orgsim.domain.initiative import Initiative
 from orgsim.domain.records import (
@@ -27,21 +26,19 @@ from orgsim.mechanisms.world import World
 Proc = Generator[Any, Any, Any]
 
 
-def matches(when: When, item: Initiative) -> bool:
-    """Whether a route's conditions hold for `item`."""
-    return ((when.national_candidate is None or when.national_candidate == item.national_candidate)
-            and (when.funding is None or when.funding == item.funding)
-            and (when.origin_kind is None or when.origin_kind == item.origin_kind)
-            and (when.origins is None or item.origin in when.origins)
-            and (when.priority is None or when.priority == item.priority)
-            and (when.themes is None or item.theme in when.themes)
-            and (when.max_effort is None or item.total_effort <= when.max_effort))
+def matches(route: RoutePlan, item: Initiative) -> bool:
+    """Whether the route's conditions (`route.when`) hold for `item`."""
+    for attribute, allowed in route.conditions:
+        if getattr(item, attribute) not in allowed:
+            return False
+    limit = route.when.max_effort
+    return limit is None or item.total_effort <= limit
 
 
 def choose_route(routes: tuple[RoutePlan, ...], item: Initiative) -> RoutePlan:
     """The first route whose conditions hold (loading checks that one always does)."""
     for route in routes:
-        if matches(route.when, item):
+        if matches(route, item):
             return route
     raise LookupError(f"no route for initiative {item.id}")
 
