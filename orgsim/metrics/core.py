@@ -65,14 +65,16 @@ def duplicate_builds(events: pd.DataFrame, items: pd.DataFrame) -> pd.Series:
     first = builds.drop_duplicates("item")[["item", "week"]].reset_index()
     first["key"] = first["item"].map(items.set_index("id")["capability_key"])
     rejected = _first(events, R.REJECTED)
-    first["rejected_at"] = first["item"].map(rejected)
+    rejected_at = first["item"].map(rejected).fillna(np.inf)  # never rejected: in progress or live
+    # In record order, the latest week until which an earlier item of each key was not rejected:
+    # an item duplicates if that is after its own start.
+    until: dict[str, float] = {}
     flags: dict[int, bool] = {}
-    for _, group in first.groupby("key", sort=False):
-        rows = group.sort_values("index")
-        weeks, rej, ids = rows["week"].to_numpy(), rows["rejected_at"].to_numpy(), rows["item"].to_numpy()
-        for i, t in enumerate(weeks):
-            earlier = rej[:i]
-            flags[int(ids[i])] = bool((np.isnan(earlier) | (earlier > t)).any())
+    for item, key, week, gone in zip(first["item"].tolist(), first["key"].tolist(),
+                                     first["week"].tolist(), rejected_at.tolist()):
+        before = until.get(key, -np.inf)
+        flags[item] = before > week
+        until[key] = gone if gone > before else before
     return pd.Series(flags, dtype=bool)
 
 
