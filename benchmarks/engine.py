@@ -228,8 +228,7 @@ def render(rows: list[Row], total: dict[str, Any], repeat: int) -> str:
                  f"per event at most {TARGET}x bare SimPy's: {verdict} ({total['ratio']:.2f}x).")
     above = [f"{r.model} {r.ratio:.2f}x" for r in rows if not r.meets_target]
     if above and total["meets_target"]:
-        lines.append(f"Above it on their own: {', '.join(above)} (the same fixed cost of building "
-                     "the model, spread over fewer events).")
+        lines.append(f"Above it on their own: {', '.join(above)} (benchmarks/README.md says why).")
     return "\n".join(lines)
 
 
