@@ -288,6 +288,23 @@ def test_a_live_decision_is_logged_and_parts_the_runs_from_its_week(scripted: Pa
     assert not replay.decide([0], "staff", {"unit": "NHSD", "team": "digital", "change": 1}).applied
 
 
+def test_a_decision_the_scripted_reorganisation_will_undo_says_so(scripted: Path) -> None:
+    ws = Workshop(check(scripted, None, None))
+    for _ in range(SWITCH_WEEK - 1):
+        ws.step()
+    early = ws.decide([0], "staff", {"unit": "NHSD", "team": "digital", "change": -5})
+    assert early == Outcome(True, f"Applied at week {SWITCH_WEEK - 1} to Internal commissioning: "
+                                  "NHSD digital -5")
+    ws.step()  # now at the week of the scripted reorganisation, which acts in the next step
+    both = ws.decide([0, 1], "staff", {"unit": "NHSD", "team": "digital", "change": -5})
+    assert both.applied and both.message == (
+        f"Applied at week {SWITCH_WEEK} to both runs: NHSD digital -5. It will not last in Internal "
+        f"commissioning: the scenario reorganises it this week ({SCRIPT[0]['label']}), rebuilding "
+        "the organisation from the scenario")  # the run without the script keeps it
+    ws.step()
+    assert [iv.label for iv in ws.live()[0].in_force().since] == []  # undone, as it said
+
+
 # -- settings and the command -------------------------------------------------
 def test_bad_input_is_refused_before_any_server_starts(scenario: Path, tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="file not found"):

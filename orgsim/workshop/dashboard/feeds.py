@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from orgsim.config.plan import InterventionPlan, Plan
+from orgsim.config.plan import InterventionPlan, Plan, SwitchPlan
 from orgsim.domain.records import COLUMNS
 from orgsim.engine.model import OrgModel
 from orgsim.workshop.dashboard.decisions import InForce, in_force
@@ -99,6 +99,15 @@ class LiveFeed:
     def in_force(self) -> InForce:
         """How the run is organised now, for checking a decision against it."""
         return in_force(self.plan, self.applied)
+
+    def undone_by(self) -> SwitchPlan | None:
+        """The scenario's reorganisation due in the coming step, if any.
+
+        A reorganisation rebuilds the organisation from the scenario, so it undoes
+        whatever was decided since the last one (docs/configuration.md, timeline).
+        """
+        return next((iv for iv in self._script
+                     if isinstance(iv, SwitchPlan) and iv.week < self.week + 1.0), None)
 
     def decide(self, iv: InterventionPlan) -> None:
         """Apply `iv` now; its records reach the tracker at once, so the page shows it before a step."""

@@ -146,5 +146,10 @@ class Workshop(mesa.Model):  # type: ignore[misc]
             for f, iv in zip(chosen, plans):
                 f.decide(iv)
             week = words.weeks(chosen[0].week)
+            undone = [(f, switch) for f in chosen if (switch := f.undone_by()) is not None]
         runs_text = "both runs" if len(chosen) == 2 else label(chosen[0].name)
-        return Outcome(True, f"Applied at week {week} to {runs_text}: {plans[0].label}")
+        message = f"Applied at week {week} to {runs_text}: {plans[0].label}"
+        for f, switch in undone:
+            message += (f". It will not last in {label(f.name)}: the scenario reorganises it this week "
+                        f"({switch.label}), rebuilding the organisation from the scenario")
+        return Outcome(True, message)
