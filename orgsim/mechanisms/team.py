@@ -11,7 +11,7 @@ import simpy
 from orgsim.domain.records import STAFFING, STAGE_END, STAGE_START
 
 Row = tuple[float, str, int, str, str, float, str]  # the fields of a `Record`, in order
-Rec = Callable[[Row], None]  # the run's `list.append`: one record, no wrapper call
+Rec = Callable[[Row], None]  # the run's `list.extend`: one record's values, no wrapper call
 
 
 class Tally:
