@@ -60,7 +60,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 SWITCH_WEEK = 24
-SCRIPT = [{"week": SWITCH_WEEK, "label": "Reorganised into joined-up planning",
+SCRIPT: list[dict[str, Any]] = [{"week": SWITCH_WEEK, "label": "Reorganised into joined-up planning",
            "switch_model": {"to": B, "dip": 0.2, "duration_weeks": 8}},
           {"week": 30, "cadence": {"forum": "ics_board", "cadence_weeks": 2}}]
 

@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from orgsim.config.load import load_plan, load_plans
+from orgsim.config.plan import SwitchPlan
 from orgsim.domain import records as R
 from orgsim.engine.model import OrgModel
 from orgsim.engine.run import RunResult, simulate
@@ -184,7 +185,7 @@ def test_shipped_scenarios_keep_the_invariants(path: Path) -> None:
         end = finals.set_index("item")["week"]
         later = ev[(ev["item"].isin(end.index)) & (ev["kind"] != R.ADOPTED)]
         assert (later["week"] <= later["item"].map(end)).all()  # nothing happens after the end
-        switches = [iv for iv in plan.timeline if iv.kind == "switch_model"]
+        switches = [iv for iv in plan.timeline if isinstance(iv, SwitchPlan)]
         if switches:
             _staff_follows_the_last_model(ev, switches[-1].plan, plan.timeline)
         routes = {r.name for r in switches[-1].plan.routes} if switches else None

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
 from orgsim.config.operating_model import OperatingModel
 from orgsim.config.reference import Found, collect, render
@@ -34,6 +35,7 @@ def test_every_key_of_every_class_is_listed() -> None:
     assert len(found) > 20
     for cls in found:
         section = text.split(f"\n### {cls.__name__}\n", 1)[1].split("\n### ", 1)[0]
+        assert issubclass(cls, BaseModel)
         for name, info in cls.model_fields.items():
             assert f"| `{info.alias or name}` |" in section, (cls.__name__, name)
 

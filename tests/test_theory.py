@@ -23,6 +23,7 @@ from orgsim.engine.run import RunResult, simulate
 from orgsim.metrics.core import Window, outcomes, time_average_wip
 from scenarios import (
     SHIPPED,
+    Doc,
     final_week,
     first_week,
     forum,
@@ -204,7 +205,7 @@ def stationary_plan(where: Path, horizon: float, warmup: float) -> Plan:
     sc = one_unit_scenario(0.5, {"kind": "exponential", "mean": 2.0}, 2, horizon, warmup,
                            teams={"other": 1})
     sc["organisations"]["B"] = {"kind": "national_body", "teams": {"work": 2}}
-    steps = [{"gate": "g"}, {"handoff": {"to": "B", "delay_weeks": 1.0, "p_rework": 0.3,
+    steps: list[Doc] = [{"gate": "g"}, {"handoff": {"to": "B", "delay_weeks": 1.0, "p_rework": 0.3,
                                          "rework_fraction": 0.5}}, work_stage("B")]
     forums = {"g": forum(4.0, capacity=3, p_approve=0.8, max_deferrals=1)}
     return load_pair(where, sc, route_model(steps, forums=forums))
