@@ -150,7 +150,7 @@ class OrgModel(mesa.Model):  # type: ignore[misc]
         """
         if self.world.matured:
             self.world.matured = False
-            values = np.array([u.maturity for u in self.world.ics.values()])  # in name order
+            values = np.array([u.maturity for _, u in self.world.ics])  # in name order
             self._maturity = float(np.add.reduce(values)) / len(values) if len(values) else 0.0
         return self._maturity
 

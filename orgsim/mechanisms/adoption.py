@@ -16,7 +16,7 @@ def adopt(w: World, item: Initiative) -> Generator[Any, Any, None]:
     env, rec, now, horizon = w.env, w.rec, w.env.now, w.plan.scenario.horizon_weeks
     start, ident, key, gain = now, item.id, item.capability_key, spec.maturity_gain
     # Lag: `min_weeks` when fully mature, `max_weeks` at zero (inline: a call per ICS costs more).
-    low, span, units = spec.min_weeks, spec.max_weeks - spec.min_weeks, w.ics_in_order
+    low, span, units = spec.min_weeks, spec.max_weeks - spec.min_weeks, w.ics
     lags = [low + span * (1.0 - u.maturity) for _, u in units]
     w.matured = True
     # Shortest lag first; ties in name order (the sort is stable). Several ICSs often share

@@ -43,14 +43,12 @@ class World:
     seen: dict[int, list[str]] = field(default_factory=dict)  # item in flight -> portfolios it is in
     era: int = 0  # operating models switched to so far; journeys re-plan when it changes
     matured: bool = True  # an ICS's maturity may have changed since the last weekly sample
-    ics: dict[str, Unit] = field(init=False)  # the units that adopt national products, by name
-    ics_in_order: tuple[tuple[str, Unit], ...] = field(init=False)  # the same, as pairs
+    ics: tuple[tuple[str, Unit], ...] = field(init=False)  # (name, unit) that adopt, by name
     forum_specs: dict[str, ForumSpec] = field(init=False)  # the plan's, as changed by interventions
     where: dict[str, str] = field(init=False)  # any unit name met so far -> the unit standing for it
 
     def __post_init__(self) -> None:
-        self.ics = {name: u for name, u in sorted(self.units.items()) if u.kind == "ics"}
-        self.ics_in_order = tuple(self.ics.items())
+        self.ics = tuple((name, u) for name, u in sorted(self.units.items()) if u.kind == "ics")
         self.forum_specs = dict(self.plan.forums)
         self.where = dict(self.plan.aliases)
 
