@@ -5,22 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from orgsim.config.load import load_plan, load_plans
 from orgsim.config.plan import Plan
 from orgsim.engine.run import RunResult, simulate
 from orgsim.metrics.core import Window, compute
 
 
-def measure(result: RunResult, events: pd.DataFrame | None = None) -> dict[str, Any]:
-    """The headline metrics of one run, labelled with its model and seed.
-
-    Pass `events` (the run's `events_frame()`) when you have it already.
-    """
+def measure(result: RunResult) -> dict[str, Any]:
+    """The metrics of one run, labelled with its model and seed."""
     sc = result.plan.scenario
-    events = result.events_frame() if events is None else events
-    metrics = compute(events, result.initiatives_frame(), result.pools_frame(),
+    metrics = compute(result.records, result.initiatives, result.pools,
                       Window(sc.warmup_weeks, sc.horizon_weeks))
     return {"operating_model": result.plan.model, "seed": result.seed, **metrics}
 

@@ -60,15 +60,15 @@ def test_ci_matches_the_t_interval_and_drops_nans() -> None:
 def hand_metrics() -> pd.DataFrame:
     """Two points x three replications x three models, rows shuffled."""
     lead = {"A": [10, 12, 11, 9, 20, 15], "B": [11, 12, 14, 8, 25, 16], "C": [5, 6, 7, 8, 9, 10]}
-    thr = {"A": [3, 3, 4, 5, 1, 2], "B": [2, 3, 5, 4, 1, 1], "C": [1, 1, 1, 1, 1, 1]}
+    met = {"A": [3, 3, 4, 5, 1, 2], "B": [2, 3, 5, 4, 1, 1], "C": [1, 1, 1, 1, 1, 1]}
     rows = [{"point": i // 3, "replication": i % 3, "model": m, "seed": i % 3,
-             "lead_time_mean": float(lead[m][i]), "throughput": float(thr[m][i]),
+             "lead_time_mean": float(lead[m][i]), "needs_met": float(met[m][i]),
              "utilisation": 0.1 * i} for m in "ABC" for i in range(6)]
     return pd.DataFrame(rows).sample(frac=1.0, random_state=3).reset_index(drop=True)
 
 
 def test_paired_differences_pair_runs_by_point_and_replication() -> None:
-    table = paired_table(hand_metrics(), ["A", "B", "C"], ["lead_time_mean", "throughput",
+    table = paired_table(hand_metrics(), ["A", "B", "C"], ["lead_time_mean", "needs_met",
                                                               "utilisation"])
     assert list(table.columns) == PAIRED
     assert list(zip(table.model_a, table.model_b)) == [("A", "B")] * 3 + [("A", "C")] * 3 \
@@ -82,9 +82,9 @@ def test_paired_differences_pair_runs_by_point_and_replication() -> None:
     # lower lead time is better: A is lower in 4 pairs, higher in 1, tied in 1
     assert lead.share_a_better == pytest.approx(4 / 6)
     assert lead.share_b_better == pytest.approx(1 / 6)
-    thr = row.loc["throughput"]  # higher is better: A higher in 3, lower in 1, tied in 2
-    assert thr.share_a_better == pytest.approx(3 / 6)
-    assert thr.share_b_better == pytest.approx(1 / 6)
+    met = row.loc["needs_met"]  # higher is better: A higher in 3, lower in 1, tied in 2
+    assert met.share_a_better == pytest.approx(3 / 6)
+    assert met.share_b_better == pytest.approx(1 / 6)
     util = row.loc["utilisation"]
     assert BETTER["utilisation"] == 0 and util.mean_diff == pytest.approx(0.0)
     assert math.isnan(util.share_a_better) and math.isnan(util.share_b_better)
@@ -99,17 +99,17 @@ def test_paired_drops_pairs_with_a_missing_side() -> None:
 def test_robustness_counts_best_models_and_splits_ties() -> None:
     means = {  # point -> (A, B, C) replication means
         "lead_time_mean": [(1, 2, 3), (2, 1, 3), (1, 1, 3), (5, 4, 3)],
-        "throughput": [(1, 2, 3), (2, 1, 3), (1, 1, 3), (5, 4, 3)],
+        "needs_met": [(1, 2, 3), (2, 1, 3), (1, 1, 3), (5, 4, 3)],
     }
     rows = [{"point": p, "replication": 0, "model": m, "utilisation": 0.5,
              **{o: float(means[o][p][i]) for o in means}}
             for p in range(4) for i, m in enumerate("ABC")]
-    table = robustness(pd.DataFrame(rows), ["A", "B", "C"], ["lead_time_mean", "throughput",
+    table = robustness(pd.DataFrame(rows), ["A", "B", "C"], ["lead_time_mean", "needs_met",
                                                               "utilisation"])
     assert list(table.columns) == ["outcome", "model", "share_best", "n"]
     shares = table.set_index(["outcome", "model"]).share_best
     assert shares["lead_time_mean"].tolist() == pytest.approx([1.5 / 4, 1.5 / 4, 1 / 4])
-    assert shares["throughput"].tolist() == pytest.approx([1 / 4, 0, 3 / 4])
+    assert shares["needs_met"].tolist() == pytest.approx([1 / 4, 0, 3 / 4])
     assert "utilisation" not in set(table.outcome) and set(table.n) == {4}
 
 
@@ -124,7 +124,7 @@ def fake_results(root: Path, kind: str, samples: int, replications: int = 2) -> 
     x = sample(exp, 11)
     noise = np.random.default_rng(0).normal(0.0, 3.0, (len(x), replications))
     rows = [{"point": p, "replication": r, "model": m, "seed": r,
-             "throughput": (5 * x[p, 0] + x[p, 1] if m == "A" else 0.0) + noise[p, r],
+             "needs_met": (5 * x[p, 0] + x[p, 1] if m == "A" else 0.0) + noise[p, r],
              "lead_time_mean": 2.0 + noise[p, r]}
             for p in range(len(x)) for r in range(replications) for m in ("A", "B")]
     design = pd.DataFrame(x, columns=list(exp.uncertainties))
@@ -141,9 +141,9 @@ def test_morris_ranks_a_known_linear_function(tmp_path: Path) -> None:
     table = summarise(tmp_path, write=False).sensitivity
     assert list(table.columns) == ["outcome", "uncertainty", "mu", "mu_star", "mu_star_conf",
                                    "sigma"]
-    thr = table[table.outcome == "throughput"].set_index("uncertainty")
-    assert thr.mu_star.tolist() == pytest.approx([5.0, 1.0, 0.0], abs=1e-9)
-    assert thr.sigma.tolist() == pytest.approx([0.0, 0.0, 0.0], abs=1e-9)
+    met = table[table.outcome == "needs_met"].set_index("uncertainty")
+    assert met.mu_star.tolist() == pytest.approx([5.0, 1.0, 0.0], abs=1e-9)
+    assert met.sigma.tolist() == pytest.approx([0.0, 0.0, 0.0], abs=1e-9)
     flat = table[table.outcome == "lead_time_mean"]  # the difference is constant
     assert flat.mu_star.tolist() == pytest.approx([0.0, 0.0, 0.0], abs=1e-9)
 
@@ -152,10 +152,10 @@ def test_sobol_decomposes_a_known_linear_function(tmp_path: Path) -> None:
     fake_results(tmp_path, "sobol", 256)
     table = summarise(tmp_path, write=False).sensitivity
     assert list(table.columns) == ["outcome", "uncertainty", "S1", "S1_conf", "ST", "ST_conf"]
-    thr = table[table.outcome == "throughput"].set_index("uncertainty")
-    assert thr.S1.tolist() == pytest.approx([25 / 26, 1 / 26, 0.0], abs=0.08)
-    assert thr.ST.tolist() == pytest.approx([25 / 26, 1 / 26, 0.0], abs=0.08)
-    assert thr.S1.idxmax() == "demand.x1" and thr.ST.idxmin() == "demand.x3"
+    met = table[table.outcome == "needs_met"].set_index("uncertainty")
+    assert met.S1.tolist() == pytest.approx([25 / 26, 1 / 26, 0.0], abs=0.08)
+    assert met.ST.tolist() == pytest.approx([25 / 26, 1 / 26, 0.0], abs=0.08)
+    assert met.S1.idxmax() == "demand.x1" and met.ST.idxmin() == "demand.x3"
     assert table[table.outcome == "lead_time_mean"].S1.isna().all()  # nothing to decompose
 
 
@@ -224,9 +224,9 @@ def test_morris_on_a_real_experiment(tmp_path: Path) -> None:
     summary = summarise(run(tmp_path / "m.yaml", out=tmp_path / "results", backend="serial"))
     table = summary.sensitivity
     assert len(table) == summary.by_model.outcome.nunique() * len(UNCERTAIN)
-    thr = table[table.outcome == "throughput"]
-    assert thr.uncertainty.tolist() == UNCERTAIN and thr.mu_star.notna().all()
-    assert (thr.mu_star >= thr.mu.abs() - 1e-12).all()
+    met = table[table.outcome == "needs_met"]
+    assert met.uncertainty.tolist() == UNCERTAIN and met.mu_star.notna().all()
+    assert (met.mu_star >= met.mu.abs() - 1e-12).all()
     assert len(summary.robustness.groupby("outcome")) == sum(
         BETTER[o] != 0 for o in summary.by_model.outcome.unique())
 
@@ -241,7 +241,7 @@ def test_single_design_has_no_point_sensitivity_or_robustness_tables(tmp_path: P
     (tmp_path / "experiment.json").write_text(json.dumps(exp.model_dump(mode="json")))
     summary = summarise(tmp_path)
     assert summary.by_model.model.tolist() == ["A", "A", "B", "B"]  # C is not in the experiment
-    assert summary.by_model.outcome.tolist() == ["lead_time_mean", "throughput"] * 2
+    assert summary.by_model.outcome.tolist() == ["needs_met", "lead_time_mean"] * 2  # default order
     assert set(summary.by_model.n) == {3} and len(summary.paired) == 2
     for name in ("by_point", "sensitivity", "robustness"):
         assert getattr(summary, name).empty

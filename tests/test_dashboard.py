@@ -129,7 +129,7 @@ def test_running_figures_reach_the_final_metrics_at_the_horizon(scenario: Path) 
         m, t = measure(simulate(load_plan(scenario, feed.name))), feed.tracker
         assert t.latency() == pytest.approx(m["decision_latency"]["mean"])
         assert t.duplication() == pytest.approx(m["duplication_rate"])
-        assert t.throughput() == pytest.approx(m["throughput"])
+        assert t.needs_met() == pytest.approx(m["needs_met"])
         assert t.wip() == pytest.approx(m["wip"])
         assert t.duplicates_built() == m["duplicates_built"]
         assert t.counts["delivered"] >= m["counts"]["delivered"]  # counts run from week 0
@@ -156,7 +156,7 @@ def test_figures_before_the_warmup_ends_say_there_is_nothing_yet(scenario: Path)
     ws.step()
     table = figures(ws.feeds)
     assert table.loc["decision latency (weeks)"].tolist() == ["–", "–"]
-    assert math.isnan(ws.feeds[0].tracker.throughput())
+    assert math.isnan(ws.feeds[0].tracker.needs_met())
 
 
 def test_a_replay_shows_what_the_live_run_showed(scenario: Path, tmp_path: Path) -> None:

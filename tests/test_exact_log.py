@@ -132,15 +132,27 @@ def test_tiny_series_show_adoption_and_work_in_progress() -> None:
 
 
 def test_tiny_metrics_by_hand() -> None:
-    """Every headline metric of the tiny run, from TINY_LOG (window: weeks 0 to 20)."""
+    """Every metric of the tiny run, from TINY_LOG (window: weeks 0 to 20)."""
     _, m = run_tiny("tiny")
     assert m["counts"] == {"arrived": 3, "delivered": 2, "reused": 1, "rejected": 0, "in_system": 0}
-    # Released: 0 at 6 (arrived 0), 2 at 12 (arrived 12); 1 was reused before any release.
-    assert m["decision_latency"] == {"mean": 3.0, "median": 3.0, "p90": pytest.approx(5.4), "n": 2}
+    # Released after a forum: 0 at 6 (arrived 0). 2 was released at 12 with no forum on its
+    # route: beside the latency, not averaged in as 0; 1 was reused before any release.
+    assert m["decision_latency"] == {"mean": 6.0, "median": 6.0, "p90": 6.0, "n": 1,
+                                     "ungated": 1, "ungated_share": 0.5}
     # Delivered: 0 after 11 weeks, 2 after 5; p90 of (5, 11) = 5 + 0.9 * 6.
     assert m["lead_time"] == {"mean": 8.0, "median": 8.0, "p90": pytest.approx(10.4), "n": 2}
-    assert m["throughput"] == pytest.approx(2 / (20 / 13))    # two deliveries in 20 / 13 quarters
-    assert m["reused"] == pytest.approx(1 / (20 / 13))
+    # 0: handoffs 0..1 and 10..11, assessment 1..4 (a third of it rework), board 4..6, build 6..10.
+    # 2: the ICS's digital person is busy with 1's reuse 12..13, then builds 13..16 and 16..17.
+    assert m["lead_time_components"] == {
+        "forum_wait": 1.0, "staff_wait": 0.5, "work": 5.0, "rework": 0.5, "handoff_delay": 1.0,
+        "duplicate_wait": 0.0, "other": 0.0}
+    # Outcomes: 0 after 11, 1 reused after 11 (2..13), 2 after 5.
+    assert m["time_in_system"] == {"mean": 9.0, "median": 11.0, "p90": 11.0, "n": 3, "censored": 0}
+    quarters = 20 / 13
+    assert m["needs_met"] == pytest.approx(3 / quarters)     # two delivered and one reused
+    assert m["delivered"] == pytest.approx(2 / quarters)
+    assert m["new_capabilities"] == pytest.approx(1 / quarters)  # 2 built what 0 had built
+    assert m["reused"] == pytest.approx(1 / quarters)
     # Build effort: 0 builds 2 (first of its key); 2 builds 3 + 1 while 0 is live.
     assert m["duplication_rate"] == pytest.approx(4 / 6)
     assert (m["duplicates_built"], m["duplicates_avoided"]) == (1, 1)
@@ -149,13 +161,20 @@ def test_tiny_metrics_by_hand() -> None:
     assert m["handoffs_per_item"] == 1.0                      # 0 had two handoffs, 2 none
     # Rework 0.5 of all effort 1.5 + 2 (item 0) + 2 (reuse) + 3 + 1 (item 2) = 9.5.
     assert m["rework_share"] == pytest.approx(0.5 / 9.5)
-    # Reuse by 1 from 13: 2 * 7; adoption of 0 from 15: 1 * 5; local 2 from 17: 4 * 3.
-    assert m["benefit"] == pytest.approx(14 + 5 + 12)
+    # Staff-weeks held: HQ's half-pace people 3 + 4 for 3.5 of effort; the ICS 2 + 3 + 1.
+    # Hidden: rework 0.5, overhead 13 - 9.5, and 2's duplicate build of 4.
+    assert m["hidden_work"] == {"rework": 0.5, "overhead": 3.5, "duplicate_builds": 4.0,
+                                "all_effort": 13.0}
+    assert m["hidden_work_share"] == pytest.approx(8 / 13)
+    # ICS01 uses product 0 from 13 (1 reuses it: 0's value 1 for 7 weeks) and its adoption at
+    # 15 is the same product and unit, not counted again; local 2 from 17: 4 * 3.
+    assert m["benefit"] == pytest.approx(7 + 12)
     assert m["rejected"] == 0
     # Busy weeks: HQ strategy 1..4, HQ digital 6..10, ICS01 digital 11..16, ICS01 strategy 16..17.
     assert m["utilisation"]["by_pool"] == {
         "HQ/strategy": pytest.approx(3 / 20), "HQ/digital": pytest.approx(4 / 20),
         "ICS01/strategy": pytest.approx(1 / 20), "ICS01/digital": pytest.approx(5 / 20)}
+    assert m["utilisation"]["by_unit"] == {"HQ": pytest.approx(7 / 40), "ICS01": pytest.approx(6 / 40)}
     assert m["utilisation"]["overall"] == pytest.approx(13 / 80)
 
 
@@ -163,9 +182,11 @@ def test_tiny_reject_metrics_by_hand() -> None:
     """Rejection, an item still waiting at the horizon, a build that duplicates nothing built."""
     _, m = run_tiny("tiny_reject")
     assert m["counts"] == {"arrived": 3, "delivered": 1, "reused": 0, "rejected": 1, "in_system": 1}
-    assert m["decision_latency"]["n"] == 1                   # only 2 is released
-    assert m["decision_latency"]["mean"] == 0.0
+    # Only 2 is released, on a route with no forum: no decision latency at all.
+    assert m["decision_latency"] == {"mean": None, "median": None, "p90": None, "n": 0,
+                                     "ungated": 1, "ungated_share": 1.0}
     assert m["lead_time"]["mean"] == 4.0
+    assert m["time_in_system"]["censored"] == 1 and m["time_in_system"]["n"] == 2
     assert m["duplication_rate"] == 0.0 and m["duplicates_built"] == 0   # 0 never started building
     assert m["wip"] == pytest.approx((10 + 18 + 4) / 20)     # 1 is still in at the horizon
     assert m["handoffs_per_item"] == 0.0                     # the only delivered item is local

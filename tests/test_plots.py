@@ -12,7 +12,7 @@ from matplotlib.colors import to_hex
 
 from orgsim import plots
 from orgsim.plots.flows import ICS_NODE
-from orgsim.plots.timeseries import quarterly_throughput
+from orgsim.plots.timeseries import quarterly_needs_met
 
 MODELS = ["alpha_model", "beta_model", "gamma_model"]
 LATENCY = "decision_latency_mean"
@@ -38,7 +38,7 @@ def check(result: Any, *units: str) -> list[Any]:
 def by_model() -> pd.DataFrame:
     rows = []
     for i, m in enumerate(MODELS):
-        for outcome, base in ((LATENCY, 8.0), ("throughput", 20.0), ("benefit", 3e5)):
+        for outcome, base in ((LATENCY, 8.0), ("needs_met", 20.0), ("benefit", 3e5)):
             mean = base * (1 + 0.2 * i)
             rows.append({"model": m, "outcome": outcome, "mean": mean, "median": mean,
                          "ci_low": 0.9 * mean, "ci_high": 1.1 * mean, "n": 10})
@@ -61,14 +61,14 @@ def metrics() -> pd.DataFrame:
 def timeseries() -> pd.DataFrame:
     weeks = np.arange(0, 40.0)
     frames = [pd.DataFrame({"week": weeks, "wip": weeks * (1 + i) + r,
-                            "delivered": (weeks * (i + r + 1)) // 3,
+                            "delivered": (weeks * (i + r + 1)) // 3, "reused": weeks // 4,
                             "model": m, "point": 0, "replication": r})
               for i, m in enumerate(MODELS[:2]) for r in range(3)]
     return pd.concat(frames, ignore_index=True)
 
 
 def paired(pairs: list[tuple[str, str]]) -> pd.DataFrame:
-    diffs = ((LATENCY, -2.0), ("throughput", 0.5), ("benefit", 4e4))
+    diffs = ((LATENCY, -2.0), ("needs_met", 0.5), ("benefit", 4e4))
     rows = [{"model_a": a, "model_b": b, "outcome": o, "mean_diff": d, "ci_low": d - 1,
              "ci_high": d + 1, "n": 10, "share_a_better": 0.7, "share_b_better": 0.3}
             for a, b in pairs for o, d in diffs]
@@ -76,14 +76,14 @@ def paired(pairs: list[tuple[str, str]]) -> pd.DataFrame:
 
 
 def test_headline_panels_per_outcome_with_units() -> None:
-    axes = check(plots.headline(by_model()), "weeks", "delivered per quarter", "benefit-weeks")
+    axes = check(plots.headline(by_model()), "weeks", "initiatives per quarter", "value-weeks")
     assert len(axes) == 3
     ticks = [t.get_text() for t in axes[0].get_yticklabels()]
     assert ticks == ["Alpha model", "Beta model", "Gamma model"]
 
 
 def test_headline_takes_given_colours() -> None:
-    fig, axes = plots.headline(by_model(), ["throughput"], colours={"beta_model": "#123456"})
+    fig, axes = plots.headline(by_model(), ["needs_met"], colours={"beta_model": "#123456"})
     assert "#123456" in {to_hex(line.get_color()) for line in axes[0].get_lines()}
 
 
@@ -94,13 +94,14 @@ def test_distributions_box_per_model_and_statistic() -> None:
     assert ticks == ["median", "mean", "90th percentile"]
 
 
-def test_over_time_bands_and_quarterly_throughput() -> None:
+def test_over_time_bands_and_quarterly_needs_met() -> None:
     ts = timeseries()
     result = plots.over_time(ts, warmup_weeks=10)
-    assert len(check(result, "weeks", "initiatives", "delivered per quarter")) == 2
-    q = quarterly_throughput(ts)
+    assert len(check(result, "weeks", "initiatives", "initiatives per quarter")) == 2
+    q = quarterly_needs_met(ts.sample(frac=1.0, random_state=1))  # any row order
     one = ts[(ts["model"] == MODELS[0]) & (ts["replication"] == 0)]
-    assert q[one.index[13]] == one["delivered"].iloc[13] - one["delivered"].iloc[0]
+    met = one["delivered"] + one["reused"]
+    assert q[one.index[13]] == met.iloc[13] - met.iloc[0]
     assert q[one.index[:13]].isna().all()
 
 
@@ -123,7 +124,7 @@ def test_sensitivity_bars(kind: str) -> None:
     names = ["models.beta_model.forums.board.cadence_weeks", "model.handoff.delay_weeks",
              "demand.ics_rate_per_week"]
     rows = []
-    for o in (LATENCY, "throughput"):
+    for o in (LATENCY, "needs_met"):
         for i, u in enumerate(names):
             if kind == "morris":
                 stats = {"mu": i, "mu_star": i + 1.0, "mu_star_conf": 0.2, "sigma": 0.5}
@@ -139,7 +140,7 @@ def test_sensitivity_bars(kind: str) -> None:
 
 def test_robustness_shares_in_percent() -> None:
     table = pd.DataFrame([{"outcome": o, "model": m, "share_best": s}
-                          for o in ("throughput", "benefit")
+                          for o in ("needs_met", "benefit")
                           for m, s in zip(MODELS, (0.5, 0.25, 0.25))])
     fig, ax = plots.robustness(table)
     check((fig, ax), "%")

@@ -20,7 +20,7 @@ from orgsim.config.load import load_plans
 from orgsim.config.plan import Plan
 from orgsim.domain import records as R
 from orgsim.engine.run import RunResult, simulate
-from orgsim.metrics.core import Window, outcomes, time_average_wip
+from orgsim.metrics.core import Window, compute
 from scenarios import (
     SHIPPED,
     Doc,
@@ -193,8 +193,8 @@ def little_gap(result: RunResult, window: Window) -> tuple[float, float, int]:
     end so that its arrivals leave; any that has not is counted until the
     horizon, and their number is returned third.
     """
-    ev, items = result.events_frame(), result.initiatives_frame()
-    wip = time_average_wip(outcomes(ev, items), window)
+    ev = result.events_frame()
+    wip = compute(result.records, result.initiatives, result.pools, window)["wip"]
     w = times_in_system(result, before=window.horizon)
     unfinished = int(final_week(ev).reindex(w.index).isna().sum())
     return wip, len(w) / window.length * float(w.mean()), unfinished

@@ -25,6 +25,8 @@ REJECTED = "rejected"          # unit: forum's unit; what: forum
 ADOPTED = "adopted"            # unit: ICS;      what: capability;   amount: 0 (item is the product)
 INTERVENTION = "intervention"  # item -1; unit: ''; what: description; stage: the kind of change
 STAFFING = "staffing"          # item -1; unit: pool's unit; what: pool; amount: people from now on
+WITHDRAWN = "withdrawn"        # unit: forum's or pool's unit; what: forum or pool; stage: "forum" or
+                               # "staff": a reorganisation closed what the item was waiting for
 
 FINAL = (DELIVERED, REUSED, REJECTED)
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Generator, Iterator
-from contextlib import contextmanager
+from collections.abc import Generator
 from functools import partial
 from typing import Any, cast
 
@@ -21,6 +19,7 @@ from orgsim.config.plan import (
     SwitchPlan,
     UnitPlan,
 )
+from orgsim.domain.collector import paused
 from orgsim.domain.demand import generate
 from orgsim.domain.initiative import Initiative
 from orgsim.domain.records import INTERVENTION, Record, regroup
@@ -54,7 +53,7 @@ class OrgModel(mesa.Model):  # type: ignore[misc]
     """One run of one operating model on one seed's demand."""
 
     def __init__(self, plan: Plan, seed: int) -> None:
-        with _collector_paused():  # building allocates thousands of objects, none of them garbage
+        with paused():  # building allocates thousands of objects, none of them garbage
             self._build(plan, seed)
 
     def _build(self, plan: Plan, seed: int) -> None:
@@ -173,7 +172,7 @@ class OrgModel(mesa.Model):  # type: ignore[misc]
         week = min(week, self.plan.scenario.horizon_weeks)
         if week <= self.env.now:
             return
-        with _collector_paused():
+        with paused():
             self.env.run(until=week)
 
     def records(self, start: int = 0) -> list[Record]:
@@ -194,18 +193,6 @@ class OrgModel(mesa.Model):  # type: ignore[misc]
         """SimPy events processed so far (scheduled minus still pending)."""
         scheduled = int(repr(self.env._eid)[6:-1])  # itertools.count repr: count(N)
         return scheduled - len(self.env._queue)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector, if it runs, for the duration."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class Weekly(mesa.DataCollector):  # type: ignore[misc]

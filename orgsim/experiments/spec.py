@@ -16,12 +16,17 @@ from pydantic import Field, NonNegativeInt, PositiveInt, model_validator
 
 from orgsim.config.common import PositiveFloat, Strict, Weeks
 
-OUTCOMES = (
+OUTCOMES = (  # the columns of `orgsim.metrics.table.flat`, in reading order (a test checks)
+    "needs_met", "new_capabilities",
     "decision_latency_mean", "decision_latency_median", "decision_latency_p90",
+    "decision_latency_ungated_share",
     "lead_time_mean", "lead_time_median", "lead_time_p90",
-    "throughput", "reused", "duplication_rate", "duplicates_built", "duplicates_avoided",
-    "wip", "handoffs_per_item", "rework_share", "utilisation", "benefit", "rejected",
-    "arrived", "delivered", "in_system",
+    "lead_time_forum_wait", "lead_time_staff_wait", "lead_time_work", "lead_time_rework",
+    "lead_time_handoff_delay", "lead_time_duplicate_wait", "lead_time_other",
+    "time_in_system_mean", "time_in_system_median", "time_in_system_p90",
+    "delivered", "reused", "duplication_rate", "duplicates_built", "duplicates_avoided",
+    "hidden_work_share", "wip", "handoffs_per_item", "rework_share", "utilisation", "benefit",
+    "rejected", "arrived", "in_system",
 )
 Outcome = Literal[OUTCOMES]  # type: ignore[valid-type]
 
@@ -80,8 +85,8 @@ class Experiment(Strict):
     horizon_weeks: PositiveFloat | None = Field(None, description="Overrides the scenario's horizon.")
     warmup_weeks: Weeks | None = Field(None, description="Overrides the scenario's warm-up.")
     outcomes: list[Outcome] = Field(  # type: ignore[valid-type]
-        default_factory=lambda: ["decision_latency_mean", "lead_time_mean", "throughput",
-                                 "duplication_rate", "benefit"],
+        default_factory=lambda: ["needs_met", "new_capabilities", "decision_latency_mean",
+                                 "lead_time_mean", "duplication_rate", "benefit"],
         description="Outcomes of interest, shown first in summaries and the report.")
 
     @model_validator(mode="after")

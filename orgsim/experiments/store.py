@@ -33,7 +33,7 @@ class Store:
     def add(self, out: Output) -> None:
         write_atomic(self.runs / f"{out.key}.series.parquet",
                      lambda tmp: out.timeseries.to_parquet(tmp, index=False))
-        record = {"row": out.row, "handoffs": out.handoffs, "waits": out.waits}
+        record = {"row": out.row, "handoffs": out.handoffs, "waits": out.waits, "staff": out.staff}
         write_text(self.runs / f"{out.key}.json", json.dumps(record, sort_keys=True, allow_nan=True))
 
     def _records(self) -> list[dict[str, Any]]:
@@ -44,8 +44,8 @@ class Store:
         records = self._records()
         metrics = pd.DataFrame([r["row"] for r in records]).sort_values(KEYS, ignore_index=True)
         ids = [{k: r["row"][k] for k in KEYS} for r in records]
-        for name in ("handoffs", "waits"):
-            rows = [dict(i, **x) for i, r in zip(ids, records) for x in r[name]]
+        for name in ("handoffs", "waits", "staff"):
+            rows = [dict(i, **x) for i, r in zip(ids, records) for x in r.get(name, [])]
             table = pd.DataFrame(rows)
             if len(table):
                 table = table.sort_values(KEYS + [c for c in table.columns if c not in KEYS

@@ -37,6 +37,7 @@ class Output:
     timeseries: pd.DataFrame
     handoffs: list[dict[str, Any]]
     waits: list[dict[str, Any]]
+    staff: list[dict[str, Any]]  # busy and available staff-weeks per team
 
 
 def replication_seeds(root: int, replications: int) -> tuple[int, list[int]]:
@@ -55,9 +56,18 @@ def execute(task: Task) -> Output:
 
     result = simulate(task.plan, task.seed)
     events = result.events_frame()
-    metrics = measure(result, events)
+    metrics = measure(result)
     row = {"point": task.point, "replication": task.replication, "model": task.model,
            "seed": task.seed, **flat(metrics)}
     series = result.timeseries.assign(point=task.point, replication=task.replication, model=task.model)
     return Output(task.key, row, series, handoffs(events).to_dict("records"),
-                  waits(events).to_dict("records"))
+                  waits(events).to_dict("records"), staff_rows(metrics))
+
+
+def staff_rows(metrics: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per team: unit, team, busy and available staff-weeks in the measured window."""
+    out = []
+    for name, (busy, available) in metrics["utilisation"]["staff_weeks"].items():
+        unit, team = name.split("/", 1)
+        out.append({"unit": unit, "team": team, "busy": busy, "available": available})
+    return out

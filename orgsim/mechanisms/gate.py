@@ -10,7 +10,7 @@ from typing import Any
 import simpy
 
 from orgsim.config.operating_model import Forum as ForumSpec
-from orgsim.domain.records import APPROVED, DEFERRED, GATE_QUEUED, REJECTED
+from orgsim.domain.records import APPROVED, DEFERRED, GATE_QUEUED, REJECTED, WITHDRAWN
 from orgsim.mechanisms.streams import Uniforms
 from orgsim.mechanisms.team import Rec, Tally
 
@@ -73,7 +73,9 @@ class Forum:
 
     def close(self) -> None:
         """Abolished (a reorganisation): every waiting item gets None instead of a decision."""
-        for _, _, decided in self._queue:
+        now, rec = self.env.now, self._rec
+        for item, deferrals, decided in self._queue:
+            rec((now, WITHDRAWN, item, self.unit, self.name, float(deferrals), "forum"))
             decided.succeed(None)
         self._tally.deciding -= len(self._queue)
         self._queue.clear()

@@ -8,7 +8,7 @@ from typing import Any
 
 import simpy
 
-from orgsim.domain.records import STAFFING, STAGE_END, STAGE_START
+from orgsim.domain.records import STAFFING, STAGE_END, STAGE_START, WITHDRAWN
 
 Row = tuple[float, str, int, str, str, float, str]  # the fields of a `Record`, in order
 Rec = Callable[[Row], None]  # the run's `list.extend`: one record's values, no wrapper call
@@ -137,6 +137,7 @@ class Pool:
         tally = self.tally
         tally.waiting -= 1
         if granted is MOVED:
+            self._rec((self.env.now, WITHDRAWN, item, self.unit, self.name, float(staff), "staff"))
             return None
         people = staff * self.pace
         tally.busy += people

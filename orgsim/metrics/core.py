@@ -1,19 +1,30 @@
-"""Headline metrics, exactly as MODEL.md §6 defines them, as pure functions of the records.
+"""Metrics of one run, as the definitions in `DEFINITIONS` (orgsim.metrics.table) state them.
 
-Inputs are three tables a run writes: `events` (the records), `items` (the
-initiatives) and `pools` (who could work). Nothing here re-runs a simulation.
+Inputs are what a run produced: its records (in the order they were made), its
+initiatives and its teams. Nothing here re-runs a simulation; one walk over
+the records (`orgsim.metrics.walk`) gathers what every metric needs.
+
+The measured window runs from the warm-up to the horizon. Per-item metrics
+(latency, lead time, time in system, counts, and the rates per quarter) take the
+initiatives that arrived in the window, each followed to the horizon, so
+`needs_met * quarters + rejected + in_system = arrived` exactly.
+Time averages (work in progress, utilisation) and benefit run over the window.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 import pandas as pd
 
 from orgsim.domain import records as R
+from orgsim.domain.collector import paused
 from orgsim.domain.sums import left_sum
+from orgsim.metrics import walk as W
 
 QUARTER_WEEKS = 13.0
 
@@ -29,8 +40,49 @@ class Window:
     def length(self) -> float:
         return self.horizon - self.warmup
 
+    @property
+    def quarters(self) -> float:
+        return self.length / QUARTER_WEEKS
 
-def summary(values: pd.Series | np.ndarray) -> dict[str, float | int | None]:
+
+class ItemLike(Protocol):
+    """What the metrics need of an initiative (an `Initiative` has it)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def capability_key(self) -> str: ...
+    @property
+    def value_per_week(self) -> float: ...
+
+
+class PoolLike(Protocol):
+    """What the metrics need of a team (a `PoolInfo` has it)."""
+
+    @property
+    def unit(self) -> str: ...
+    @property
+    def pool(self) -> str: ...
+    @property
+    def people(self) -> float: ...
+    @property
+    def people_per_slot(self) -> float: ...
+
+
+class ItemRow(NamedTuple):
+    id: int
+    capability_key: str
+    value_per_week: float
+
+
+class PoolRow(NamedTuple):
+    unit: str
+    pool: str
+    people: float
+    people_per_slot: float
+
+
+def summary(values: Sequence[float] | np.ndarray | pd.Series) -> dict[str, float | int | None]:
     """Mean, median, 90th percentile and count (None where there are no values)."""
     v = np.asarray(values, dtype=float)
     if v.size == 0:
@@ -39,136 +91,170 @@ def summary(values: pd.Series | np.ndarray) -> dict[str, float | int | None]:
             "p90": float(np.percentile(v, 90)), "n": int(v.size)}
 
 
-def _first(events: pd.DataFrame, kind: str) -> pd.Series:
-    """Week of the first record of `kind` per item."""
-    rows = events[events["kind"] == kind]
-    return rows.groupby("item")["week"].min()
+def _mean(values: list[float]) -> float | None:
+    return left_sum(values) / len(values) if values else None
 
 
-def outcomes(events: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
-    """Per item: arrival, final outcome and its week (in_system with NaN when unfinished)."""
-    final = events[events["kind"].isin(R.FINAL)].drop_duplicates("item").set_index("item")
-    out = items.set_index("id")[["arrival_week", "capability_key", "value_per_week"]].copy()
-    out["outcome"] = final["kind"].reindex(out.index).fillna("in_system")
-    out["end_week"] = final["week"].reindex(out.index)
-    arrived = _first(events, R.ARRIVAL)
-    return out.loc[out.index.isin(arrived.index)]
+def _share(part: float, whole: float) -> float:
+    return float(part / whole) if whole > 0 else 0.0
 
 
-def duplicate_builds(events: pd.DataFrame, items: pd.DataFrame) -> pd.Series:
+def flag_duplicates(first_builds: Iterable[tuple[int, float]], key: dict[int, str],
+                    rejected: dict[int, float]) -> dict[int, bool]:
     """Per item that started building: True if its capability was already in progress or live.
 
     "In progress or live" means another initiative with the same key started
     build work earlier (record order breaks ties) and had not been rejected by then.
+
+    Args:
+        first_builds: (item, week its first build work started), in record order.
+        key: Capability key per item.
+        rejected: Week each rejected item was rejected.
     """
-    builds = events[(events["kind"] == R.STAGE_START) & (events["stage"] == "build")]
-    first = builds.drop_duplicates("item")[["item", "week"]].reset_index()
-    first["key"] = first["item"].map(items.set_index("id")["capability_key"])
-    rejected = _first(events, R.REJECTED)
-    rejected_at = first["item"].map(rejected).fillna(np.inf)  # never rejected: in progress or live
-    # In record order, the latest week until which an earlier item of each key was not rejected:
-    # an item duplicates if that is after its own start.
-    until: dict[str, float] = {}
+    until: dict[str, float] = {}  # latest week until which an earlier builder of the key was not rejected
     flags: dict[int, bool] = {}
-    for item, key, week, gone in zip(first["item"].tolist(), first["key"].tolist(),
-                                     first["week"].tolist(), rejected_at.tolist()):
-        before = until.get(key, -np.inf)
+    for item, week in first_builds:
+        k = key[item]
+        before = until.get(k, -math.inf)
         flags[item] = before > week
-        until[key] = gone if gone > before else before
-    return pd.Series(flags, dtype=bool)
+        gone = rejected.get(item, math.inf)
+        until[k] = gone if gone > before else before
+    return flags
 
 
-def time_average_wip(out: pd.DataFrame, w: Window) -> float:
-    """Time-average number of initiatives arrived and not yet finished, over the window."""
-    start = out["arrival_week"].to_numpy()
-    end = out["end_week"].fillna(np.inf).to_numpy()
-    inside = np.clip(np.minimum(end, w.horizon) - np.maximum(start, w.warmup), 0.0, None)
-    return float(inside.sum() / w.length)
-
-
-def utilisation(events: pd.DataFrame, pools: pd.DataFrame, w: Window) -> dict[str, Any]:
-    """Busy staff-weeks / available staff-weeks, per unit and pool and overall."""
-    work = events[events["kind"].isin((R.STAGE_START, R.STAGE_END))].reset_index()
-    work["n"] = work.groupby(["item", "unit", "what", "kind"]).cumcount()
-    starts = work[work["kind"] == R.STAGE_START].set_index(["item", "unit", "what", "n"])
-    ends = work[work["kind"] == R.STAGE_END].set_index(["item", "unit", "what", "n"])
-    spans = starts[["week", "amount"]].join(ends["week"].rename("end"), how="left")
-    spans["end"] = spans["end"].fillna(w.horizon)
-    busy_weeks = (np.minimum(spans["end"], w.horizon) - np.maximum(spans["week"], w.warmup)).clip(lower=0)
-    per_slot = pools.set_index(["unit", "pool"])["people_per_slot"]
-    spans = spans.reset_index()
-    people = spans["amount"].to_numpy() * per_slot.reindex(
-        pd.MultiIndex.from_arrays([spans["unit"], spans["what"]])).to_numpy()
-    spans["busy"] = people * busy_weeks.to_numpy()
-    busy = spans.groupby(["unit", "what"])["busy"].sum()
-    available = staff_weeks(events, pools, w)
-    by_pool = {f"{unit}/{pool}": float(busy.get((unit, pool), 0.0) / weeks) if weeks > 0 else 0.0
-               for (unit, pool), weeks in available.items()}
-    total = float(busy.sum() / available.sum()) if available.sum() > 0 else 0.0
-    return {"overall": total, "by_pool": by_pool}
-
-
-def staff_weeks(events: pd.DataFrame, pools: pd.DataFrame, w: Window) -> pd.Series:
-    """Available staff-weeks per (unit, pool) in the window: headcount at the start, as
-    changed by `staffing` records (interventions), integrated over time."""
-    start = pools.set_index(["unit", "pool"])["people"].astype(float)
-    changes = events[events["kind"] == R.STAFFING]
-    out = start * w.length
-    for (unit, pool), rows in changes.groupby(["unit", "what"], sort=False):
-        times = [0.0, *rows["week"].tolist(), w.horizon]
-        levels = [float(start.get((unit, pool), 0.0)), *rows["amount"].tolist()]
-        out[(unit, pool)] = left_sum(level * max(0.0, min(b, w.horizon) - max(a, w.warmup))
-                                     for a, b, level in zip(times, times[1:], levels))
-    return out
-
-
-def benefit(events: pd.DataFrame, out: pd.DataFrame, w: Window) -> float:
-    """Value per week times weeks live within the horizon; national products by adoption."""
-    value = out["value_per_week"]
-    local = events[(events["kind"] == R.DELIVERED) & (events["what"] == "local")]
-    reused = events[events["kind"] == R.REUSED]
-    adopted = events[events["kind"] == R.ADOPTED]
-    total = 0.0
-    for rows in (local, reused, adopted):
-        rows = rows[rows["item"].isin(out.index)]
-        total += float(((w.horizon - rows["week"]) * rows["item"].map(value)).sum())
-    return total
-
-
-def compute(events: pd.DataFrame, items: pd.DataFrame, pools: pd.DataFrame,
+def compute(records: Iterable[W.Row], items: Iterable[ItemLike], pools: Iterable[PoolLike],
             w: Window) -> dict[str, Any]:
-    """Every headline metric of MODEL.md §6 for one run."""
-    all_out = outcomes(events, items)
-    out = all_out[all_out["arrival_week"] >= w.warmup]
-    measured = events[events["item"].isin(out.index)]
-    arrival = out["arrival_week"]
-    released = _first(measured, R.RELEASED)
-    delivered = out[out["outcome"] == R.DELIVERED]
-    in_window = events[(events["week"] >= w.warmup) & (events["week"] <= w.horizon)]
-    quarters = w.length / QUARTER_WEEKS
-    dup = duplicate_builds(events, items)
-    build_effort = measured[(measured["kind"] == R.STAGE_END) & (measured["stage"] == "build")]
-    build_effort = build_effort.groupby("item")["amount"].sum()
-    dup_effort = build_effort[build_effort.index.isin(dup[dup].index)].sum()
-    all_effort = measured.loc[measured["kind"] == R.STAGE_END, "amount"].sum()
-    rework = measured.loc[measured["kind"] == R.REWORK_EFFORT, "amount"].sum()
-    handoffs = measured[measured["kind"] == R.HANDOFF].groupby("item").size()
-    counts = out["outcome"].value_counts()
+    """Every metric of one run (the keys of metrics.json)."""
+    staff = {(p.unit, p.pool): (float(p.people), float(p.people_per_slot)) for p in pools}
+    with paused():  # the walk keeps a list per item: none is garbage
+        found = W.walk(records, staff, w.warmup, w.horizon)
+    key = {i.id: i.capability_key for i in items}
+    value = {i.id: i.value_per_week for i in items}
+    states = found.items
+    rejected = {i: s[W.END] for i, s in states.items() if s[W.OUTCOME] == R.REJECTED}
+    duplicate = flag_duplicates(found.first_builds, key, rejected)
+    cohort = [(i, s) for i, s in states.items() if s[W.ARRIVAL] >= w.warmup]
+    delivered = [(i, s) for i, s in cohort if s[W.OUTCOME] == R.DELIVERED]
+    counts = {"arrived": len(cohort), "delivered": len(delivered),
+              **{k: len([i for i, s in cohort if s[W.OUTCOME] == k]) for k in (R.REUSED, R.REJECTED)}}
+    counts["in_system"] = counts["arrived"] - counts["delivered"] - counts["reused"] - counts["rejected"]
+    built_twice = [i for i, _ in cohort if duplicate.get(i, False)]
+    quarters = w.quarters
     return {
-        "counts": {"arrived": int(len(out)), **{k: int(counts.get(k, 0)) for k in
-                   ("delivered", "reused", "rejected", "in_system")}},
-        "decision_latency": summary(released - arrival.reindex(released.index)),
-        "lead_time": summary(delivered["end_week"] - delivered["arrival_week"]),
-        "throughput": float((in_window["kind"] == R.DELIVERED).sum() / quarters),
-        "reused": float((in_window["kind"] == R.REUSED).sum() / quarters),
-        "duplication_rate": float(dup_effort / build_effort.sum()) if build_effort.sum() > 0 else 0.0,
-        "duplicates_built": int(dup[dup.index.isin(out.index)].sum()),
-        "duplicates_avoided": int(counts.get(R.REUSED, 0)),
-        "wip": time_average_wip(all_out, w),
-        "handoffs_per_item": float(handoffs.reindex(delivered.index).fillna(0).mean())
-        if len(delivered) else 0.0,
-        "rework_share": float(rework / all_effort) if all_effort > 0 else 0.0,
-        "utilisation": utilisation(events, pools, w),
-        "benefit": benefit(events, out, w),
-        "rejected": int(counts.get(R.REJECTED, 0)),
+        "counts": counts,
+        "decision_latency": _latency(cohort),
+        "lead_time": summary([s[W.END] - s[W.ARRIVAL] for _, s in delivered]),
+        "lead_time_components": _components(delivered),
+        "time_in_system": {**summary([s[W.END] - s[W.ARRIVAL] for _, s in cohort if s[W.END] is not None]),
+                           "censored": counts["in_system"]},
+        "needs_met": (counts["delivered"] + counts["reused"]) / quarters,
+        "new_capabilities": len([i for i, _ in delivered if not duplicate.get(i, False)]) / quarters,
+        "delivered": counts["delivered"] / quarters,
+        "reused": counts["reused"] / quarters,
+        **_effort(cohort, set(built_twice)),
+        "duplicates_built": len(built_twice),
+        "duplicates_avoided": counts["reused"],
+        "wip": _wip(states.values(), w),
+        "handoffs_per_item": _mean([float(s[W.HANDOFFS]) for _, s in delivered]) or 0.0,
+        "utilisation": _utilisation(found.teams),
+        "benefit": _benefit(found.uses, value, w),
+        "rejected": counts["rejected"],
     }
+
+
+def _latency(cohort: list[tuple[int, list]]) -> dict[str, Any]:
+    """Arrival to release, over items that met a forum; items released without one beside it."""
+    released = [s for _, s in cohort if s[W.RELEASED] is not None]
+    gated = [s[W.RELEASED] - s[W.ARRIVAL] for s in released if s[W.GATED]]
+    ungated = len(released) - len(gated)
+    return {**summary(gated), "ungated": ungated, "ungated_share": _share(ungated, len(released))}
+
+
+def _components(delivered: list[tuple[int, list]]) -> dict[str, float | None]:
+    """Mean of each lead time component over delivered items (they add up to the mean lead time)."""
+    return {name: _mean([s[field] for _, s in delivered])
+            for field, name in enumerate(W.COMPONENTS, start=W.FORUM)}
+
+
+def _effort(cohort: list[tuple[int, list]], built_twice: set[int]) -> dict[str, Any]:
+    """Duplication rate, rework share and hidden work, from the items' effort."""
+    held = left_sum([s[W.HELD] for _, s in cohort])
+    effort = left_sum([s[W.EFFORT] for _, s in cohort])
+    rework = left_sum([s[W.REWORK_EFFORT] for _, s in cohort])
+    build = left_sum([s[W.BUILD_EFFORT] for _, s in cohort])
+    twice = [s for i, s in cohort if i in built_twice]
+    dup_build = left_sum([s[W.BUILD_EFFORT] for s in twice])
+    # Staff-weeks held beyond the effort done: planning overhead and reorganisation dips.
+    overhead = max(0.0, held - effort)
+    dup_new = dup_build - left_sum([s[W.BUILD_REWORK] for s in twice])  # its rework counted once
+    hidden = rework + overhead + dup_new
+    return {
+        "duplication_rate": _share(dup_build, build),
+        "rework_share": _share(rework, effort),
+        "hidden_work_share": _share(hidden, held),
+        "hidden_work": {"rework": rework, "overhead": overhead, "duplicate_builds": dup_new,
+                        "all_effort": held},
+    }
+
+
+def _wip(states: Iterable[list], w: Window) -> float:
+    """Time-average number of initiatives arrived and not yet finished, over the window."""
+    inside = []
+    for s in states:
+        end = w.horizon if s[W.END] is None or s[W.END] > w.horizon else s[W.END]
+        start = s[W.ARRIVAL] if s[W.ARRIVAL] > w.warmup else w.warmup
+        if end > start:
+            inside.append(end - start)
+    return left_sum(inside) / w.length
+
+
+def _utilisation(teams: dict[tuple[str, str], list[float]]) -> dict[str, Any]:
+    """Busy over available staff-weeks in the window: overall, per unit and per team."""
+    ordered = sorted(teams.items())
+    units: dict[str, list[float]] = {}
+    for (unit, _), t in ordered:
+        totals = units.setdefault(unit, [0.0, 0.0])
+        totals[0] += t[W.T_BUSY_WEEKS]
+        totals[1] += t[W.T_AVAILABLE]
+    return {
+        "overall": _share(left_sum([t[W.T_BUSY_WEEKS] for _, t in ordered]),
+                          left_sum([t[W.T_AVAILABLE] for _, t in ordered])),
+        "by_unit": {unit: _share(busy, available) for unit, (busy, available) in units.items()},
+        "by_pool": {f"{unit}/{pool}": _share(t[W.T_BUSY_WEEKS], t[W.T_AVAILABLE])
+                    for (unit, pool), t in ordered},
+        "staff_weeks": {f"{unit}/{pool}": [t[W.T_BUSY_WEEKS], t[W.T_AVAILABLE]]
+                        for (unit, pool), t in ordered},
+    }
+
+
+def _benefit(uses: dict[tuple[int, str], float], value: dict[int, float], w: Window) -> float:
+    """Value per week times weeks in use within the window, once per product and unit using it."""
+    return left_sum([value[product] * (w.horizon - (week if week > w.warmup else w.warmup))
+                     for (product, _), week in uses.items() if week < w.horizon])
+
+
+# -- tables (run folders, replay) ---------------------------------------------------------------
+def rows(events: pd.DataFrame) -> list[W.Row]:
+    """The records of an events table, as tuples in the order of the table."""
+    return list(events[list(R.COLUMNS)].itertuples(index=False, name=None))
+
+
+def compute_frames(events: pd.DataFrame, items: pd.DataFrame, pools: pd.DataFrame,
+                   w: Window) -> dict[str, Any]:
+    """`compute` on the tables a run folder holds (events, initiatives and pools)."""
+    item_rows = [ItemRow(int(i), str(k), float(v)) for i, k, v in
+                 zip(items["id"], items["capability_key"], items["value_per_week"])]
+    pool_rows = [PoolRow(*r) for r in pools[["unit", "pool", "people", "people_per_slot"]]
+                 .itertuples(index=False, name=None)]
+    return compute(rows(events), item_rows, pool_rows, w)
+
+
+def duplicate_builds(events: pd.DataFrame, items: pd.DataFrame) -> pd.Series:
+    """`flag_duplicates` on an events table: a boolean per item that started building."""
+    builds = events[(events["kind"] == R.STAGE_START) & (events["stage"] == "build")]
+    first = builds.drop_duplicates("item")
+    rejected = events[events["kind"] == R.REJECTED].groupby("item")["week"].min()
+    key = dict(zip(items["id"].tolist(), items["capability_key"].tolist()))
+    flags = flag_duplicates(zip(first["item"].tolist(), first["week"].tolist()), key,
+                            {int(i): float(v) for i, v in rejected.items()})
+    return pd.Series(flags, dtype=bool)

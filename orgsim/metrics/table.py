@@ -1,16 +1,31 @@
-"""Side-by-side comparison of runs: one row per headline metric, one column per run."""
+"""The outcomes of a run as one number each: names, labels, units, directions and definitions.
+
+`flat` turns a metrics.json dict into those numbers (the columns experiments
+store); `LABELS`, `BETTER` and `DEFINITIONS` say what each is, for tables,
+plots, the report and the README alike.
+"""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
-# The headline metrics of MODEL.md §6, as named by `flat` and labelled by `LABELS`.
+from orgsim.metrics.walk import COMPONENTS
+
+# The headline outcomes, in reading order (tables of `orgsim run`).
 HEADLINES = (
-    "decision_latency_mean", "decision_latency_p90", "lead_time_mean", "lead_time_p90",
-    "throughput", "reused", "duplication_rate", "duplicates_built", "duplicates_avoided",
-    "wip", "handoffs_per_item", "rework_share", "utilisation", "benefit", "rejected",
+    "needs_met", "new_capabilities", "decision_latency_mean", "decision_latency_median",
+    "decision_latency_ungated_share", "lead_time_mean", "lead_time_median", "lead_time_p90",
+    "time_in_system_mean", "duplication_rate", "duplicates_built", "duplicates_avoided",
+    "hidden_work_share", "wip", "handoffs_per_item", "rework_share", "utilisation", "benefit",
+    "delivered", "reused", "rejected", "in_system",
 )
+
+COMPONENT_OUTCOMES = tuple(f"lead_time_{c}" for c in COMPONENTS)
+SUMMARISED = ("decision_latency", "lead_time", "time_in_system")
+RATES = ("needs_met", "new_capabilities", "delivered", "reused")
+SCALARS = ("duplication_rate", "duplicates_built", "duplicates_avoided", "hidden_work_share", "wip",
+           "handoffs_per_item", "rework_share", "benefit", "rejected")
 
 
 def comparison_rows(runs: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -28,30 +43,45 @@ def fmt(value: float) -> str:
     return f"{value:.3f}" if abs(value) < 10 else f"{value:,.1f}"
 
 
+def _number(value: Any) -> float:
+    return float("nan") if value is None else float(value)
+
+
 def flat(metrics: dict[str, Any]) -> dict[str, float]:
     """One number per outcome (the names experiments use), from a metrics.json dict."""
     out: dict[str, float] = {}
-    for name in ("decision_latency", "lead_time"):
+    for name in SUMMARISED:
         for stat in ("mean", "median", "p90"):
-            value = metrics[name][stat]
-            out[f"{name}_{stat}"] = float("nan") if value is None else float(value)
-    for name in ("throughput", "reused", "duplication_rate", "duplicates_built", "duplicates_avoided",
-                 "wip", "handoffs_per_item", "rework_share", "benefit", "rejected"):
+            out[f"{name}_{stat}"] = _number(metrics[name][stat])
+    out["decision_latency_ungated_share"] = float(metrics["decision_latency"]["ungated_share"])
+    for component in COMPONENTS:
+        out[f"lead_time_{component}"] = _number(metrics["lead_time_components"][component])
+    for name in (*RATES, *SCALARS):
         out[name] = float(metrics[name])
     out["utilisation"] = float(metrics["utilisation"]["overall"])
-    for name in ("arrived", "delivered", "in_system"):
+    for name in ("arrived", "in_system"):
         out[name] = float(metrics["counts"][name])
     return out
 
 
 # Which direction is better for each flat outcome: -1 lower is better, +1 higher is better,
-# 0 neither (utilisation and counts describe, they do not rank).
+# 0 neither (descriptions that do not rank: utilisation, counts, builds including duplicates).
 BETTER: dict[str, int] = {
     "decision_latency_mean": -1, "decision_latency_median": -1, "decision_latency_p90": -1,
+    "decision_latency_ungated_share": 0,
     "lead_time_mean": -1, "lead_time_median": -1, "lead_time_p90": -1,
-    "throughput": 1, "reused": 1, "duplication_rate": -1, "duplicates_built": -1,
-    "duplicates_avoided": 1, "wip": -1, "handoffs_per_item": -1, "rework_share": -1,
-    "utilisation": 0, "benefit": 1, "rejected": -1, "arrived": 0, "delivered": 1, "in_system": 0,
+    **{c: -1 for c in COMPONENT_OUTCOMES},
+    "time_in_system_mean": -1, "time_in_system_median": -1, "time_in_system_p90": -1,
+    "needs_met": 1, "new_capabilities": 1, "delivered": 0, "reused": 1,
+    "duplication_rate": -1, "duplicates_built": -1, "duplicates_avoided": 1,
+    "hidden_work_share": -1, "wip": -1, "handoffs_per_item": -1, "rework_share": -1,
+    "utilisation": 0, "benefit": 1, "rejected": -1, "arrived": 0, "in_system": 0,
+}
+
+_COMPONENT_LABELS = {
+    "forum_wait": "waiting for a forum", "staff_wait": "waiting for staff", "work": "work",
+    "rework": "rework", "handoff_delay": "handoff delay",
+    "duplicate_wait": "waiting for a duplicate's original", "other": "other waits",
 }
 
 # Label and unit of each flat outcome, for tables and plots.
@@ -59,21 +89,92 @@ LABELS: dict[str, tuple[str, str]] = {
     "decision_latency_mean": ("Decision latency (mean)", "weeks"),
     "decision_latency_median": ("Decision latency (median)", "weeks"),
     "decision_latency_p90": ("Decision latency (90th percentile)", "weeks"),
+    "decision_latency_ungated_share": ("Released without a forum", "share of released items"),
     "lead_time_mean": ("Lead time (mean)", "weeks"),
     "lead_time_median": ("Lead time (median)", "weeks"),
     "lead_time_p90": ("Lead time (90th percentile)", "weeks"),
-    "throughput": ("Throughput", "delivered per quarter"),
-    "reused": ("Reuse", "reused per quarter"),
-    "duplication_rate": ("Duplication rate", "share of delivery effort"),
+    **{f"lead_time_{c}": (f"Lead time: {label}", "weeks (mean)")
+       for c, label in _COMPONENT_LABELS.items()},
+    "time_in_system_mean": ("Time in system (mean)", "weeks"),
+    "time_in_system_median": ("Time in system (median)", "weeks"),
+    "time_in_system_p90": ("Time in system (90th percentile)", "weeks"),
+    "needs_met": ("Needs met", "initiatives per quarter"),
+    "new_capabilities": ("New capabilities", "initiatives per quarter"),
+    "delivered": ("Builds delivered", "initiatives per quarter"),
+    "reused": ("Reuse", "initiatives per quarter"),
+    "duplication_rate": ("Duplication rate", "share of build effort"),
     "duplicates_built": ("Duplicates built", "initiatives"),
     "duplicates_avoided": ("Duplicates avoided", "initiatives"),
-    "wip": ("Work in progress", "initiatives"),
+    "hidden_work_share": ("Hidden work", "share of staff time"),
+    "wip": ("Work in progress", "initiatives (time average)"),
     "handoffs_per_item": ("Handoffs per delivered item", "handoffs"),
     "rework_share": ("Rework share", "share of effort"),
     "utilisation": ("Utilisation", "share of staff time"),
-    "benefit": ("Benefit", "benefit-weeks"),
+    "benefit": ("Benefit", "value-weeks"),
     "rejected": ("Rejected", "initiatives"),
     "arrived": ("Arrived", "initiatives"),
-    "delivered": ("Delivered", "initiatives"),
     "in_system": ("Still in the system at the horizon", "initiatives"),
+}
+
+_COHORT = "initiatives that arrived after the warm-up"
+_COMPONENT_DEFINITIONS = {
+    "forum_wait": "from joining a forum's queue to its decision, deferrals included",
+    "staff_wait": "from being ready for a stage to free staff taking it up",
+    "work": "people working on it, at their pace after planning overhead and any "
+            "reorganisation dip",
+    "rework": "the part of a stage's work redone because a handoff was misread",
+    "handoff_delay": "the fixed delay of passing it to another organisation",
+    "duplicate_wait": "after a duplicate was detected, waiting for the original's outcome",
+    "other": "any other wait between two of its records (none in the shipped mechanisms)",
+}
+
+# One sentence per flat outcome, shown beside its figure in the report.
+DEFINITIONS: dict[str, str] = {
+    "decision_latency_mean": "Weeks from arrival to the last approval that releases delivery "
+                             f"work, over {_COHORT} and met at least one forum: mean.",
+    "decision_latency_median": "As decision latency (mean), the median.",
+    "decision_latency_p90": "As decision latency (mean), the 90th percentile.",
+    "decision_latency_ungated_share": "Share of released initiatives whose route had no forum: "
+                                      "they are left out of decision latency, not counted as 0.",
+    "lead_time_mean": f"Weeks from arrival to delivery, over {_COHORT} and were delivered "
+                      "by the horizon: mean.",
+    "lead_time_median": "As lead time (mean), the median.",
+    "lead_time_p90": "As lead time (mean), the 90th percentile.",
+    **{f"lead_time_{c}": f"Mean weeks of a delivered item's lead time spent {text}; the "
+                         "components add up to the lead time, item by item."
+       for c, text in _COMPONENT_DEFINITIONS.items()},
+    "time_in_system_mean": f"Weeks from arrival to the final outcome (delivered, reused or "
+                           f"rejected), over {_COHORT} and reached one by the horizon: mean. "
+                           "Those still in the system are censored (left out) and counted.",
+    "time_in_system_median": "As time in system (mean), the median.",
+    "time_in_system_p90": "As time in system (mean), the 90th percentile.",
+    "needs_met": f"Demand satisfied: {_COHORT} and were delivered or reused by the horizon, "
+                 "per 13-week quarter of the measured window.",
+    "new_capabilities": f"{_COHORT.capitalize()} and were delivered by the horizon, whose "
+                        "capability was not already in progress or live when their build "
+                        "started, per quarter.",
+    "delivered": f"Every build delivered of the {_COHORT}, duplicates included, per quarter "
+                 "(not a measure of value: it rewards building the same thing twice).",
+    "reused": f"{_COHORT.capitalize()} and were met by reusing an existing product, per quarter.",
+    "duplication_rate": "Build effort spent on capabilities already in progress or live when "
+                        f"the build started, divided by all build effort ({_COHORT}).",
+    "duplicates_built": f"{_COHORT.capitalize()} and started building a capability already in "
+                        "progress or live.",
+    "duplicates_avoided": f"{_COHORT.capitalize()} whose duplicate was detected and reused.",
+    "hidden_work_share": "Staff time on rework, planning and coordination overhead (and "
+                         "reorganisation dips) and duplicate builds, divided by all staff time "
+                         f"held by {_COHORT} (the Virtual Design Team's hidden work).",
+    "wip": "Time-average number of initiatives arrived and not yet finished, over the "
+           "measured window (those that arrived in the warm-up included while present).",
+    "handoffs_per_item": "Mean handoffs between organisations per delivered initiative.",
+    "rework_share": f"Person-weeks redone after misread handoffs over all effort ({_COHORT}).",
+    "utilisation": "Busy staff-weeks over available staff-weeks in the measured window, every "
+                   "team together; people finishing work after leaving count as available.",
+    "benefit": "Value per week times weeks in use within the measured window, once per product "
+               "and unit using it (the builder of a local product, each ICS adopting a national "
+               "one, a unit reusing one); every product in use in the window counts.",
+    "rejected": f"{_COHORT.capitalize()} and were rejected after too many deferrals.",
+    "arrived": "Initiatives that arrived after the warm-up.",
+    "in_system": f"{_COHORT.capitalize()} and were neither delivered, reused nor rejected by "
+                 "the horizon.",
 }

@@ -1,4 +1,4 @@
-"""Work in progress and throughput week by week: mean over runs with a band across runs."""
+"""Work in progress and needs met week by week: mean over runs with a band across runs."""
 
 from __future__ import annotations
 
@@ -14,25 +14,26 @@ QUARTER = 13.0
 RUN = ["model", "point", "replication"]
 
 
-def quarterly_throughput(ts: pd.DataFrame) -> pd.Series:
-    """Initiatives delivered in the trailing 13 weeks, from the cumulative `delivered` column."""
+def quarterly_needs_met(ts: pd.DataFrame) -> pd.Series:
+    """Initiatives delivered or reused in the trailing 13 weeks, from the cumulative columns."""
     keys = [k for k in RUN if k in ts.columns]
     weeks = np.sort(ts["week"].unique())
     step = float(np.median(np.diff(weeks))) if len(weeks) > 1 else 1.0
     lag = max(1, int(round(QUARTER / step)))
     ordered = ts.sort_values(keys + ["week"])
-    done = ordered.groupby(keys, sort=False)["delivered"].diff(lag)
+    met = ordered["delivered"] + ordered["reused"]
+    done = met.groupby([ordered[k] for k in keys], sort=False).diff(lag) if keys else met.diff(lag)
     return done.reindex(ts.index) * (QUARTER / (lag * step))
 
 
 def over_time(ts: pd.DataFrame, warmup_weeks: float | None = None,
               colours: Mapping[str, str] | None = None, band: tuple[float, float] = (0.1, 0.9)
               ) -> tuple[Any, Any]:
-    """Two stacked panels: WIP and quarterly throughput, each a mean line and a percentile band.
+    """Two stacked panels: WIP and quarterly needs met, each a mean line and a percentile band.
 
     Args:
-        ts: Weekly rows per run: `week`, `wip`, cumulative `delivered`, `model`, `point`,
-            `replication`.
+        ts: Weekly rows per run: `week`, `wip`, cumulative `delivered` and `reused`, `model`,
+            `point`, `replication`.
         warmup_weeks: Shaded as warm-up when given.
         colours: Model colours.
         band: Lower and upper quantiles across runs drawn as the band.
@@ -40,13 +41,14 @@ def over_time(ts: pd.DataFrame, warmup_weeks: float | None = None,
     Returns:
         The figure and the two axes.
     """
-    data = ts.assign(throughput=quarterly_throughput(ts))
+    data = ts.assign(needs_met=quarterly_needs_met(ts))
     models = list(dict.fromkeys(data["model"]))
     colour = style.model_colours(models, colours)
     fig = style.figure(style.WIDTH, 7.2)
     axes = fig.subplots(2, 1, sharex=True)
     panels = (("wip", "Work in progress", "initiatives"),
-              ("throughput", "Throughput (trailing 13 weeks)", "delivered per quarter"))
+              ("needs_met", "Needs met: delivered or reused in the trailing 13 weeks",
+               "initiatives per quarter"))
     for ax, (column, name, unit) in zip(axes, panels):
         for model in models:
             by_week = data[data["model"] == model].groupby("week")[column]
@@ -67,7 +69,7 @@ def over_time(ts: pd.DataFrame, warmup_weeks: float | None = None,
     fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center",
                ncols=min(4, len(models)), fontsize=style.TICK, frameon=False)
     runs = data.groupby("model")[["point", "replication"]].apply(lambda d: len(d.drop_duplicates()))
-    style.title(fig, "Work in progress and throughput over time",
+    style.title(fig, "Work in progress and needs met over time",
                 f"line: mean of {runs.min()} runs per model; band: from the {_nth(band[0])} to the "
                 f"{_nth(band[1])} percentile of runs")
     return fig, axes

@@ -54,7 +54,7 @@ def _outcome_plots(inputs: Inputs, outcomes: list[str], colours: dict[str, str])
         warmup = inputs.exp.warmup_weeks
         if warmup is None and inputs.scenario is not None:
             warmup = inputs.scenario.warmup_weeks
-        yield ("over_time", "Work in progress and throughput over time", "Mean over runs and the "
+        yield ("over_time", "Work in progress and needs met over time", "Mean over runs and the "
                "band from the 10th to the 90th percentile of runs.",
                plots.over_time(ts, warmup, colours)[0])
 

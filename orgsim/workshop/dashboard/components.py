@@ -39,7 +39,7 @@ def summary_panel(model: Workshop) -> Any:
 
 
 def charts_panel(model: Workshop) -> Any:
-    """Work in progress, decision latency, throughput and duplication week by week."""
+    """Work in progress, decision latency, deliveries and duplication week by week."""
     warmup = max(f.tracker.warmup for f in model.feeds)
     colours = model_colours(f.name for f in model.feeds)
     marks = {f.name: [week for week, _ in f.tracker.notes] for f in model.feeds}

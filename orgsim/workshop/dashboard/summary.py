@@ -29,7 +29,7 @@ ROWS = (
     ("reused (duplicate avoided)", lambda t: t.counts["reused"], "{:d}"),
     ("rejected", lambda t: t.counts["rejected"], "{:d}"),
     ("decision latency (weeks)", lambda t: t.latency(), "{:.1f}"),
-    ("throughput (per quarter)", lambda t: t.throughput(), "{:.1f}"),
+    ("needs met (per quarter)", lambda t: t.needs_met(), "{:.1f}"),
     ("duplication (build effort)", lambda t: t.duplication(), "{:.1%}"),
     ("duplicates built", lambda t: t.duplicates_built(), "{:d}"),
     ("work in progress (mean)", lambda t: t.wip(), "{:.1f}"),
@@ -109,7 +109,7 @@ def page_html(ws: Workshop) -> str:
     listed = (f'<b>Interventions, latest first:</b><ul style="{LOG_STYLE}">{entries}</ul>' if entries
               else "<b>Interventions:</b> none so far")
     interventions = f'<div class="orgsim-log" style="font-size:13px;margin-top:4px">{listed}</div>'
-    note = ("Counts run from week 0. Latency, throughput, duplication and work in progress count "
+    note = ("Counts run from week 0. Latency, needs met, duplication and work in progress count "
             "initiatives that arrived after the warm-up, as the final metrics do, and equal them at "
             "the horizon.")
     return (f'<div class="orgsim-week" style="font-size:22px;font-weight:600">{escape(first)}</div>'

@@ -3,7 +3,7 @@
 The dashboard cannot afford to recompute `orgsim.metrics.core.compute` every
 week, so `Tracker` keeps running sums instead. Each figure follows the
 definition in `orgsim/metrics/core.py` over the weeks seen so far; at the
-horizon `latency`, `duplication`, `throughput`, `wip` and `duplicates_built`
+horizon `latency`, `duplication`, `needs_met`, `wip` and `duplicates_built`
 equal the final metrics. Before then they are running approximations of them,
 and before the warm-up ends they have no value (NaN): only arrivals after the
 warm-up count, as in the final metrics.
@@ -53,9 +53,10 @@ class Tracker:
         self.finished: dict[int, str] = {}
         self.counts: Counter[str] = Counter()
         self.released: set[int] = set()
+        self.gated: set[int] = set()  # items that met a forum
         self.latency_sum, self.latency_n = 0.0, 0
         self.delivered_weeks: deque[float] = deque()
-        self.delivered_after_warmup = 0
+        self.met_after_warmup = 0  # measured items delivered or reused
         self.starters: dict[str, list[int]] = {}
         self.rejected_at: dict[int, float] = {}
         self.duplicate: dict[int, bool] = {}
@@ -102,9 +103,11 @@ class Tracker:
         self._integrate(week)
         if kind == R.ARRIVAL:
             self.arrival[item] = week
+        elif kind == R.GATE_QUEUED:
+            self.gated.add(item)
         elif kind == R.RELEASED and item not in self.released:
             self.released.add(item)
-            if self.measured(item):
+            if self.measured(item) and item in self.gated:
                 self.latency_sum += week - self.arrival[item]
                 self.latency_n += 1
         elif kind == R.STAGE_START and stage == "build" and item not in self.duplicate:
@@ -135,7 +138,8 @@ class Tracker:
         self.held.pop(item, None)
         if kind == R.DELIVERED:
             self.delivered_weeks.append(week)
-            self.delivered_after_warmup += week >= self.warmup
+        if kind != R.REJECTED and self.measured(item):
+            self.met_after_warmup += 1
 
     def _integrate(self, t: float) -> None:
         """Add the area under the number in the system up to `t`, within the measured window."""
@@ -148,7 +152,7 @@ class Tracker:
         return min(self.week, self.horizon) - self.warmup
 
     def latency(self) -> float:
-        """Mean weeks from arrival to release, over measured items released so far."""
+        """Mean weeks from arrival to release, over measured items released after a forum so far."""
         return self.latency_sum / self.latency_n if self.latency_n else math.nan
 
     def duplication(self) -> float:
@@ -157,10 +161,10 @@ class Tracker:
             return math.nan
         return self.duplicate_effort / self.build_effort if self.build_effort > 0 else 0.0
 
-    def throughput(self) -> float:
-        """Deliveries per quarter since the warm-up ended."""
+    def needs_met(self) -> float:
+        """Measured initiatives delivered or reused so far, per quarter since the warm-up ended."""
         window = self._window()
-        return self.delivered_after_warmup / (window / QUARTER_WEEKS) if window > 0 else math.nan
+        return self.met_after_warmup / (window / QUARTER_WEEKS) if window > 0 else math.nan
 
     def wip(self) -> float:
         """Time-average number in the system since the warm-up ended."""
