@@ -233,6 +233,16 @@ def _benefit(uses: dict[tuple[int, str], float], value: dict[int, float], w: Win
                      for (product, _), week in uses.items() if week < w.horizon])
 
 
+def lead_time_parts(records: Sequence[W.Row]) -> dict[int, dict[str, float]]:
+    """Per delivered initiative: its `lead_time` and each lead time component, in weeks."""
+    horizon = records[-1][0] if records else 0.0
+    with paused():
+        states = W.walk(records, {}, 0.0, horizon).items
+    return {item: {"lead_time": s[W.END] - s[W.ARRIVAL],
+                   **{name: s[field] for field, name in enumerate(W.COMPONENTS, start=W.FORUM)}}
+            for item, s in states.items() if s[W.OUTCOME] == R.DELIVERED}
+
+
 # -- tables (run folders, replay) ---------------------------------------------------------------
 def rows(events: pd.DataFrame) -> list[W.Row]:
     """The records of an events table, as tuples in the order of the table."""

@@ -3,7 +3,8 @@
 The interval before a record takes its cause from that record: before a
 handoff, the handoff's delay; before a decision, the forum; before a stage
 starts, the staff queue; before it ends, work (the share redone after a
-misread handoff is rework). After a duplicate is detected the item waits for
+misread handoff is rework); before being withdrawn from a forum or team that a
+reorganisation closed, that forum or the staff queue. After a duplicate is detected the item waits for
 the original's outcome; that part is `duplicate`, the rest keeps the cause of
 the next record. Time from an unfinished item's last record to the horizon
 is open (its `row` is -1).
@@ -30,8 +31,10 @@ def journey_records(events: pd.DataFrame) -> pd.DataFrame:
     return keep.assign(row=keep.index)
 
 
-def _cause(kind: pd.Series) -> np.ndarray:
-    return np.select([kind == "handoff", kind.isin(DECISIONS), kind == "stage_end", kind == "stage_start"],
+def _cause(kind: pd.Series, stage: pd.Series) -> np.ndarray:
+    withdrawn = kind == "withdrawn"
+    return np.select([kind == "handoff", kind.isin(DECISIONS) | (withdrawn & (stage == "forum")),
+                      kind == "stage_end", (kind == "stage_start") | withdrawn],
                      ["handoff", "forum", "work", "queue"], "other")
 
 
@@ -40,7 +43,7 @@ def segments(run: RunData) -> pd.DataFrame:
     ev = journey_records(run.events)
     g = ev.groupby("item", sort=False)
     seg = pd.DataFrame({"item": ev["item"], "row": ev["row"], "start": g["week"].shift(),
-                        "end": ev["week"], "cause": _cause(ev["kind"]), "unit": ev["unit"],
+                        "end": ev["week"], "cause": _cause(ev["kind"], ev["stage"]), "unit": ev["unit"],
                         "sender": np.where(ev["kind"] == "handoff", ev["what"], "")})
     prev_kind, prev_amount, prev_unit = g["kind"].shift(), g["amount"].shift(), g["unit"].shift()
     redo = g["amount"].shift(-1).where(g["kind"].shift(-1) == "rework_effort", 0.0)
