@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_theory import CADENCE, OFFSET, erlang_c_wait
 
 from orgsim.api import measure
 from orgsim.config.load import load_plans
@@ -22,7 +23,6 @@ from orgsim.store.rundir import write_run
 from orgsim.workshop import load_run
 from orgsim.workshop.waits import segments
 from scenarios import SHIPPED, gate_plan, mmc_plan, t_interval
-from test_theory import CADENCE, OFFSET, erlang_c_wait
 from tiny import CONFIGS
 
 SCENARIOS = sorted((CONFIGS / "scenarios").glob("*.yaml"))
@@ -166,8 +166,8 @@ def test_one_mmc_stage_waits_erlang_c_in_the_components(tmp_path: Path) -> None:
         arrived = {i.id: i.arrival_week for i in result.initiatives}
         parts = [p for item, p in lead_time_parts(result.records).items()
                  if horizon / 10 <= arrived[item] < 0.9 * horizon]
-        waits.append(np.mean([p["staff_wait"] for p in parts]))
-        works.append(np.mean([p["work"] for p in parts]))
+        waits.append(float(np.mean([p["staff_wait"] for p in parts])))
+        works.append(float(np.mean([p["work"] for p in parts])))
     for name, values, theory in (("staff wait", waits, erlang_c_wait(lam, mu, c)),
                                  ("work", works, 1.0 / mu)):
         mean, low, high = t_interval(values)
