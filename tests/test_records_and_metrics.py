@@ -215,3 +215,11 @@ def test_compute_frames_reads_a_run_folders_tables() -> None:
                             "capability_key", "value_per_week"]),
                             pd.DataFrame(STAFF), Window(10.0, 30.0))
     assert frames == compute(LOG, items(TABLE), STAFF, Window(10.0, 30.0))
+
+
+def test_every_outcome_is_named_labelled_directed_defined_and_listed_for_experiments() -> None:
+    from orgsim.experiments.spec import OUTCOMES
+    from orgsim.metrics.table import BETTER, DEFINITIONS, LABELS, flat
+
+    names = set(flat(compute(LOG, items(TABLE), STAFF, Window(10.0, 30.0))))
+    assert names == set(OUTCOMES) == set(BETTER) == set(LABELS) == set(DEFINITIONS)

@@ -6,6 +6,7 @@ import ast
 import json
 import re
 import shutil
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,8 @@ from orgsim.report import write_report
 from tiny import ROOT, SCENARIO
 
 MODELS = ["internal_commissioning", "joined_up_planning"]
-PLOTS = ["headline", "distributions", "over_time", "paired_differences", "sensitivity",
+PLOTS = ["headline", "distributions", "over_time", "time_goes", "utilisation",
+         "paired_differences", "sensitivity",
          "robustness", *(f"{kind}_{m}" for kind in ("flows", "structure") for m in MODELS)]
 EXPERIMENT = f"""
 name: report_test
@@ -100,3 +102,16 @@ def test_only_plots_import_matplotlib() -> None:
             if uses and not module.startswith("orgsim.plots"):
                 offenders.append(module)
     assert not offenders
+
+
+def test_the_report_opens_on_its_verdict_and_defines_every_outcome(html: str) -> None:
+    """The first section is the verdict in words; every outcome shown has its definition."""
+    from orgsim.metrics.table import DEFINITIONS
+
+    sections = re.findall(r'<section id="([^"]+)"', html)
+    assert sections[0] == "verdict" and sections.index("design") > sections.index("headline")
+    assert "is best," in html or "no clear winner" in html
+    assert escape(DEFINITIONS["needs_met"]) in html
+    assert escape(DEFINITIONS["lead_time_forum_wait"]) in html
+    assert not re.search(r"\d\.\d+e[+-]\d", html), "a number in exponent form"
+    assert 'id="plot-time_goes"' in html and 'id="plot-utilisation"' in html

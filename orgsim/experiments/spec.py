@@ -26,7 +26,7 @@ OUTCOMES = (  # the columns of `orgsim.metrics.table.flat`, in reading order (a 
     "time_in_system_mean", "time_in_system_median", "time_in_system_p90",
     "delivered", "reused", "duplication_rate", "duplicates_built", "duplicates_avoided",
     "hidden_work_share", "wip", "handoffs_per_item", "rework_share", "utilisation", "benefit",
-    "rejected", "arrived", "in_system",
+    "rejected", "arrived", "in_system", "decision_latency_n", "lead_time_n", "time_in_system_n",
 )
 Outcome = Literal[OUTCOMES]  # type: ignore[valid-type]
 

@@ -51,7 +51,7 @@ def flat(metrics: dict[str, Any]) -> dict[str, float]:
     """One number per outcome (the names experiments use), from a metrics.json dict."""
     out: dict[str, float] = {}
     for name in SUMMARISED:
-        for stat in ("mean", "median", "p90"):
+        for stat in ("mean", "median", "p90", "n"):
             out[f"{name}_{stat}"] = _number(metrics[name][stat])
     out["decision_latency_ungated_share"] = float(metrics["decision_latency"]["ungated_share"])
     for component in COMPONENTS:
@@ -76,6 +76,7 @@ BETTER: dict[str, int] = {
     "duplication_rate": -1, "duplicates_built": -1, "duplicates_avoided": 1,
     "hidden_work_share": -1, "wip": -1, "handoffs_per_item": -1, "rework_share": -1,
     "utilisation": 0, "benefit": 1, "rejected": -1, "arrived": 0, "in_system": 0,
+    "decision_latency_n": 0, "lead_time_n": 0, "time_in_system_n": 0,
 }
 
 _COMPONENT_LABELS = {
@@ -114,6 +115,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "rejected": ("Rejected", "initiatives"),
     "arrived": ("Arrived", "initiatives"),
     "in_system": ("Still in the system at the horizon", "initiatives"),
+    "decision_latency_n": ("Items behind decision latency", "initiatives"),
+    "lead_time_n": ("Items behind lead time", "initiatives"),
+    "time_in_system_n": ("Items behind time in system", "initiatives"),
 }
 
 _COHORT = "initiatives that arrived after the warm-up"
@@ -140,8 +144,8 @@ DEFINITIONS: dict[str, str] = {
                       "by the horizon: mean.",
     "lead_time_median": "As lead time (mean), the median.",
     "lead_time_p90": "As lead time (mean), the 90th percentile.",
-    **{f"lead_time_{c}": f"Mean weeks of a delivered item's lead time spent {text}; the "
-                         "components add up to the lead time, item by item."
+    **{f"lead_time_{c}": f"Mean weeks of a delivered item's lead time in this part: {text}; "
+                         "the parts add up to the lead time, item by item."
        for c, text in _COMPONENT_DEFINITIONS.items()},
     "time_in_system_mean": f"Weeks from arrival to the final outcome (delivered, reused or "
                            f"rejected), over {_COHORT} and reached one by the horizon: mean. "
@@ -177,4 +181,7 @@ DEFINITIONS: dict[str, str] = {
     "arrived": "Initiatives that arrived after the warm-up.",
     "in_system": f"{_COHORT.capitalize()} and were neither delivered, reused nor rejected by "
                  "the horizon.",
+    "decision_latency_n": "Initiatives decision latency is measured over in a run.",
+    "lead_time_n": "Initiatives lead time is measured over in a run (those delivered).",
+    "time_in_system_n": "Initiatives time in system is measured over in a run (those finished).",
 }

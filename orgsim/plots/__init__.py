@@ -12,7 +12,10 @@ from orgsim.plots.robustness import robustness
 from orgsim.plots.sensitivity import sensitivity
 from orgsim.plots.structure import structure
 from orgsim.plots.style import model_colours
+from orgsim.plots.timegoes import time_goes
 from orgsim.plots.timeseries import over_time
+from orgsim.plots.utilisation import utilisation, utilisation_table
 
 __all__ = ["distributions", "flow_tables", "flows", "forest", "headline", "model_colours",
-           "over_time", "robustness", "sensitivity", "structure"]
+           "over_time", "robustness", "sensitivity", "structure", "time_goes", "utilisation",
+           "utilisation_table"]

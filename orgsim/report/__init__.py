@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from orgsim.report import assumptions, results
+from orgsim.report import assumptions, results, verdict
 from orgsim.report.data import Inputs, read
 from orgsim.report.figures import Plot, draw
 from orgsim.report.html import figure, page, paragraph, section
@@ -36,9 +36,10 @@ def render(inputs: Inputs, plots: list[Plot]) -> str:
         return "".join(figure(**vars(left.pop(n))) for n in names)
 
     exp, s = inputs.exp, inputs.summary
-    sections = [("design", "Design", results.design(inputs)),
+    sections = [("verdict", "Verdict", verdict.first_screen(s, exp)),
                 ("headline", "Headline outcomes", results.headline(s, exp)
                  + take("headline", "distributions", "over_time")),
+                ("time", "Where the time goes", take("time_goes", "utilisation")),
                 ("paired", "Paired differences",
                  results.paired(s, exp) + take("paired_differences"))]
     if text := results.sensitivity(s, exp):
@@ -51,6 +52,9 @@ def render(inputs: Inputs, plots: list[Plot]) -> str:
         "The configuration could not be read, so the structure is not shown.")))
     if left:
         sections.append(("other", "Other plots", take(*left)))
+    sections.append(("definitions", "Definitions", verdict.definitions(
+        list(dict.fromkeys(s.by_model["outcome"])) if len(s.by_model) else [])))
+    sections.append(("design", "Design", results.design(inputs)))
     sections.append(("assumptions", "Assumptions and sources", _assumptions(inputs)))
     intro = paragraph(exp.description.strip() or "No description given.")
     intro += paragraph(f"Results directory: {inputs.root}. Every number below comes from the "

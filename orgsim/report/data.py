@@ -48,7 +48,7 @@ def read(root: Path) -> Inputs:
     scenario_path = Path(exp.scenario) if Path(exp.scenario).is_absolute() \
         else exp_file.parent / exp.scenario
     inputs = Inputs(root, manifest, exp, _table(root, "metrics"), _table(root, "design"),
-                    {n: _table(root, n) for n in ("handoffs", "waits", "timeseries")},
+                    {n: _table(root, n) for n in ("handoffs", "waits", "timeseries", "staff")},
                     summarise(root, write=False), scenario_path)
     _configuration(inputs)
     return inputs

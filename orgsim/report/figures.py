@@ -35,6 +35,7 @@ def _drawn(inputs: Inputs) -> Drawn:
     colours = plots.model_colours(inputs.exp.models)
     outcomes = _outcomes(inputs)
     yield from _outcome_plots(inputs, outcomes, colours)
+    yield from _time_and_staff(inputs)
     yield from _paired(inputs, outcomes, colours)
     yield from _uncertainty(inputs, outcomes, colours)
     yield from _flows(inputs, colours)
@@ -57,6 +58,28 @@ def _outcome_plots(inputs: Inputs, outcomes: list[str], colours: dict[str, str])
         yield ("over_time", "Work in progress and needs met over time", "Mean over runs and the "
                "band from the 10th to the 90th percentile of runs.",
                plots.over_time(ts, warmup, colours)[0])
+
+
+def _time_and_staff(inputs: Inputs) -> Drawn:
+    """Where the time goes, and utilisation by organisation and team."""
+    from orgsim.metrics.walk import COMPONENTS
+
+    by_model, models = inputs.summary.by_model, list(inputs.exp.models)
+    present = set(by_model["outcome"])
+    shown = [c for c in COMPONENTS if f"lead_time_{c}" in present]
+    if shown:
+        yield ("time_goes", "Where the time goes", "Each part of the mean lead time of delivered "
+               "initiatives, and the share of staff time that is hidden work (rework, planning and "
+               "coordination overhead, duplicate builds).",
+               plots.time_goes(by_model, models, shown)[0])
+    staff = inputs.tables.get("staff")
+    if staff is not None and len(staff):
+        sc = inputs.scenario
+        prefix = sc.ics.prefix if sc is not None and sc.ics is not None else "ICS"
+        yield ("utilisation", "Utilisation by organisation and team", "Busy over available "
+               "staff-weeks of each team in the measured window, over every run of each model; the "
+               "ICSs' teams pooled. A dash: the model has no such team.",
+               plots.utilisation(plots.utilisation_table(staff, prefix))[0])
 
 
 def oriented(paired: pd.DataFrame, a: str, b: str) -> pd.DataFrame:

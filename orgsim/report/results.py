@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from orgsim.metrics.table import LABELS
+from orgsim.metrics.table import DEFINITIONS, LABELS
 from orgsim.report.data import Inputs
 from orgsim.report.html import collapsed, fmt, frame_table, pairs, paragraph, table
 
@@ -65,10 +65,11 @@ def headline(summary: Any, exp: Any) -> str:
     n = by.groupby("model")["n"].max()
 
     def rows(outcomes: list[str]) -> list[list[str]]:
-        return [[*_label(o), *(_ci(*cells.loc[(o, m)]) for m in models)] for o in outcomes]
+        return [[*_label(o), *(_ci(*cells.loc[(o, m)]) for m in models), DEFINITIONS.get(o, "")]
+                for o in outcomes]
 
     order = list(dict.fromkeys(by["outcome"]))
-    header = ["outcome", "unit", *(f"{m} (n={n[m]})" for m in models)]
+    header = ["outcome", "unit", *(f"{m} (n={n[m]})" for m in models), "definition"]
     return (paragraph("Mean over all runs of each model, with the 95% confidence interval of "
                       "the mean in brackets.")
             + table(header, rows([o for o in exp.outcomes if o in order]), numeric=False)
