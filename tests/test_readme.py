@@ -37,3 +37,17 @@ def test_the_timeline_example_runs(tmp_path: Path) -> None:
     assert len(plan.timeline) == len(doc["timeline"])
     kinds = [r.stage for r in simulate(plan).records if r.kind == "intervention"]
     assert kinds == ["switch_model", "demand", "forum", "staff", "forum"]
+
+
+def test_the_readme_defines_each_metric_as_the_code_does() -> None:
+    """Every metric row of the README's table carries the definition the report prints."""
+    from orgsim.metrics.table import DEFINITIONS, LABELS
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = text.split("| outcome | unit | definition |", 1)[1].split("\n\n", 1)[0]
+    rows = re.findall(r"^\| `([a-z_0-9]+)` \| ([^|]+) \| (.+) \|$", text, flags=re.MULTILINE)
+    assert len(rows) > 20
+    for name, unit, definition in rows:
+        assert name in DEFINITIONS, f"README names an unknown metric {name}"
+        assert definition == DEFINITIONS[name], name
+        assert unit.strip() == LABELS[name][1], name
