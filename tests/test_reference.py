@@ -45,3 +45,11 @@ def test_the_module_prints_the_reference() -> None:
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout == render()
+
+
+def test_the_metrics_reference_is_current() -> None:
+    from orgsim.metrics.reference import render as metrics
+
+    doc = ROOT / "docs" / "metrics.md"
+    assert doc.exists() and doc.read_text(encoding="utf-8") == metrics(), \
+        "docs/metrics.md is stale: run `make reference`"

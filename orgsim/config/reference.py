@@ -63,6 +63,24 @@ forum that the new model no longer has move on at once. A switch rebuilds the
 organisation from the scenario, so staff, funding and cadence changes made
 before it do not carry across it.
 
+## What the run measures
+
+`horizon_weeks` and `warmup_weeks` set the measured window, from the end of the
+warm-up to the horizon. Per-item metrics (decision latency, lead time and its
+parts, time in system, counts) and the rates per 13-week quarter (`needs_met`,
+the headline: initiatives delivered or reused; `new_capabilities`; `delivered`,
+every build, duplicates included; `reused`) follow the initiatives that arrived
+in the window to the horizon, so needs met times quarters, plus rejections,
+plus those still in the system (censored, and counted), equals arrivals.
+Work in progress, utilisation (per team, per organisation, overall) and
+benefit run over the window itself. Decision latency is measured over items
+that met a forum, with the share released without one beside it. Each
+delivered item's lead time is split into forum wait, staff wait, work, rework,
+handoff delay and waiting for a duplicate's original, which add up to it; hidden
+work is rework, planning and coordination overhead and duplicate builds over
+all staff time. Every metric's exact definition is in
+[metrics.md](metrics.md), generated from `orgsim/metrics/table.py`.
+
 ## Operating model files
 
 An operating model file composes the generic mechanisms: it rearranges the

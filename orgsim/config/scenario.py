@@ -109,7 +109,7 @@ class Scenario(Strict):
     name: str = Field(description="Short name, used in output folders.")
     description: str = Field("", description="Free text.")
     horizon_weeks: PositiveFloat = Field(description="Length of a run in weeks.")
-    warmup_weeks: Weeks = Field(0.0, description="Arrivals before this week are excluded from per-item metrics.")
+    warmup_weeks: Weeks = Field(0.0, description="End of the warm-up: arrivals before this week are excluded from per-item metrics and rates; time averages run from it.")
     seed: NonNegativeInt = Field(0, description="Root seed of numpy.random.SeedSequence.")
     sample_every_weeks: PositiveFloat = Field(1.0, description="Interval of the time series (weeks).")
     organisations: dict[str, Organisation] = Field(description="National bodies and other units by name.")
