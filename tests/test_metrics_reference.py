@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from reference_metrics import reference, summarise
 
 from orgsim.api import measure
 from orgsim.config.load import load_plans
 from orgsim.engine.run import simulate
-from reference_metrics import reference, summarise
 from scenarios import SHIPPED
 from tiny import CONFIGS
 

@@ -107,7 +107,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "duplicates_built": ("Duplicates built", "initiatives"),
     "duplicates_avoided": ("Duplicates avoided", "initiatives"),
     "hidden_work_share": ("Hidden work", "share of staff time"),
-    "wip": ("Work in progress", "initiatives (time average)"),
+    "wip": ("Work in progress (time average)", "initiatives"),
     "handoffs_per_item": ("Handoffs per delivered item", "handoffs"),
     "rework_share": ("Rework share", "share of effort"),
     "utilisation": ("Utilisation", "share of staff time"),
