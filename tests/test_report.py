@@ -100,3 +100,26 @@ def test_only_plots_import_matplotlib() -> None:
             if uses and not module.startswith("orgsim.plots"):
                 offenders.append(module)
     assert not offenders
+
+
+def _absolute_paths(text: str) -> list[str]:
+    """Machine paths: the project's, the temporary folders', any home or root directory."""
+    roots = [str(ROOT), "/tmp/", "/home/", "/root/", "/work/", "/Users/", "C:\\"]
+    return [r for r in roots if r in text]
+
+
+def test_no_absolute_machine_paths(results: Path, html: str) -> None:
+    assert not _absolute_paths(html), "the report shows a machine path"
+    for table in (results / "summary").glob("*.csv"):
+        assert not _absolute_paths(table.read_text(encoding="utf-8")), table.name
+    assert "experiment.yaml" in html  # the files are still named, relative to the results
+
+
+def test_missing_configuration_named_without_machine_path(results: Path, tmp_path: Path) -> None:
+    moved = tmp_path / "moved"
+    shutil.copytree(results, moved, ignore=shutil.ignore_patterns("plots", "report.html"))
+    exp = json.loads((moved / "experiment.json").read_text())
+    exp["scenario"] = str(tmp_path / "gone.yaml")
+    (moved / "experiment.json").write_text(json.dumps(exp))
+    text = write_report(moved).read_text(encoding="utf-8")
+    assert "../gone.yaml" in text and not _absolute_paths(text)

@@ -5,6 +5,7 @@ or interactive backend is involved; save them with `fig.savefig`.
 """
 
 from orgsim.plots.distributions import distributions
+from orgsim.plots.export import png, save
 from orgsim.plots.flows import flow_tables, flows
 from orgsim.plots.forest import forest
 from orgsim.plots.headline import headline
@@ -15,4 +16,4 @@ from orgsim.plots.style import model_colours
 from orgsim.plots.timeseries import over_time
 
 __all__ = ["distributions", "flow_tables", "flows", "forest", "headline", "model_colours",
-           "over_time", "robustness", "sensitivity", "structure"]
+           "over_time", "png", "robustness", "save", "sensitivity", "structure"]

@@ -9,7 +9,7 @@ from typing import Any, Literal
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import Formatter, MaxNLocator
 
 from orgsim.metrics.table import BETTER, LABELS
 
@@ -64,8 +64,12 @@ def figure(width: float, height: float,
 
 
 def tidy(ax: Axes, grid: Literal["x", "y", "both", ""] = "x") -> None:
-    """Light grid, no top or right frame, legible ticks."""
+    """Light grid, no top or right frame, legible ticks; the grid's axis gets short labels."""
     ax.tick_params(labelsize=TICK)
+    axes: dict[str, list[Any]] = {"x": [ax.xaxis], "y": [ax.yaxis], "both": [ax.xaxis, ax.yaxis]}
+    for axis in axes.get(grid, []):
+        if not isinstance(axis.get_major_formatter(), Compact):
+            readable_axis(axis)
     ax.spines[["top", "right"]].set_visible(False)
     if grid:
         ax.grid(axis=grid, color="#DDDDDD", linewidth=0.8)
@@ -91,9 +95,35 @@ def number(value: float, sign: bool = False) -> str:
     return f"{value:{plus}.3g}"
 
 
-def readable_axis(axis: Any) -> None:
-    """Tick labels with thousands separators instead of offsets or exponents."""
-    axis.set_major_formatter(FuncFormatter(lambda v, _: number(v)))
+class Compact(Formatter):  # type: ignore[misc]
+    """Tick labels short enough not to collide: `750k`, `1.25M`, `2bn`, one suffix per axis.
+
+    The suffix is chosen from the largest tick, so every label on an axis is read
+    in the same unit; numbers below ten thousand keep their digits (`2,500`).
+    """
+
+    SUFFIXES = ((1e9, "bn"), (1e6, "M"), (1e4, "k"))
+
+    def __init__(self) -> None:
+        self.scale, self.suffix = 1.0, ""
+
+    def set_locs(self, locs: Any) -> None:
+        super().set_locs(locs)
+        top = max((abs(v) for v in locs), default=0.0)
+        self.scale, self.suffix = next(((d if d > 1e4 else 1e3, s) for d, s in self.SUFFIXES
+                                        if top >= d), (1.0, ""))
+
+    def __call__(self, value: float, pos: int | None = None) -> str:
+        v = value / self.scale
+        text = f"{v:.4g}" if abs(v) < 1000 else f"{v:,.0f}"
+        return ("0" if text in ("-0", "") else text) + (self.suffix if v else "")
+
+
+def readable_axis(axis: Any, ticks: int | None = None) -> None:
+    """Short tick labels (no offsets or exponents); at most `ticks` intervals if given."""
+    axis.set_major_formatter(Compact())
+    if ticks:
+        axis.set_major_locator(MaxNLocator(nbins=ticks, steps=[1, 2, 2.5, 5, 10]))
 
 
 def legend(ax: Axes, **kw: Any) -> None:

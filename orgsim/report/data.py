@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,27 @@ class Inputs:
     models: dict[str, Any] = field(default_factory=dict)
     plans: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+
+
+def shown(path: str | Path, root: Path) -> str:
+    """A path as the report shows it, never with the machine's own directories.
+
+    Relative to the results folder when the two are in one project (a reader can
+    follow it from the report's folder wherever the project is cloned); otherwise
+    relative to the project holding the file (the folder with `pyproject.toml` or
+    `.git`), or the bare file name.
+    """
+    path, root = Path(path).absolute(), Path(root).absolute()
+    if len(Path(os.path.commonpath([path, root])).parts) > 2:
+        return Path(os.path.relpath(path, root)).as_posix()
+    project = next((p for p in path.parents
+                    if (p / "pyproject.toml").exists() or (p / ".git").exists()), None)
+    return path.relative_to(project).as_posix() if project else path.name
+
+
+def unrooted(text: str, root: Path) -> str:
+    """`text` with every absolute path in it made relative to the results folder."""
+    return re.sub(r"(?<![\w.])/[^\s:'\"(),]+", lambda m: shown(m.group(0), root), text)
 
 
 def _table(root: Path, name: str) -> pd.DataFrame:
@@ -61,7 +84,8 @@ def _configuration(inputs: Inputs) -> None:
 
     path = inputs.scenario_path
     if not path.exists():
-        inputs.problems.append(f"The scenario file {path} no longer exists, so the assumptions, "
+        inputs.problems.append(f"The scenario file {shown(path, inputs.root)} no longer exists, "
+                               "so the assumptions, "
                                "their sources and the organisation structure cannot be shown.")
         return
     try:
@@ -70,7 +94,8 @@ def _configuration(inputs: Inputs) -> None:
             inputs.models[name] = load_operating_model(name, path, inputs.scenario)[0]
         inputs.plans = {p.model: p for p in load_plans(path, list(inputs.exp.models))}
     except (ConfigError, OSError, ValueError) as err:
-        inputs.problems.append(f"The configuration could not be read again ({err}); what follows "
+        inputs.problems.append(f"The configuration could not be read again "
+                               f"({unrooted(str(err), inputs.root)}); what follows "
                                "may be incomplete.")
 
 

@@ -1,8 +1,7 @@
-"""Every plot of a report, drawn from the results and saved as PNG and SVG."""
+"""Every plot of a report, drawn from the results and saved as PNG (300 dpi), PDF and SVG."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +12,6 @@ import pandas as pd
 from orgsim import plots
 from orgsim.report.data import Inputs, headcount, run_counts
 
-PNG_DPI = 150
 Drawn = Iterator[tuple[str, str, str, Any]]  # name, heading, caption, figure
 
 
@@ -125,13 +123,9 @@ def _structures(inputs: Inputs) -> Drawn:
 
 
 def draw(inputs: Inputs, folder: Path) -> list[Plot]:
-    """Draw and save `<name>.png` and `<name>.svg` in `folder`; keep the PNG bytes to embed."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Draw and save `<name>.png|pdf|svg` in `folder`; keep a screen-resolution PNG to embed."""
     out = []
     for name, heading, caption, fig in _drawn(inputs):
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=PNG_DPI)
-        (folder / f"{name}.png").write_bytes(buffer.getvalue())
-        fig.savefig(folder / f"{name}.svg", format="svg")
-        out.append(Plot(name, heading, caption, buffer.getvalue()))
+        plots.save(fig, folder, name)
+        out.append(Plot(name, heading, caption, plots.png(fig)))
     return out

@@ -89,12 +89,13 @@ def collapsed(summary: str, *parts: str) -> str:
 
 
 def figure(name: str, heading: str, caption: str, png: bytes) -> str:
-    """An embedded PNG (base64), so the page needs no other file; the SVG is linked beside it."""
+    """An embedded PNG (base64), so the page needs no other file; print and vector files linked."""
     data = base64.b64encode(png).decode("ascii")
     return (f'<figure id="plot-{escape(name)}"><h3>{escape(heading)}</h3>'
             f'<img alt="{escape(heading)}" src="data:image/png;base64,{data}">'
-            f'<figcaption>{escape(caption)} Files: <a href="plots/{escape(name)}.png">PNG</a>, '
-            f'<a href="plots/{escape(name)}.svg">SVG</a>.</figcaption></figure>')
+            f'<figcaption>{escape(caption)} Files: <a href="plots/{escape(name)}.png">PNG (300 dpi)</a>, '
+            f'<a href="plots/{escape(name)}.pdf">PDF</a>, <a href="plots/{escape(name)}.svg">SVG</a> '
+            '(text editable).</figcaption></figure>')
 
 
 def page(title: str, intro: str, sections: list[tuple[str, str, str]]) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from orgsim.metrics.table import LABELS
-from orgsim.report.data import Inputs
+from orgsim.report.data import Inputs, shown
 from orgsim.report.html import collapsed, fmt, frame_table, pairs, paragraph, table
 
 VERSIONS = ("orgsim", "python", "mesa", "simpy", "numpy", "salib")
@@ -44,8 +44,8 @@ def design(inputs: Inputs) -> str:
              ("root seed", str(m.get("root_seed", "–"))),
              ("design seed", str(m.get("design_seed", "–"))),
              ("replication seeds", ", ".join(str(s) for s in m.get("replication_seeds", []))),
-             ("experiment file", str(m.get("experiment_file", "–"))),
-             ("scenario file", str(inputs.scenario_path)),
+             ("experiment file", _file(m.get("experiment_file"), inputs)),
+             ("scenario file", _file(inputs.scenario_path, inputs)),
              ("software", ", ".join(f"{k} {m[k]}" for k in VERSIONS if m.get(k))),
              ("git commit", str(m.get("git_commit") or "–")),
              ("run", f"{m.get('started_utc', '?')} to {m.get('finished_utc', 'unfinished')}, "
@@ -54,6 +54,11 @@ def design(inputs: Inputs) -> str:
     if exp.design.kind != "single" and len(inputs.design):
         out += collapsed(f"Design points ({len(inputs.design)})", frame_table(inputs.design))
     return out
+
+
+def _file(path: Any, inputs: Inputs) -> str:
+    """A configuration file, relative to the results folder."""
+    return "–" if not path else shown(path, inputs.root)
 
 
 def headline(summary: Any, exp: Any) -> str:

@@ -1,0 +1,176 @@
+"""Report figures as a reader and a publisher need them.
+
+Every figure is saved as PNG (300 dpi), PDF and SVG with its text kept as text;
+no two tick labels overlap; every numeric axis is labelled. Checked on the
+shipped comparison (fewer replications) and on the same folder with every
+number made a thousand times larger.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+import yaml
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from PIL import Image
+
+from orgsim.experiments.runner import run
+from orgsim.report import write_report
+from orgsim.report.data import read
+from orgsim.report.figures import _drawn
+from tiny import ROOT
+
+SHIPPED = ROOT / "experiments" / "compare_operating_models.yaml"
+KEYS = {"point", "replication", "seed"}
+
+
+def _shipped(where: Path, replications: int = 3) -> Path:
+    """The shipped comparison with fewer replications, run into `where`."""
+    exp = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+    exp.update(replications=replications, scenario=str((SHIPPED.parent / exp["scenario"])
+                                                       .resolve()))
+    path = where / "compare_operating_models.yaml"
+    path.write_text(yaml.safe_dump(exp), encoding="utf-8")
+    return run(path, out=where / "results", backend="serial")
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _shipped(tmp_path_factory.mktemp("shipped"))
+
+
+@pytest.fixture(scope="module")
+def larger(shipped: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same results with every measured number 1,000 times larger."""
+    root = tmp_path_factory.mktemp("larger") / "results"
+    shutil.copytree(shipped, root, ignore=shutil.ignore_patterns("plots", "report.html"))
+    for name in ("metrics", "timeseries", "handoffs", "waits"):
+        frame = pd.read_parquet(root / f"{name}.parquet")
+        for col in frame.columns:
+            if col not in KEYS and col != "week" and pd.api.types.is_numeric_dtype(frame[col]):
+                frame[col] = frame[col] * 1000
+        frame.to_parquet(root / f"{name}.parquet", index=False)
+    return root
+
+
+def figures(root: Path) -> Iterator[tuple[str, Any]]:
+    for name, _, _, fig in _drawn(read(root)):
+        yield name, rendered(fig)
+
+
+def rendered(fig: Any) -> Any:
+    """The figure drawn on an Agg canvas, so that text has its final size and place."""
+    FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    return fig
+
+
+def tick_labels(fig: Any) -> list[tuple[str, Any]]:
+    """(text, window extent) of every visible, non-empty tick label in the figure."""
+    renderer = fig.canvas.get_renderer()
+    out = []
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            for tick in axis.get_major_ticks():
+                label = tick.label1
+                inside = low - 1e-9 * abs(high - low) <= tick.get_loc() <= high + 1e-9 * abs(high - low)
+                if label.get_visible() and label.get_text() and inside:
+                    out.append((label.get_text(), label.get_window_extent(renderer)))
+    return out
+
+
+def overlaps(fig: Any) -> list[tuple[str, str]]:
+    """Pairs of tick labels whose rendered boxes overlap (by more than half a pixel)."""
+    return [(a, b) for (a, box_a), (b, box_b) in combinations(tick_labels(fig), 2)
+            if min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0) > 0.5
+            and min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0) > 0.5]
+
+
+NUMBER = re.compile(r"^[−+-]?[\d,.]+\s*[%kM]?$")
+
+
+def unlabelled_numeric_axes(fig: Any) -> list[str]:
+    """Axes whose tick labels are numbers but which say nothing of what or in which unit."""
+    out = []
+    for i, ax in enumerate(fig.axes):
+        if not ax.get_visible():
+            continue
+        for which, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+            texts = [t.get_text() for t in axis.get_ticklabels() if t.get_text()]
+            shared = [a for a in fig.axes if a is not ax and a.get_visible()
+                      and getattr(a, f"get_shared_{which}_axes")().joined(a, ax)]
+            labels = [axis.get_label_text()] + [getattr(a, f"get_{which}label")() for a in shared]
+            if texts and all(NUMBER.match(t) for t in texts) and not any(s.strip() for s in labels):
+                out.append(f"axes {i} ({ax.get_title()!r}) {which}")
+    return out
+
+
+@pytest.mark.parametrize("which", ["shipped", "larger"])
+def test_no_tick_labels_overlap(which: str, request: pytest.FixtureRequest) -> None:
+    root = request.getfixturevalue(which)
+    found = {name: overlaps(fig) for name, fig in figures(root)}
+    assert "headline" in found and len(found) > 8
+    assert not {k: v for k, v in found.items() if v}
+
+
+@pytest.mark.parametrize("which", ["shipped", "larger"])
+def test_every_numeric_axis_is_labelled(which: str, request: pytest.FixtureRequest) -> None:
+    root = request.getfixturevalue(which)
+    assert not {name: bad for name, fig in figures(root) if (bad := unlabelled_numeric_axes(fig))}
+
+
+def test_overlap_check_sees_overlaps() -> None:
+    """The check itself: labels crowded onto a narrow axis are found."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(1.5, 1))
+    ax = fig.subplots()
+    ax.set_xlim(0, 1.4e6)
+    ax.set_xticks([8e5, 1e6, 1.2e6], ["800,000", "1,000,000", "1,200,000"])
+    assert overlaps(rendered(fig))
+
+
+@pytest.fixture(scope="module")
+def report(shipped: Path) -> str:
+    return write_report(shipped).read_text(encoding="utf-8")
+
+
+def test_every_figure_saved_for_print_and_editing(shipped: Path, report: str) -> None:
+    names = re.findall(r'<figure id="plot-([^"]+)"', report)
+    assert "headline" in names and len(names) > 8
+    for name in names:
+        base = shipped / "plots" / name
+        for fmt in ("png", "pdf", "svg"):
+            assert f'href="plots/{name}.{fmt}"' in report
+        with Image.open(base.with_suffix(".png")) as image:
+            dpi = image.info["dpi"]
+        assert round(dpi[0]) == round(dpi[1]) == 300
+        svg = base.with_suffix(".svg").read_text(encoding="utf-8")
+        assert "<text" in svg and 'id="DejaVuSans' not in svg  # text, not glyph outlines
+        pdf = base.with_suffix(".pdf").read_bytes()
+        assert b"/FontFile2" in pdf and b"/Type3" not in pdf  # TrueType fonts, not outlines
+
+
+def test_headline_svg_keeps_its_words(shipped: Path, report: str) -> None:
+    svg = (shipped / "plots" / "headline.svg").read_text(encoding="utf-8")
+    assert "lower is better" in svg and "Internal commissioning" in svg
+
+
+def test_saving_twice_gives_the_same_bytes(shipped: Path, tmp_path: Path) -> None:
+    from orgsim import plots
+
+    saved = []
+    for where in ("a", "b"):
+        name, _, _, fig = next(_drawn(read(shipped)))
+        saved.append({f: p.read_bytes() for f, p in plots.save(fig, tmp_path / where, name).items()})
+    assert saved[0] == saved[1]
