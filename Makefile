@@ -32,6 +32,7 @@ bench: $(STAMP)
 
 reference: $(STAMP)
 	$(PY) -m orgsim.config.reference > docs/configuration.md
+	$(PY) -m orgsim.config.sources > docs/sources.md
 
 clean:
 	rm -rf $(VENV) .venv-mesa35 results/run $(RESULTS)

@@ -71,9 +71,21 @@ def test_design_tables_and_sources(results: Path, html: str) -> None:
     for text in ("report_test", "A short Morris screen", "morris", "Headline outcomes",
                  "Paired differences", "Sensitivity", "Robustness", "Assumptions and sources",
                  "overhead range for the report test", "demand range for the report test",
-                 "001: four specialities prioritised",
-                 "MODEL.md §5.1: NHSEI board (monthly)", "002: Recommendations 5 and 6"):
+                 "healthcareitnews-2020: four specialities prioritised",
+                 "assumption: the NHSEI board that approves the business case meets monthly",
+                 "wade-gery-2021, Rec. 5 and 6: Transformation Directorate"):
         assert text.replace("'", "&#x27;") in html, text
+
+
+def test_sources_by_short_name_resolved_in_the_report(html: str) -> None:
+    """Each cited document is named with its title, and docs/sources.md is pointed to."""
+    from orgsim.config.sources import BY_NAME
+
+    sources = html[html.index('<section id="sources">'):]
+    assert "docs/sources.md" in sources
+    for short in ("wade-gery-2021", "healthcareitnews-2020"):
+        assert f"<td>{short}</td><td>{BY_NAME[short].title}</td>" in sources.replace("&#x27;", "'")
+    assert "not in docs/sources.md" not in sources
 
 
 def test_missing_configuration_is_reported_not_fatal(results: Path, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Headline metrics, exactly as MODEL.md §6 defines them, as pure functions of the records.
+"""Headline metrics, exactly as the README's metric table defines them, as pure functions of the records.
 
 Inputs are three tables a run writes: `events` (the records), `items` (the
 initiatives) and `pools` (who could work). Nothing here re-runs a simulation.
@@ -137,7 +137,7 @@ def benefit(events: pd.DataFrame, out: pd.DataFrame, w: Window) -> float:
 
 def compute(events: pd.DataFrame, items: pd.DataFrame, pools: pd.DataFrame,
             w: Window) -> dict[str, Any]:
-    """Every headline metric of MODEL.md §6 for one run."""
+    """Every headline metric for one run."""
     all_out = outcomes(events, items)
     out = all_out[all_out["arrival_week"] >= w.warmup]
     measured = events[events["item"].isin(out.index)]

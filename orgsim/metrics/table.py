@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-# The headline metrics of MODEL.md §6, as named by `flat` and labelled by `LABELS`.
+# The headline metrics, as named by `flat` and labelled by `LABELS`.
 HEADLINES = (
     "decision_latency_mean", "decision_latency_p90", "lead_time_mean", "lead_time_p90",
     "throughput", "reused", "duplication_rate", "duplicates_built", "duplicates_avoided",

@@ -70,4 +70,5 @@ def _assumptions(inputs: Inputs) -> str:
     for name, om in inputs.models.items():
         parts.append(section(f"model-{name}", f"Operating model: {name}",
                              assumptions.operating_model(om), level=3))
+    parts.append(section("sources", "Sources", assumptions.sources("".join(parts)), level=3))
     return "".join(parts)
