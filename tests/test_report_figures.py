@@ -174,3 +174,49 @@ def test_saving_twice_gives_the_same_bytes(shipped: Path, tmp_path: Path) -> Non
         name, _, _, fig = next(_drawn(read(shipped)))
         saved.append({f: p.read_bytes() for f, p in plots.save(fig, tmp_path / where, name).items()})
     assert saved[0] == saved[1]
+
+
+def _boxes(fig: Any) -> list[tuple[str, Any]]:
+    """(text, extent) of every text drawn in the flow picture's axes, boxes included."""
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    return [(t.get_text(), (t.get_bbox_patch() or t).get_window_extent(renderer))
+            for t in ax.texts if t.get_text()]
+
+
+def test_flow_pictures_show_every_unit_and_service_team(shipped: Path) -> None:
+    """Every unit that held work, and every service team (pandemic cells included), is a box."""
+    inputs = read(shipped)
+    waits = inputs.tables["waits"]
+    pictures = {name: fig for name, fig in figures(shipped) if name.startswith("flows_")}
+    assert set(pictures) == {f"flows_{m}" for m in inputs.exp.models}
+    for model in inputs.exp.models:
+        w = waits[waits["model"] == model]
+        units = {"ICSs" if re.fullmatch(r"ICS\d+", u) else u for u in w["unit"]}
+        teams = {f"{u}: {t}" for u, t in zip(w["unit"], w["team"]) if t}
+        labels = {text.split("\n")[0] for text, _ in _boxes(pictures[f"flows_{model}"])}
+        assert units | teams <= labels, model
+    cells = waits[(waits["model"] == "pandemic_cells") & (waits["team"] == "cells")]
+    assert len(cells) and set(cells["unit"]) == {"NHSEI"}
+    assert len(waits[(waits["model"] == "joined_up_planning") & (waits["team"] == "factory")])
+
+
+WAIT = re.compile(r"^(forum|staff) (<0\.1|\d[\d,]*(\.\d)?) wk$")
+
+
+@pytest.mark.parametrize("which", ["shipped", "larger"])
+def test_flow_numbers_are_readable(which: str, request: pytest.FixtureRequest) -> None:
+    """No label or box overlaps another; numbers are short (three figures, waits in weeks)."""
+    for name, fig in figures(request.getfixturevalue(which)):
+        if not name.startswith("flows_"):
+            continue
+        boxes = _boxes(fig)
+        clash = [(a, b) for (a, box_a), (b, box_b) in combinations(boxes, 2)
+                 if box_a.overlaps(box_b)]
+        assert not clash, name
+        for text, _ in boxes:
+            lines = text.split("\n")
+            if len(lines) > 1:
+                assert all(WAIT.match(line) for line in lines[1:]), (name, text)
+            elif not re.search(r"[A-Za-z]", text):
+                assert re.fullmatch(r"[\d,.]+(k|M|bn)?", text) and len(text) <= 5, text

@@ -50,7 +50,7 @@ def execute(task: Task) -> Output:
     """Simulate and measure one run (runs in a worker process on parallel backends)."""
     from orgsim.api import measure
     from orgsim.engine.run import simulate
-    from orgsim.metrics.flows import handoffs, waits
+    from orgsim.metrics.flows import handoffs, service_teams, waits
     from orgsim.metrics.table import flat
 
     result = simulate(task.plan, task.seed)
@@ -60,4 +60,4 @@ def execute(task: Task) -> Output:
            "seed": task.seed, **flat(metrics)}
     series = result.timeseries.assign(point=task.point, replication=task.replication, model=task.model)
     return Output(task.key, row, series, handoffs(events).to_dict("records"),
-                  waits(events).to_dict("records"))
+                  waits(events, service_teams(task.plan)).to_dict("records"))

@@ -119,6 +119,16 @@ class Compact(Formatter):  # type: ignore[misc]
         return ("0" if text in ("-0", "") else text) + (self.suffix if v else "")
 
 
+def short(value: float) -> str:
+    """Three significant figures in at most five characters: `7.5`, `424`, `73.5k`, `1.25M`."""
+    if not np.isfinite(value):
+        return "n/a"
+    for div, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= div * (9.9995 if div == 1e3 else 0.9995):
+            return f"{value / div:.3g}{suffix}"
+    return f"{value:.3g}" if abs(value) < 999.5 else f"{value:,.0f}"
+
+
 def readable_axis(axis: Any, ticks: int | None = None) -> None:
     """Short tick labels (no offsets or exponents); at most `ticks` intervals if given."""
     axis.set_major_formatter(Compact())
