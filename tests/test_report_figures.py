@@ -15,6 +15,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -220,3 +221,98 @@ def test_flow_numbers_are_readable(which: str, request: pytest.FixtureRequest) -
                 assert all(WAIT.match(line) for line in lines[1:]), (name, text)
             elif not re.search(r"[A-Za-z]", text):
                 assert re.fullmatch(r"[\d,.]+(k|M|bn)?", text) and len(text) <= 5, text
+
+
+def _drawn_colours(fig: Any) -> set[tuple[float, float, float]]:
+    """Every colour on the page, as seen on white: alpha blended, invisible marks left out."""
+    from matplotlib.collections import Collection
+    from matplotlib.colors import to_rgba
+    from matplotlib.lines import Line2D
+    from matplotlib.markers import MarkerStyle
+    from matplotlib.patches import Patch
+    from matplotlib.text import Text
+
+    def seen(c: Any) -> list[tuple[float, float, float]]:
+        rgba = [to_rgba(x) for x in (c if len(getattr(c, "shape", ())) == 2 else [c])]
+        return [tuple(round(1 - a + a * v, 3) for v in (r, g, b))  # type: ignore[misc]
+                for r, g, b, a in rgba if a > 0.02]
+
+    out: set[tuple[float, float, float]] = set()
+    for art in fig.findobj(lambda a: hasattr(a, "get_visible")):
+        ax = art.axes if hasattr(art.axes, "get_visible") else None
+        if not art.get_visible() or (ax is not None and not ax.get_visible()):
+            continue
+        if isinstance(art, Patch) and art.get_figure() is not None:
+            out.update(seen(art.get_facecolor()))
+            if art.get_linewidth() > 0:
+                out.update(seen(art.get_edgecolor()))
+        elif isinstance(art, Line2D) and np.size(art.get_xdata()):
+            if art.get_linestyle() not in ("None", "") and art.get_linewidth() > 0:
+                out.update(seen(art.get_color()))
+            if art.get_marker() not in (None, "None", ""):
+                out.update(seen(art.get_markeredgecolor()))
+                if MarkerStyle(art.get_marker()).is_filled():
+                    out.update(seen(art.get_markerfacecolor()))
+        elif isinstance(art, Collection) and np.size(art.get_offsets()) + len(art.get_paths()):
+            out.update(seen(art.get_facecolor()) + seen(art.get_edgecolor()))
+        elif isinstance(art, Text) and art.get_text():
+            out.update(seen(art.get_color()))
+    return out
+
+
+def _grey(c: tuple[float, float, float]) -> bool:
+    return max(c) - min(c) < 0.02
+
+
+def _tint_of(c: tuple[float, float, float], base: tuple[float, float, float]) -> bool:
+    """c = white + t (base - white) for one t in (0, 1]: the base colour, lightened."""
+    ts = [(1 - x) / (1 - b) for x, b in zip(c, base) if 1 - b > 0.05]
+    return bool(ts) and max(ts) - min(ts) < 0.03 and 0.05 < ts[0] <= 1.01 and all(
+        abs(1 - x) < 0.02 for x, b in zip(c, base) if 1 - b <= 0.05)
+
+
+def test_colour_means_an_operating_model_and_nothing_else(shipped: Path) -> None:
+    """A colour names one model in every figure; anything that is not a model is grey."""
+    from matplotlib.colors import to_rgb
+
+    from orgsim import plots
+
+    inputs = read(shipped)
+    palette = {m: to_rgb(c) for m, c in plots.model_colours(inputs.exp.models).items()}
+    assert len(set(palette.values())) == len(palette) and not any(map(_grey, palette.values()))
+    for name, fig in figures(shipped):
+        own = [m for m in palette if name.endswith(f"_{m}")]
+        allowed = {m: c for m, c in palette.items() if not own or m in own}
+        for colour in _drawn_colours(fig):
+            if _grey(colour):
+                continue
+            owners = [m for m, base in palette.items() if _tint_of(colour, base)]
+            assert owners and set(owners) <= set(allowed), (name, colour, owners)
+
+
+def test_sensitivity_bars_are_not_model_colours() -> None:
+    from orgsim import plots
+
+    table = pd.DataFrame({"outcome": ["lead_time_mean"] * 2, "uncertainty": ["a.b", "c.d"],
+                          "mu_star": [2.0, 1.0], "mu_star_conf": [0.5, 0.2], "sigma": [1.0, 0.5]})
+    fig = rendered(plots.sensitivity(table)[0])
+    assert all(_grey(c) for c in _drawn_colours(fig))
+    sobol = pd.DataFrame({"outcome": ["lead_time_mean"] * 2, "uncertainty": ["a.b", "c.d"],
+                          "S1": [0.5, 0.1], "ST": [0.6, 0.2], "S1_conf": [0.1, 0.1],
+                          "ST_conf": [0.1, 0.1]})
+    assert all(_grey(c) for c in _drawn_colours(rendered(plots.sensitivity(sobol)[0])))
+
+
+def test_tint_check() -> None:
+    blue = (0.0, 0.447, 0.698)
+    light = (1 - 0.35 * (1 - blue[0]), 1 - 0.35 * (1 - blue[1]), 1 - 0.35 * (1 - blue[2]))
+    assert _tint_of(blue, blue) and _tint_of(light, blue)
+    assert not _tint_of((0.902, 0.624, 0.0), blue) and not _tint_of((0.3, 0.45, 0.69), blue)
+
+
+def test_page_styles_use_no_model_colour(report: str) -> None:
+    """The page's own styling (notes, links to details) stays clear of the models' colours."""
+    from orgsim.plots.style import PALETTE
+
+    style = report[report.index("<style>"):report.index("</style>")].lower()
+    assert not [c for c in PALETTE if c.lower() in style]

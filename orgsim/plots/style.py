@@ -8,17 +8,20 @@ from typing import Any, Literal
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, MaxNLocator
 
 from orgsim.metrics.table import BETTER, LABELS
 
-# Okabe and Ito's colour-blind-safe palette; models take colours in the order they are listed.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
-FUNCTIONS = {"strategy": "#4C72B0", "clinical": "#DD8452", "operational": "#55A868",
-             "digital": "#8172B3", "data": "#937860"}
-EXTRA_FUNCTIONS = ("#DA8BC3", "#8C8C8C", "#CCB974", "#64B5CD")
-NEUTRAL = "#8C8C8C"
+# Colour names an operating model and nothing else, in every figure of a report: models take
+# Okabe and Ito's colour-blind-safe palette (black left out) in the order they are listed.
+# Whatever is not a model is grey; categories within one model's figure (its staff
+# functions) are tints of the model's colour told apart by hatching as well.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+NEUTRAL = "#8C8C8C"  # no model: "no clear difference", intervention marks
+GREYS = ("#4D4D4D", "#B3B3B3")  # two kinds of mark that are not a model (e.g. S1 and ST)
+HATCHES = ("", "//", "..", "xx", "\\\\", "oo", "--", "++")
 TITLE, LABEL, TICK, SMALL = 16, 14, 12, 12
 WIDTH = 12.0  # inches; a 16:9 slide shows this at about full width
 DPI = 150
@@ -34,11 +37,18 @@ def model_colours(models: Iterable[str], given: Mapping[str, str] | None = None)
     return out
 
 
-def function_colours(functions: Iterable[str]) -> dict[str, str]:
-    """A colour per staff function; the usual five are fixed, others follow."""
-    extra = [f for f in dict.fromkeys(functions) if f not in FUNCTIONS]
-    more = {f: EXTRA_FUNCTIONS[i % len(EXTRA_FUNCTIONS)] for i, f in enumerate(extra)}
-    return {**FUNCTIONS, **more}
+def tints(colour: str, n: int) -> list[str]:
+    """`n` shades of one colour, from full strength towards white (at least 35% strength)."""
+    rgb = np.array(to_rgb(colour))
+    strengths = np.linspace(1.0, 0.35, n) if n > 1 else np.ones(1)
+    return [to_hex(1 - t * (1 - rgb)) for t in strengths]
+
+
+def function_marks(functions: Iterable[str], colour: str) -> dict[str, tuple[str, str]]:
+    """(face colour, hatch) per staff function, within a figure drawn in one model's `colour`."""
+    names = list(dict.fromkeys(functions))
+    return {f: (c, HATCHES[i % len(HATCHES)])
+            for i, (f, c) in enumerate(zip(names, tints(colour, len(names))))}
 
 
 def model_label(name: str) -> str:

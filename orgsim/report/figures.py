@@ -36,7 +36,7 @@ def _drawn(inputs: Inputs) -> Drawn:
     yield from _paired(inputs, outcomes, colours)
     yield from _uncertainty(inputs, outcomes, colours)
     yield from _flows(inputs, colours)
-    yield from _structures(inputs)
+    yield from _structures(inputs, colours)
 
 
 def _outcome_plots(inputs: Inputs, outcomes: list[str], colours: dict[str, str]) -> Drawn:
@@ -111,7 +111,7 @@ def _flows(inputs: Inputs, colours: dict[str, str]) -> Drawn:
                plots.flows(handoffs, waits, model, runs.get(model), prefix, colours, widest)[0])
 
 
-def _structures(inputs: Inputs) -> Drawn:
+def _structures(inputs: Inputs, colours: dict[str, str]) -> Drawn:
     """One structure per model, on one headcount scale."""
     tables = {m: headcount(p) for m, p in inputs.plans.items()}
     longest = max((t.groupby("bar")["headcount"].sum().max() for t in tables.values() if len(t)),
@@ -119,7 +119,7 @@ def _structures(inputs: Inputs) -> Drawn:
     for model, table in tables.items():
         yield (f"structure_{model}", f"Organisation structure: {model}", "Headcount by unit and "
                "function in the scenario as configured (design points may change it).",
-               plots.structure(table, model, longest)[0])
+               plots.structure(table, model, longest, colours.get(model))[0])
 
 
 def draw(inputs: Inputs, folder: Path) -> list[Plot]:

@@ -20,8 +20,8 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 figure { margin: 1.2em 0 2em; } figure img { width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { color: #555; font-size: 0.92em; margin-top: 0.3em; }
 nav ul { columns: 2; }
-.note { background: #fff6e0; border-left: 4px solid #e69f00; padding: 0.5em 1em; }
-details { margin: 0.6em 0 1.2em; } summary { cursor: pointer; color: #0072b2; }
+.note { background: #f3f3f3; border-left: 4px solid #555; padding: 0.5em 1em; }
+details { margin: 0.6em 0 1.2em; } summary { cursor: pointer; text-decoration: underline; }
 .muted { color: #666; }
 """
 
