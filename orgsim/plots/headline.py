@@ -52,5 +52,6 @@ def headline(by_model: pd.DataFrame, outcomes: Sequence[str] | None = None,
     low, high = (by_model["n"].min(), by_model["n"].max()) if "n" in by_model else (0, 0)
     runs = f"{low:g}" if low == high else f"{low:g} to {high:g}"
     style.title(fig, "Headline outcomes by operating model",
-                f"mean and 95% confidence interval over {runs} runs per model")
+                "one run per model: its values, without confidence intervals" if high <= 1
+                else f"mean and 95% confidence interval over {runs} runs per model")
     return fig, axes[: len(outcomes)]

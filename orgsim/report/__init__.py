@@ -56,7 +56,8 @@ def render(inputs: Inputs, plots: list[Plot]) -> str:
     intro += paragraph(f"Every number below comes from the tables in the folder that holds this "
                        f"page ({inputs.root.name}/); plots are also saved under plots/ as PNG "
                        "(300 dpi), PDF and SVG.", "muted")
-    return page(f"Experiment: {exp.name}", intro, sections)
+    what = "Run" if inputs.kind == "run" else "Experiment"
+    return page(f"{what}: {exp.name}", intro, sections)
 
 
 def _assumptions(inputs: Inputs) -> str:
