@@ -33,6 +33,7 @@ bench: $(STAMP)
 reference: $(STAMP)
 	$(PY) -m orgsim.config.reference > docs/configuration.md
 	$(PY) -m orgsim.metrics.reference > docs/metrics.md
+	$(PY) -m orgsim.config.sources > docs/sources.md
 
 clean:
 	rm -rf $(VENV) .venv-mesa35 results/run $(RESULTS)

@@ -237,11 +237,15 @@ def _print_summary(root: Path, summary: Any) -> None:
 @app.command()
 @_friendly
 def report(
-    results: Annotated[Path, typer.Argument(help="Results directory of an experiment.")],
+    results: Annotated[Path, typer.Argument(help="Results directory of an experiment, or the "
+                                            "folder `orgsim run` wrote.")],
 ) -> None:
-    """Write one self-contained HTML report (and PNG and SVG plots) for an experiment."""
-    if not (results / "metrics.parquet").exists():
-        _fail(f"{results}: no metrics.parquet; is this the results directory of a finished experiment?")
+    """Write one self-contained HTML report (and PNG, PDF and SVG plots) for an experiment or a run."""
+    from orgsim.report.data import kind_of
+
+    if kind_of(results) is None:
+        _fail(f"{results}: neither the results of a finished experiment (metrics.parquet) nor a "
+              "folder written by `orgsim run` (MODEL/manifest.json)")
     from orgsim.report import write_report
 
     typer.echo(f"report: {write_report(results)}")

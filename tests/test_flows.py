@@ -21,3 +21,30 @@ def test_waits_by_unit_and_cause() -> None:
 def test_handoff_volumes() -> None:
     table = handoffs(run_tiny()[0].events_frame()).set_index(["sender", "receiver"])["handoffs"]
     assert table.to_dict() == {("HQ", "ICS01"): 1, ("ICS01", "HQ"): 2}
+
+
+def test_service_teams_wait_apart_from_their_unit() -> None:
+    """Pandemic cells work in NHSEI's service team `cells`: its staff waits are its own rows."""
+    from orgsim.config.load import load_plan
+    from orgsim.engine.run import simulate
+    from orgsim.metrics.flows import service_teams
+    from tiny import SCENARIO
+
+    plan = load_plan(SCENARIO, "pandemic_cells")
+    events = simulate(plan, 1).events_frame()
+    assert service_teams(plan) == {"cells"}
+    table = waits(events, service_teams(plan)).set_index(["unit", "cause", "team"])
+    started = events[(events["kind"] == "stage_start") & (events["what"] == "cells")]
+    assert table.loc[("NHSEI", "staff", "cells"), "n"] == len(started) > 0
+    assert (table.xs("", level="team")["n"].sum() + table.loc[("NHSEI", "staff", "cells"), "n"]
+            == table["n"].sum())
+    assert set(waits(events).columns) == set(table.reset_index().columns)
+
+
+def test_service_teams_of_a_model_reorganised_into() -> None:
+    from orgsim.config.load import load_plan
+    from orgsim.metrics.flows import service_teams
+    from tiny import CONFIGS
+
+    plan = load_plan(CONFIGS / "scenarios" / "reorganisation_2022.yaml", "internal_commissioning")
+    assert not plan.teams and service_teams(plan) == {"factory"}

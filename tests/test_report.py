@@ -73,9 +73,21 @@ def test_design_tables_and_sources(results: Path, html: str) -> None:
     for text in ("report_test", "A short Morris screen", "morris", "Headline outcomes",
                  "Paired differences", "Sensitivity", "Robustness", "Assumptions and sources",
                  "overhead range for the report test", "demand range for the report test",
-                 "001: four specialities prioritised",
-                 "MODEL.md §5.1: NHSEI board (monthly)", "002: Recommendations 5 and 6"):
+                 "healthcareitnews-2020: four specialities prioritised",
+                 "assumption: the NHSEI board that approves the business case meets monthly",
+                 "wade-gery-2021, Rec. 5 and 6: Transformation Directorate"):
         assert text.replace("'", "&#x27;") in html, text
+
+
+def test_sources_by_short_name_resolved_in_the_report(html: str) -> None:
+    """Each cited document is named with its title, and docs/sources.md is pointed to."""
+    from orgsim.config.sources import BY_NAME
+
+    sources = html[html.index('<section id="sources">'):]
+    assert "docs/sources.md" in sources
+    for short in ("wade-gery-2021", "healthcareitnews-2020"):
+        assert f"<td>{short}</td><td>{BY_NAME[short].title}</td>" in sources.replace("&#x27;", "'")
+    assert "not in docs/sources.md" not in sources
 
 
 def test_missing_configuration_is_reported_not_fatal(results: Path, tmp_path: Path) -> None:
@@ -115,3 +127,26 @@ def test_the_report_opens_on_its_verdict_and_defines_every_outcome(html: str) ->
     assert escape(DEFINITIONS["lead_time_forum_wait"]) in html
     assert not re.search(r"\d\.\d+e[+-]\d", html), "a number in exponent form"
     assert 'id="plot-time_goes"' in html and 'id="plot-utilisation"' in html
+
+
+def _absolute_paths(text: str) -> list[str]:
+    """Machine paths: the project's, the temporary folders', any home or root directory."""
+    roots = [str(ROOT), "/tmp/", "/home/", "/root/", "/work/", "/Users/", "C:\\"]
+    return [r for r in roots if r in text]
+
+
+def test_no_absolute_machine_paths(results: Path, html: str) -> None:
+    assert not _absolute_paths(html), "the report shows a machine path"
+    for table in (results / "summary").glob("*.csv"):
+        assert not _absolute_paths(table.read_text(encoding="utf-8")), table.name
+    assert "experiment.yaml" in html  # the files are still named, relative to the results
+
+
+def test_missing_configuration_named_without_machine_path(results: Path, tmp_path: Path) -> None:
+    moved = tmp_path / "moved"
+    shutil.copytree(results, moved, ignore=shutil.ignore_patterns("plots", "report.html"))
+    exp = json.loads((moved / "experiment.json").read_text())
+    exp["scenario"] = str(tmp_path / "gone.yaml")
+    (moved / "experiment.json").write_text(json.dumps(exp))
+    text = write_report(moved).read_text(encoding="utf-8")
+    assert "../gone.yaml" in text and not _absolute_paths(text)

@@ -102,12 +102,19 @@ def _load(root: Path) -> tuple[Experiment, pd.DataFrame, pd.DataFrame]:
 def summarise(results_dir: Path, write: bool = True) -> Summary:
     """Summarise the experiment in `results_dir`; with `write`, also save `summary/<table>.csv`."""
     root = Path(results_dir)
-    exp, metrics, design = _load(root)
+    summary = summary_of(*_load(root))
+    if write:
+        save(summary, root / "summary")
+    return summary
+
+
+def summary_of(exp: Experiment, metrics: pd.DataFrame, design: pd.DataFrame) -> Summary:
+    """The tables of an experiment's metrics [point, replication, model, outcomes...]."""
     models = [m for m in exp.models if m in set(metrics["model"])]
     metrics = metrics[metrics["model"].isin(models)]
     outcomes = outcome_order(exp, list(metrics.columns))
     several = exp.design.kind in SAMPLED and metrics["point"].nunique() > 1
-    summary = Summary(
+    return Summary(
         by_model=describe(metrics, models, outcomes, []),
         by_point=describe(metrics, models, outcomes, ["point"]) if several
         else pd.DataFrame(columns=BY_POINT),
@@ -116,9 +123,6 @@ def summarise(results_dir: Path, write: bool = True) -> Summary:
         robustness=robustness(metrics, models, outcomes) if several
         else pd.DataFrame(columns=ROBUSTNESS),
     )
-    if write:
-        save(summary, root / "summary")
-    return summary
 
 
 def save(summary: Summary, folder: Path) -> None:
@@ -134,4 +138,4 @@ def load(results_dir: Path) -> Summary:
     return Summary(**{f.name: pd.read_csv(folder / f"{f.name}.csv") for f in fields(Summary)})
 
 
-__all__ = ["Summary", "load", "outcome_order", "paired_table", "save", "summarise"]
+__all__ = ["Summary", "load", "outcome_order", "paired_table", "save", "summarise", "summary_of"]

@@ -65,7 +65,7 @@ class Verdict:
 
 
 def name(model: str) -> str:
-    """`joined_up_planning` -> `Joined up planning`, as the plots label models."""
+    """`two_tier_model` -> `Two tier model`, as the plots label models."""
     text = model.replace("_", " ")
     return text[:1].upper() + text[1:]
 

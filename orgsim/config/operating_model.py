@@ -1,4 +1,4 @@
-"""Operating model schema: a composition of the generic mechanisms of MODEL.md §4.
+"""Operating model schema: a composition of the generic mechanisms in `orgsim/mechanisms`.
 
 A route is a list of steps, each a one-key mapping naming its mechanism:
 `check` (duplicate detection), `gate` (decision forum), `stage` (work),
@@ -45,7 +45,7 @@ class Structure(Strict):
 
 
 class ServiceTeams(Strict):
-    """Persistent multi-disciplinary teams carved out of a unit's staff (002: Transformation Factory)."""
+    """Persistent multi-disciplinary teams carved out of a unit's staff (wade-gery-2021, Rec. 5, Transformation Factory)."""
 
     unit: str = Field(description="Unit whose staff form the teams.")
     count: PositiveInt = Field(description="Number of teams.")

@@ -26,7 +26,7 @@ class Organisation(Strict):
     kind: UnitKind = Field(description="What sort of body this is.")
     teams: dict[str, NonNegativeInt] = Field(
         description="Headcount by function (strategy, clinical, operational, digital, data, ...).")
-    maturity: Probability = Field(0.5, description="Digital maturity in [0, 1] (ICSs; 004).")
+    maturity: Probability = Field(0.5, description="Digital maturity in [0, 1] (ICSs; growing-pains-2021).")
     description: str = Field("", description="Free text, shown in reports.")
 
 
@@ -51,8 +51,8 @@ class Theme(Strict):
 
     weight: PositiveFloat = Field(1.0, description="Relative frequency among arrivals.")
     variants: PositiveInt = Field(3, description="Distinct capabilities within the theme; capability_key = theme/variant.")
-    p_national: Probability = Field(description="Probability an initiative is a 'do it once' national candidate (002: Recommendation 4).")
-    p_capital: Probability = Field(0.2, description="Probability the initiative is capital-funded (002: current position 2).")
+    p_national: Probability = Field(description="Probability an initiative is a 'do it once' national candidate (wade-gery-2021, Rec. 4).")
+    p_capital: Probability = Field(0.2, description="Probability the initiative is capital-funded (wade-gery-2021, current position 2).")
     effort_scale: PositiveFloat = Field(1.0, description="Multiplies the demand's effort distributions.")
     value_per_week: Dist = Field(description="Benefit per benefiting ICS per week once live (arbitrary benefit units).")
     source: str = Field("", description="Where this theme comes from.")
@@ -90,7 +90,7 @@ class Demand(Strict):
 
 
 class Adoption(Strict):
-    """How delivered national products spread to ICSs (MODEL.md §4, Adoption)."""
+    """How delivered national products spread to ICSs (orgsim/mechanisms/adoption.py)."""
 
     min_weeks: Weeks = Field(4.0, description="Adoption lag of a fully mature ICS (weeks).")
     max_weeks: Weeks = Field(52.0, description="Adoption lag of an ICS with maturity 0 (weeks).")

@@ -14,11 +14,11 @@ from orgsim.config.common import NonNegativeFloat, PositiveFloat, Probability, S
 
 
 class SwitchModel(Strict):
-    """A reorganisation: the run carries on under another operating model (MODEL.md §4)."""
+    """A reorganisation: the run carries on under another operating model (orgsim/mechanisms/interventions.py)."""
 
     to: str = Field(description="Operating model switched to (a name or a .yaml path, found as for --model).")
     dip: Probability = Field(0.0, description="Share of productivity lost while the reorganisation absorbs "
-                             "management attention (001); work started during the dip goes this much slower.")
+                             "management attention (healthcareitnews-2020); work started during the dip goes this much slower.")
     duration_weeks: Weeks = Field(0.0, description="How long the dip lasts (weeks).")
 
 

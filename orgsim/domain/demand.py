@@ -2,7 +2,7 @@
 
 Only the scenario and the demand stream decide them, so every operating model
 run with the same seed receives exactly the same initiatives (common random
-numbers, MODEL.md §3).
+numbers).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Initiatives: one piece of transformation work (MODEL.md §3)."""
+"""Initiatives: one piece of transformation work, as the README's Concepts describe it."""
 
 from __future__ import annotations
 

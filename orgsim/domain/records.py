@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from itertools import repeat
 from typing import Any, NamedTuple
 
-# Record kinds, in the vocabulary of MODEL.md §4 and §6.
+# Record kinds, in the vocabulary of the mechanisms (orgsim/mechanisms) and metrics.
 ARRIVAL = "arrival"            # unit: origin;  what: route taken;   amount: total effort
 CHECK = "check"                # unit: checker; what: portfolio;     amount: 1 if detected else 0
 DUPLICATE = "duplicate"        # unit: checker; what: capability;    amount: id of the original

@@ -37,7 +37,8 @@ class Uncertainty(Strict):
     low: float | None = Field(None, description="Smallest value (ranges).")
     high: float | None = Field(None, description="Largest value (ranges).")
     values: list[float] | None = Field(None, description="Explicit values (grid designs).")
-    source: str = Field("", description="Why this range: a seed passage or 'assumption'.")
+    source: str = Field("", description="Why this range: a source's short name and locator "
+                        "(docs/sources.md) or 'assumption: ...'.")
 
     @model_validator(mode="after")
     def _one_form(self) -> Uncertainty:

@@ -51,7 +51,7 @@ def execute(task: Task) -> Output:
     """Simulate and measure one run (runs in a worker process on parallel backends)."""
     from orgsim.api import measure
     from orgsim.engine.run import simulate
-    from orgsim.metrics.flows import handoffs, waits
+    from orgsim.metrics.flows import handoffs, service_teams, waits
     from orgsim.metrics.table import flat
 
     result = simulate(task.plan, task.seed)
@@ -61,7 +61,7 @@ def execute(task: Task) -> Output:
            "seed": task.seed, **flat(metrics)}
     series = result.timeseries.assign(point=task.point, replication=task.replication, model=task.model)
     return Output(task.key, row, series, handoffs(events).to_dict("records"),
-                  waits(events).to_dict("records"), staff_rows(metrics))
+                  waits(events, service_teams(task.plan)).to_dict("records"), staff_rows(metrics))
 
 
 def staff_rows(metrics: dict[str, Any]) -> list[dict[str, Any]]:

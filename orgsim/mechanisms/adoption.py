@@ -1,4 +1,4 @@
-"""Adoption: a delivered national product spreads to the ICSs (MODEL.md §4, Adoption)."""
+"""Adoption: a delivered national product spreads to the ICSs."""
 
 from __future__ import annotations
 

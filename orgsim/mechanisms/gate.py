@@ -1,4 +1,4 @@
-"""Decision forums: boards, committees and planning cycles (MODEL.md §4, Decision forum)."""
+"""Decision forums: boards, committees and planning cycles."""
 
 from __future__ import annotations
 

@@ -1,8 +1,7 @@
 """Interventions acting on a running world: staff, funding, cadence and reorganisation.
 
-A reorganisation (MODEL.md §4) follows this rule for work in flight, which
-MODEL.md leaves open: every item carries on under the new operating model
-from its next step. An item whose delivery was released continues with the new
+A reorganisation follows this rule for work in flight: every item carries on
+under the new operating model from its next step. An item whose delivery was released continues with the new
 route's delivery steps, doing only the share of delivery not yet done; an item
 not yet released goes through the new route from its start (the new forums
 decide). People at work finish the work in hand first; items waiting for staff

@@ -1,4 +1,4 @@
-"""Portfolios: what a unit can see when it checks for duplicates (MODEL.md §4, Visibility)."""
+"""Portfolios: what a unit can see when it checks for duplicates."""
 
 from __future__ import annotations
 

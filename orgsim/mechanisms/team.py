@@ -1,4 +1,4 @@
-"""Teams: staff as a SimPy resource. Waiting for staff is queueing (MODEL.md §4, Stage)."""
+"""Teams: staff as a SimPy resource. Waiting for staff is queueing."""
 
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ or interactive backend is involved; save them with `fig.savefig`.
 """
 
 from orgsim.plots.distributions import distributions
+from orgsim.plots.export import png, save
 from orgsim.plots.flows import flow_tables, flows
 from orgsim.plots.forest import forest
 from orgsim.plots.headline import headline
@@ -17,5 +18,5 @@ from orgsim.plots.timeseries import over_time
 from orgsim.plots.utilisation import utilisation, utilisation_table
 
 __all__ = ["distributions", "flow_tables", "flows", "forest", "headline", "model_colours",
-           "over_time", "robustness", "sensitivity", "structure", "time_goes", "utilisation",
-           "utilisation_table"]
+           "over_time", "png", "robustness", "save", "sensitivity", "structure", "time_goes",
+           "utilisation", "utilisation_table"]

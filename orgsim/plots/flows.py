@@ -18,9 +18,11 @@ BOX = (0.02, 0.08, 0.96, 0.74)  # axes position in figure fractions
 
 def flow_tables(handoffs: pd.DataFrame, waits: pd.DataFrame, model: str, runs: int | None = None,
                 ics_prefix: str = "ICS") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Edges [sender, receiver, per_run] and nodes [unit, staff, forum] with the ICSs as one node.
+    """Edges [sender, receiver, per_run, kind] and nodes [unit, staff, forum] (ICSs one node).
 
-    Edge volumes are mean handoffs per run; node waits are means over every wait
+    Edge volumes are mean handoffs per run (`kind` "handoff"); a service team is a
+    node of its own, `UNIT: TEAM`, linked from its unit by an edge of kind "team"
+    carrying the items it started per run. Node waits are means over every wait
     (weighted by `n`) in weeks.
     """
     pattern = re.compile(rf"^{re.escape(ics_prefix)}\d+$")
@@ -35,8 +37,15 @@ def flow_tables(handoffs: pd.DataFrame, waits: pd.DataFrame, model: str, runs: i
         runs = len(pd.concat([h[keys], w[keys]]).drop_duplicates()) or 1
     edges = (h.assign(sender=h["sender"].map(node), receiver=h["receiver"].map(node))
              .groupby(["sender", "receiver"], as_index=False)["handoffs"].sum())
-    edges["per_run"] = edges.pop("handoffs") / runs
-    w = w.assign(unit=w["unit"].map(node), total=w["n"] * w["mean_wait"])
+    edges = edges.assign(per_run=edges.pop("handoffs") / runs, kind="handoff")
+    team = w["team"].fillna("") if "team" in w else pd.Series("", index=w.index)
+    home = w["unit"].map(node)
+    w = w.assign(unit=home.where(team == "", home + ": " + team), home=home,
+                 total=w["n"] * w["mean_wait"])
+    links = (w[team != ""].groupby(["home", "unit"], as_index=False)["n"].sum()
+             .rename(columns={"home": "sender", "unit": "receiver"}))
+    links = links.assign(per_run=links.pop("n") / runs, kind="team")
+    edges = pd.concat([edges, links], ignore_index=True) if len(links) else edges
     sums = w.groupby(["unit", "cause"])[["total", "n"]].sum()
     nodes = (sums["total"] / sums["n"].where(sums["n"] > 0)).unstack("cause")
     nodes = nodes.reindex(columns=["staff", "forum"]).reset_index()
@@ -49,20 +58,26 @@ def layout(edges: pd.DataFrame, units: list[str], aspect: float = 2.3
            ) -> tuple[dict[str, tuple[float, float]], float]:
     """Positions and column gap: columns by handoff distance from where work starts.
 
-    Units without handoffs go below; columns are spread to fill a drawing
-    `aspect` times wider than tall.
+    A service team (the receiver of a "team" edge) sits just below its unit, in
+    the same column; units without handoffs go below; columns are spread to fill
+    a drawing `aspect` times wider than tall.
     """
+    kind = edges["kind"] if "kind" in edges else pd.Series("handoff", index=edges.index)
+    team = edges[kind == "team"]
+    parent = dict(zip(team["receiver"], team["sender"]))
+    hand = edges[kind != "team"]
     graph = nx.DiGraph()
-    graph.add_nodes_from(units)
-    graph.add_edges_from(zip(edges["sender"], edges["receiver"]))
-    starts = [n for n in units if graph.in_degree(n) == 0 and graph.out_degree(n) > 0]
-    starts = starts or [n for n in units if graph.out_degree(n) > 0][:1]
+    graph.add_nodes_from(u for u in units if u not in parent)
+    graph.add_edges_from(zip(hand["sender"], hand["receiver"]))
+    starts = [n for n in graph if graph.in_degree(n) == 0 and graph.out_degree(n) > 0]
+    starts = starts or [n for n in graph if graph.out_degree(n) > 0][:1]
     depth = nx.multi_source_dijkstra_path_length(graph, starts) if starts else {}
     columns: dict[int, list[str]] = {}
     for n in units:
         if n in depth:
             columns.setdefault(int(depth[n]), []).append(n)
-    alone = [n for n in units if n not in depth]
+            columns[int(depth[n])] += [t for t in units if parent.get(t) == n]
+    alone = [n for n in units if not any(n in c for c in columns.values())]
     tall = 1.4 * (max(map(len, columns.values()), default=1) - 1) + 1.3 * bool(alone) + 1.8
     gap = min(5.0, max(2.2, (aspect * tall - 2.4) / max(1, len(columns) - 1)))
     pos = {n: (gap * d, 1.4 * (len(c) - 1) / 2 - 1.4 * i) for d, c in columns.items()
@@ -110,21 +125,23 @@ def flows(handoffs: pd.DataFrame, waits: pd.DataFrame, model: str, runs: int | N
         ax.annotate("", pos[e.receiver], pos[e.sender], arrowprops=dict(
             arrowstyle="-|>,head_length=0.8,head_width=0.45", color=colour, alpha=0.8,
             linewidth=1.5 + 10 * e.per_run / top, connectionstyle=f"arc3,rad={rad}",
+            linestyle="--" if e.kind == "team" else "-",
             patchA=boxes[e.sender], patchB=boxes[e.receiver], shrinkA=4, shrinkB=4))
         at = 0.5 if rad else 0.42  # a straight arrow's label keeps clear of its head
         mid = np.array([x0 + at * (x1 - x0) + rad * (y1 - y0) / 2,
                         y0 + at * (y1 - y0) - rad * (x1 - x0) / 2])
-        ax.text(float(mid[0]), float(mid[1]), style.number(e.per_run), ha="center", va="center",
-                fontsize=style.TICK,
-                color="#222222", fontweight="bold",
+        ax.text(float(mid[0]), float(mid[1]), style.short(e.per_run), ha="center", va="center",
+                fontsize=style.TICK, color="#222222", fontweight="bold", zorder=4,
                 bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="none", alpha=0.9))
     ax.set_xticks([])
     ax.set_yticks([])
     ax.spines[:].set_visible(False)
-    ax.set_xlabel("arrows: handoffs per run (width and number); boxes: mean wait (weeks) "
-                  "for a decision forum and for staff", fontsize=style.SMALL)
+    ax.set_xlabel("arrows: handoffs per run (width and number); dashed: items a service team "
+                  "started per run\nboxes: mean wait (weeks) for a decision forum and for staff",
+                  fontsize=style.SMALL)
     style.title(fig, f"{style.model_label(model)}: flow of work between organisations",
-                "work starts on the left; ICSs drawn as one node")
+                "work starts on the left; ICSs drawn as one node; a service team is a node of "
+                "its own (UNIT: TEAM)")
     return fig, ax
 
 
@@ -148,10 +165,19 @@ def _limits(ax: Any, fig: Any, pos: dict[str, tuple[float, float]]) -> None:
 
 
 def _node(ax: Any, at: tuple[float, float], row: Any) -> Any:
-    lines = [f"{cause} {value:.2g} wk" for cause, value in (("decision", row.forum),
-                                                                  ("staff", row.staff))
+    lines = [f"{cause} {weeks(value)}" for cause, value in (("forum", row.forum),
+                                                                   ("staff", row.staff))
              if pd.notna(value)]
     text = ax.text(*at, "\n".join([str(row.unit)] + lines), ha="center", va="center",
                    fontsize=style.TICK, linespacing=1.3, zorder=3,
                    bbox=dict(boxstyle="round,pad=0.5", facecolor="#F2F2F2", edgecolor="#666666"))
     return text.get_bbox_patch()
+
+
+def weeks(value: float) -> str:
+    """A wait as people read it: `12 wk`, `3.2 wk`, `<0.1 wk`, `0 wk`."""
+    if value >= 9.95:
+        return f"{value:,.0f} wk"
+    if value >= 0.05:
+        return f"{value:.1f} wk"
+    return "<0.1 wk" if value > 0 else "0 wk"

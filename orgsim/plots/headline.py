@@ -43,7 +43,7 @@ def headline(by_model: pd.DataFrame, outcomes: Sequence[str] | None = None,
         ax.set_title(label, fontsize=style.LABEL)
         ax.set_xlabel(unit + style.better_hint(outcome), fontsize=style.SMALL)
         ax.margins(x=0.15)
-        style.readable_axis(ax.xaxis)
+        style.readable_axis(ax.xaxis, ticks=5)
         style.tidy(ax)
     axes[0].set_yticks(list(y.values()), [style.model_label(m) for m in y], fontsize=style.TICK)
     axes[0].set_ylim(-0.6, len(models) - 0.4)
@@ -52,5 +52,6 @@ def headline(by_model: pd.DataFrame, outcomes: Sequence[str] | None = None,
     low, high = (by_model["n"].min(), by_model["n"].max()) if "n" in by_model else (0, 0)
     runs = f"{low:g}" if low == high else f"{low:g} to {high:g}"
     style.title(fig, "Headline outcomes by operating model",
-                f"mean and 95% confidence interval over {runs} runs per model")
+                "one run per model: its values, without confidence intervals" if high <= 1
+                else f"mean and 95% confidence interval over {runs} runs per model")
     return fig, axes[: len(outcomes)]

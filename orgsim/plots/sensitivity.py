@@ -84,16 +84,18 @@ def _order(table: pd.DataFrame, key: str) -> list[str]:
 
 
 def _morris(ax: Any, rows: pd.DataFrame, pos: np.ndarray) -> None:
-    ax.barh(pos, rows["mu_star"], xerr=rows.get("mu_star_conf"), height=0.6, color="#4C72B0",
+    ax.barh(pos, rows["mu_star"], xerr=rows.get("mu_star_conf"), height=0.6, color=style.GREYS[0],
             error_kw={"elinewidth": 1.5, "capsize": 3}, label="μ*: mean absolute effect")
     if "sigma" in rows:
-        ax.scatter(rows["sigma"], pos, marker="D", s=36, color="#DD8452", zorder=3,
+        ax.scatter(rows["sigma"], pos, marker="D", s=36, color=style.GREYS[1], zorder=3,
+                   edgecolor=style.GREYS[0],
                    label="σ: interaction or non-linearity")
 
 
 def _sobol(ax: Any, rows: pd.DataFrame, pos: np.ndarray) -> None:
-    for shift, name, colour, label in ((0.18, "S1", "#4C72B0", "S1: first order"),
-                                       (-0.18, "ST", "#DD8452", "ST: total")):
+    for shift, name, colour, hatch, label in ((0.18, "S1", style.GREYS[0], "", "S1: first order"),
+                                              (-0.18, "ST", style.GREYS[1], "//", "ST: total")):
         ax.barh(pos + shift, rows[name], xerr=rows.get(f"{name}_conf"), height=0.34, color=colour,
+                hatch=hatch,
                 error_kw={"elinewidth": 1.2, "capsize": 2}, label=label)
     ax.axvline(0, color="#444444", linewidth=0.8)

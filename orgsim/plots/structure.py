@@ -10,20 +10,25 @@ import pandas as pd
 from orgsim.plots import style
 
 
-def structure(headcount: pd.DataFrame, model: str, widest: float | None = None) -> tuple[Any, Any]:
+def structure(headcount: pd.DataFrame, model: str, widest: float | None = None,
+              colour: str | None = None) -> tuple[Any, Any]:
     """Stacked horizontal bars, one per unit (or service-team set), split by function.
+
+    Functions are tints of the model's colour with a hatch each, so that colour
+    keeps meaning the model across a report.
 
     Args:
         headcount: [bar, function, headcount]; bars keep their first-seen order, top to bottom.
         model: The operating model drawn (for the title).
         widest: Right end of the headcount axis (give every model the same to compare them).
+        colour: The model's colour (default: the first of the palette).
 
     Returns:
         The figure and the axes.
     """
     bars = list(dict.fromkeys(headcount["bar"]))
     functions = list(dict.fromkeys(headcount["function"]))
-    colour = style.function_colours(functions)
+    marks = style.function_marks(functions, colour or style.model_colours([model])[model])
     table = headcount.pivot_table(index="bar", columns="function", values="headcount",
                                   aggfunc="sum", fill_value=0)
     table = table.reindex(index=bars, columns=functions)
@@ -33,8 +38,9 @@ def structure(headcount: pd.DataFrame, model: str, widest: float | None = None) 
     left = np.zeros(len(bars))
     for f in functions:
         values = table[f].to_numpy(dtype=float)
-        ax.barh(y, values, left=left, height=0.7, color=colour[f], label=f, edgecolor="white",
-                linewidth=0.6)
+        face, hatch = marks[f]
+        ax.barh(y, values, left=left, height=0.7, color=face, hatch=hatch, label=f,
+                edgecolor="white", linewidth=0.6)
         left += values
     for yi, total in zip(y, left):
         ax.text(total, yi, f" {total:,.0f}", va="center", fontsize=style.TICK)

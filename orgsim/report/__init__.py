@@ -1,4 +1,4 @@
-"""One self-contained HTML report per experiment, with every plot also saved as PNG and SVG.
+"""One self-contained HTML report per experiment, every plot also saved as PNG, PDF and SVG.
 
 The page embeds its plots and styles, so it opens from disk in any browser
 with no server and no network.
@@ -10,7 +10,7 @@ from html import escape
 from pathlib import Path
 
 from orgsim.report import assumptions, results, verdict
-from orgsim.report.data import Inputs, read
+from orgsim.report.data import Inputs, read, shown
 from orgsim.report.figures import Plot, draw
 from orgsim.report.html import figure, page, paragraph, section
 
@@ -57,9 +57,11 @@ def render(inputs: Inputs, plots: list[Plot]) -> str:
     sections.append(("design", "Design", results.design(inputs)))
     sections.append(("assumptions", "Assumptions and sources", _assumptions(inputs)))
     intro = paragraph(exp.description.strip() or "No description given.")
-    intro += paragraph(f"Results directory: {inputs.root}. Every number below comes from the "
-                       "tables there; plots are also saved under plots/ as PNG and SVG.", "muted")
-    return page(f"Experiment: {exp.name}", intro, sections)
+    intro += paragraph(f"Every number below comes from the tables in the folder that holds this "
+                       f"page ({inputs.root.name}/); plots are also saved under plots/ as PNG "
+                       "(300 dpi), PDF and SVG.", "muted")
+    what = "Run" if inputs.kind == "run" else "Experiment"
+    return page(f"{what}: {exp.name}", intro, sections)
 
 
 def _assumptions(inputs: Inputs) -> str:
@@ -67,9 +69,11 @@ def _assumptions(inputs: Inputs) -> str:
     parts.append(section("uncertain", "Uncertain parameters", assumptions.uncertainties(inputs.exp),
                          level=3))
     if inputs.scenario is not None:
-        text = assumptions.scenario(inputs.scenario, inputs.scenario_path, inputs.exp)
+        text = assumptions.scenario(inputs.scenario, shown(inputs.scenario_path, inputs.root),
+                                    inputs.exp)
         parts.append(section("scenario", f"Scenario: {inputs.scenario.name}", text, level=3))
     for name, om in inputs.models.items():
         parts.append(section(f"model-{name}", f"Operating model: {name}",
                              assumptions.operating_model(om), level=3))
+    parts.append(section("sources", "Sources", assumptions.sources("".join(parts)), level=3))
     return "".join(parts)

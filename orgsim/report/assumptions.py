@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from orgsim.config.sources import BY_NAME, cited
 from orgsim.report.html import collapsed, pairs, paragraph, section, table
 
 NONE = "not given"
@@ -128,3 +129,18 @@ def _step(step: Any) -> str:
     s = step.stage
     what = "all" if s.functions == "all" else "+".join(s.functions)
     return f"{s.kind} at {s.unit} ({what})" + (f" in {s.service_team}" if s.service_team else "")
+
+
+def sources(text: str) -> str:
+    """The documents cited in `text` by short name, each with what a reader needs to find it."""
+    names = cited(text)
+    note = paragraph("Sources are cited by short name and locator, for example "
+                     "'wade-gery-2021, Rec. 6'. The orgsim documentation (docs/sources.md) lists "
+                     "every source with what the model takes from it; a source given as "
+                     "'assumption' is a modelling choice that no document makes.")
+    if not names:
+        return note + paragraph("No document is cited by the configuration shown here.")
+    rows = [(n, s.title, s.author, s.publisher, s.date, s.address) if (s := BY_NAME.get(n))
+            else (n, "not in docs/sources.md", "", "", "", "") for n in names]
+    return note + table(["short name", "title", "author", "publisher", "date", "public address"],
+                        rows, numeric=False)

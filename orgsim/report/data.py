@@ -1,8 +1,15 @@
-"""What a report is made of: the results tables, the summary and the configuration behind them."""
+"""What a report is made of: the results tables, the summary and the configuration behind them.
+
+Two readers give the same `Inputs`: `read_experiment` for the results folder of
+`orgsim experiment`, `read_run` for the folder `orgsim run` writes (one
+replication per operating model, each in a subfolder); `read` picks one.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,6 +19,8 @@ import pandas as pd
 from orgsim.experiments.spec import Experiment
 
 ICS_BAR = "ICSs"
+RUN_FILES = ("manifest.json", "metrics.json", "events.parquet")  # the manifest is written last
+VERSIONS = ("orgsim", "python", "mesa", "simpy", "numpy")
 
 
 @dataclass
@@ -30,6 +39,28 @@ class Inputs:
     models: dict[str, Any] = field(default_factory=dict)
     plans: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    kind: str = "experiment"  # or "run": one replication per model, written by `orgsim run`
+
+
+def shown(path: str | Path, root: Path) -> str:
+    """A path as the report shows it, never with the machine's own directories.
+
+    Relative to the results folder when the two are in one project (a reader can
+    follow it from the report's folder wherever the project is cloned); otherwise
+    relative to the project holding the file (the folder with `pyproject.toml` or
+    `.git`), or the bare file name.
+    """
+    path, root = Path(path).absolute(), Path(root).absolute()
+    if len(Path(os.path.commonpath([path, root])).parts) > 2:
+        return Path(os.path.relpath(path, root)).as_posix()
+    project = next((p for p in path.parents
+                    if (p / "pyproject.toml").exists() or (p / ".git").exists()), None)
+    return path.relative_to(project).as_posix() if project else path.name
+
+
+def unrooted(text: str, root: Path) -> str:
+    """`text` with every absolute path in it made relative to the results folder."""
+    return re.sub(r"(?<![\w.])/[^\s:'\"(),]+", lambda m: shown(m.group(0), root), text)
 
 
 def _table(root: Path, name: str) -> pd.DataFrame:
@@ -37,7 +68,28 @@ def _table(root: Path, name: str) -> pd.DataFrame:
     return pd.read_parquet(path) if path.exists() else pd.DataFrame()
 
 
+def kind_of(root: Path) -> str | None:
+    """"experiment", "run" (a folder `orgsim run` wrote) or None when it is neither."""
+    root = Path(root)
+    if (root / "experiment.json").exists() and (root / "metrics.parquet").exists():
+        return "experiment"
+    return "run" if run_folders(root) else None
+
+
+def run_folders(root: Path) -> list[Path]:
+    """The complete operating-model folders of an `orgsim run` output, by name."""
+    if not Path(root).is_dir():
+        return []
+    return sorted(p for p in Path(root).iterdir()
+                  if p.is_dir() and all((p / f).exists() for f in RUN_FILES))
+
+
 def read(root: Path) -> Inputs:
+    """Read an experiment's results folder or a folder written by `orgsim run`."""
+    return read_run(root) if kind_of(root) == "run" else read_experiment(root)
+
+
+def read_experiment(root: Path) -> Inputs:
     """Read a finished experiment's results, its summary and, where possible, its configuration."""
     from orgsim.analysis import summarise
 
@@ -54,23 +106,105 @@ def read(root: Path) -> Inputs:
     return inputs
 
 
-def _configuration(inputs: Inputs) -> None:
-    """Scenario, operating models and plans at base values; a note in `problems` if unreadable."""
+def read_run(root: Path) -> Inputs:
+    """Read the folder `orgsim run` writes: one replication of each operating model.
+
+    Every subfolder holding a complete run is one model; its metrics become one
+    row (point 0, replication 0), and handoffs and waits are taken from its event
+    log, as an experiment's runs are. The summary has no confidence intervals.
+    """
+    from orgsim.analysis.summary import summary_of
+
+    root = Path(root)
+    folders = run_folders(root)
+    manifests = {p.name: json.loads((p / "manifest.json").read_text(encoding="utf-8"))
+                 for p in folders}
+    first = next(iter(manifests.values()))
+    files = first.get("source_files") or []
+    scenario_path = Path(files[0]) if files else root / "scenario.yaml"
+    seeds = sorted({int(m["seed"]) for m in manifests.values()})
+    exp = Experiment(name=root.name, scenario=str(scenario_path), models=list(manifests),
+                     replications=1, seed=seeds[0], description=_run_note(seeds))
+    written = sorted(str(m.get("written_utc", "")) for m in manifests.values())
+    manifest = {**{k: first[k] for k in VERSIONS if k in first}, "runs": len(folders),
+                "design_points": 1, "root_seed": seeds[0], "replication_seeds": seeds,
+                "started_utc": written[0], "finished_utc": written[-1],
+                "backend": "serial", "workers": 1}
+    metrics = pd.DataFrame([_run_row(p, manifests[p.name]) for p in folders])
+    inputs = Inputs(root, manifest, exp, metrics, pd.DataFrame(), {},
+                    summary_of(exp, metrics, pd.DataFrame()), scenario_path, kind="run")
+    refs = {name: (m.get("source_files") or [None, m["operating_model"]])[-1]
+            for name, m in manifests.items()}
+    _configuration(inputs, refs)
+    inputs.tables = _run_tables(folders, inputs.plans)
+    return inputs
+
+
+def _run_note(seeds: list[int]) -> str:
+    seed = ", ".join(map(str, seeds))
+    return (f"One replication of each operating model, written by `orgsim run` (seed {seed}): "
+            "every value is that single run's. With one run per model there is no confidence "
+            "interval, and a difference between models may be chance; run an experiment with "
+            "replications (`orgsim experiment`) before drawing conclusions.")
+
+
+def _run_row(folder: Path, manifest: dict[str, Any]) -> dict[str, Any]:
+    from orgsim.metrics.table import flat
+
+    metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    return {"point": 0, "replication": 0, "model": folder.name, "seed": int(manifest["seed"]),
+            **flat(metrics)}
+
+
+def _run_tables(folders: list[Path], plans: dict[str, Any]) -> dict[str, pd.DataFrame]:
+    """Handoffs, waits (service teams apart) and time series of every run, keyed as in an experiment."""
+    from orgsim.metrics.flows import handoffs, service_teams, waits
+
+    parts: dict[str, list[pd.DataFrame]] = {"handoffs": [], "waits": [], "timeseries": []}
+    for folder in folders:
+        keys = {"point": 0, "replication": 0, "model": folder.name}
+        events = pd.read_parquet(folder / "events.parquet")
+        plan = plans.get(folder.name)
+        teams = service_teams(plan) if plan is not None else _config_teams(folder)
+        parts["handoffs"].append(handoffs(events).assign(**keys))
+        parts["waits"].append(waits(events, teams).assign(**keys))
+        if (folder / "timeseries.parquet").exists():
+            parts["timeseries"].append(pd.read_parquet(folder / "timeseries.parquet").assign(**keys))
+    return {name: pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+            for name, frames in parts.items()}
+
+
+def _config_teams(folder: Path) -> set[str]:
+    """Service teams named in a run's resolved configuration (when its files are gone)."""
+    import yaml
+
+    config = yaml.safe_load((folder / "config.yaml").read_text(encoding="utf-8")) or {}
+    return set((config.get("operating_model") or {}).get("service_teams") or {})
+
+
+def _configuration(inputs: Inputs, refs: dict[str, str] | None = None) -> None:
+    """Scenario, operating models and plans at base values; a note in `problems` if unreadable.
+
+    `refs` gives, per model shown, the name or file to load it from (default: its name).
+    """
     from orgsim.config.load import load_operating_model, load_plans, load_scenario
     from orgsim.config.yamlio import ConfigError
 
     path = inputs.scenario_path
     if not path.exists():
-        inputs.problems.append(f"The scenario file {path} no longer exists, so the assumptions, "
+        inputs.problems.append(f"The scenario file {shown(path, inputs.root)} no longer exists, "
+                               "so the assumptions, "
                                "their sources and the organisation structure cannot be shown.")
         return
     try:
         inputs.scenario = load_scenario(path)[0]
-        for name in inputs.exp.models:
-            inputs.models[name] = load_operating_model(name, path, inputs.scenario)[0]
-        inputs.plans = {p.model: p for p in load_plans(path, list(inputs.exp.models))}
+        refs = refs or {m: m for m in inputs.exp.models}
+        for name, ref in refs.items():
+            inputs.models[name] = load_operating_model(ref, path, inputs.scenario)[0]
+        inputs.plans = dict(zip(refs, load_plans(path, list(refs.values()))))
     except (ConfigError, OSError, ValueError) as err:
-        inputs.problems.append(f"The configuration could not be read again ({err}); what follows "
+        inputs.problems.append(f"The configuration could not be read again "
+                               f"({unrooted(str(err), inputs.root)}); what follows "
                                "may be incomplete.")
 
 

@@ -1,8 +1,7 @@
-"""Every plot of a report, drawn from the results and saved as PNG and SVG."""
+"""Every plot of a report, drawn from the results and saved as PNG (300 dpi), PDF and SVG."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +12,6 @@ import pandas as pd
 from orgsim import plots
 from orgsim.report.data import Inputs, headcount, run_counts
 
-PNG_DPI = 150
 Drawn = Iterator[tuple[str, str, str, Any]]  # name, heading, caption, figure
 
 
@@ -39,7 +37,7 @@ def _drawn(inputs: Inputs) -> Drawn:
     yield from _paired(inputs, outcomes, colours)
     yield from _uncertainty(inputs, outcomes, colours)
     yield from _flows(inputs, colours)
-    yield from _structures(inputs)
+    yield from _structures(inputs, colours)
 
 
 def _outcome_plots(inputs: Inputs, outcomes: list[str], colours: dict[str, str]) -> Drawn:
@@ -136,7 +134,7 @@ def _flows(inputs: Inputs, colours: dict[str, str]) -> Drawn:
                plots.flows(handoffs, waits, model, runs.get(model), prefix, colours, widest)[0])
 
 
-def _structures(inputs: Inputs) -> Drawn:
+def _structures(inputs: Inputs, colours: dict[str, str]) -> Drawn:
     """One structure per model, on one headcount scale."""
     tables = {m: headcount(p) for m, p in inputs.plans.items()}
     longest = max((t.groupby("bar")["headcount"].sum().max() for t in tables.values() if len(t)),
@@ -144,17 +142,13 @@ def _structures(inputs: Inputs) -> Drawn:
     for model, table in tables.items():
         yield (f"structure_{model}", f"Organisation structure: {model}", "Headcount by unit and "
                "function in the scenario as configured (design points may change it).",
-               plots.structure(table, model, longest)[0])
+               plots.structure(table, model, longest, colours.get(model))[0])
 
 
 def draw(inputs: Inputs, folder: Path) -> list[Plot]:
-    """Draw and save `<name>.png` and `<name>.svg` in `folder`; keep the PNG bytes to embed."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Draw and save `<name>.png|pdf|svg` in `folder`; keep a screen-resolution PNG to embed."""
     out = []
     for name, heading, caption, fig in _drawn(inputs):
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=PNG_DPI)
-        (folder / f"{name}.png").write_bytes(buffer.getvalue())
-        fig.savefig(folder / f"{name}.svg", format="svg")
-        out.append(Plot(name, heading, caption, buffer.getvalue()))
+        plots.save(fig, folder, name)
+        out.append(Plot(name, heading, caption, plots.png(fig)))
     return out

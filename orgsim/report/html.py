@@ -22,8 +22,8 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 figure { margin: 1.2em 0 2em; } figure img { width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { color: #555; font-size: 0.92em; margin-top: 0.3em; }
 nav ul { columns: 2; }
-.note { background: #fff6e0; border-left: 4px solid #e69f00; padding: 0.5em 1em; }
-details { margin: 0.6em 0 1.2em; } summary { cursor: pointer; color: #0072b2; }
+.note { background: #f3f3f3; border-left: 4px solid #555; padding: 0.5em 1em; }
+details { margin: 0.6em 0 1.2em; } summary { cursor: pointer; text-decoration: underline; }
 .muted { color: #666; }
 """
 
@@ -93,12 +93,13 @@ def collapsed(summary: str, *parts: str) -> str:
 
 
 def figure(name: str, heading: str, caption: str, png: bytes) -> str:
-    """An embedded PNG (base64), so the page needs no other file; the SVG is linked beside it."""
+    """An embedded PNG (base64), so the page needs no other file; print and vector files linked."""
     data = base64.b64encode(png).decode("ascii")
     return (f'<figure id="plot-{escape(name)}"><h3>{escape(heading)}</h3>'
             f'<img alt="{escape(heading)}" src="data:image/png;base64,{data}">'
-            f'<figcaption>{escape(caption)} Files: <a href="plots/{escape(name)}.png">PNG</a>, '
-            f'<a href="plots/{escape(name)}.svg">SVG</a>.</figcaption></figure>')
+            f'<figcaption>{escape(caption)} Files: <a href="plots/{escape(name)}.png">PNG (300 dpi)</a>, '
+            f'<a href="plots/{escape(name)}.pdf">PDF</a>, <a href="plots/{escape(name)}.svg">SVG</a> '
+            '(text editable).</figcaption></figure>')
 
 
 def page(title: str, intro: str, sections: list[tuple[str, str, str]]) -> str:

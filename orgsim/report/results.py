@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from orgsim.metrics.table import DEFINITIONS, LABELS
-from orgsim.report.data import Inputs
+from orgsim.report.data import Inputs, shown
 from orgsim.report.html import collapsed, fmt, frame_table, pairs, paragraph, table
 
 VERSIONS = ("orgsim", "python", "mesa", "simpy", "numpy", "salib")
@@ -17,7 +17,14 @@ def _label(outcome: str) -> tuple[str, str]:
     return LABELS.get(outcome, (outcome, ""))
 
 
+SINGLE = ("One run per operating model: each value is that run's, without a confidence "
+          "interval. A difference between models may be chance; an experiment with replications "
+          "gives intervals.")
+
+
 def _ci(mean: float, low: float, high: float) -> str:
+    if pd.isna(low) and pd.isna(high):
+        return fmt(mean)
     return f"{fmt(mean)} [{fmt(low)}, {fmt(high)}]"
 
 
@@ -44,8 +51,9 @@ def design(inputs: Inputs) -> str:
              ("root seed", str(m.get("root_seed", "–"))),
              ("design seed", str(m.get("design_seed", "–"))),
              ("replication seeds", ", ".join(str(s) for s in m.get("replication_seeds", []))),
-             ("experiment file", str(m.get("experiment_file", "–"))),
-             ("scenario file", str(inputs.scenario_path)),
+             ("experiment file", _file(m.get("experiment_file"), inputs)) if inputs.kind != "run"
+             else ("written by", "orgsim run: one replication per operating model"),
+             ("scenario file", _file(inputs.scenario_path, inputs)),
              ("software", ", ".join(f"{k} {m[k]}" for k in VERSIONS if m.get(k))),
              ("git commit", str(m.get("git_commit") or "–")),
              ("run", f"{m.get('started_utc', '?')} to {m.get('finished_utc', 'unfinished')}, "
@@ -54,6 +62,11 @@ def design(inputs: Inputs) -> str:
     if exp.design.kind != "single" and len(inputs.design):
         out += collapsed(f"Design points ({len(inputs.design)})", frame_table(inputs.design))
     return out
+
+
+def _file(path: Any, inputs: Inputs) -> str:
+    """A configuration file, relative to the results folder."""
+    return "–" if not path else shown(path, inputs.root)
 
 
 def headline(summary: Any, exp: Any) -> str:
@@ -70,6 +83,11 @@ def headline(summary: Any, exp: Any) -> str:
 
     order = list(dict.fromkeys(by["outcome"]))
     header = ["outcome", "unit", *(f"{m} (n={n[m]})" for m in models), "definition"]
+    if n.max() <= 1:  # one run per model: its values, and no interval to give
+        cells = cells.assign(ci_low=float("nan"), ci_high=float("nan"))
+        return (paragraph(SINGLE, "note")
+                + table(header, rows([o for o in exp.outcomes if o in order]), numeric=False)
+                + collapsed("All outcomes", table(header, rows(order), numeric=False)))
     return (paragraph("Mean over all runs of each model, with the 95% confidence interval of "
                       "the mean in brackets.")
             + table(header, rows([o for o in exp.outcomes if o in order]), numeric=False)
@@ -92,6 +110,8 @@ def paired(summary: Any, exp: Any) -> str:
     header = ["A", "B", "outcome", "unit", "A minus B [95% CI]", "pairs", "A better", "B better"]
     note = ("Runs are paired by design point and replication: both models of a pair saw the same "
             "seed and the same demand. 'A better' is the share of pairs in which A did better.")
+    if p["n"].max() <= 1:
+        note += " With one pair of runs there is no interval: each difference is that pair's."
     return (paragraph(note) + table(header, rows(p[p["outcome"].isin(exp.outcomes)]))
             + collapsed("All outcomes and pairs", table(header, rows(p))))
 

@@ -1,0 +1,44 @@
+"""Saving figures for print and for editing: PNG at 300 dpi, PDF and SVG with text kept as text.
+
+Text stays text (`svg.fonttype: none`, TrueType fonts in the PDF), so a figure
+opened in a drawing program can have its labels edited, restyled or translated.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+PRINT_DPI = 300
+SCREEN_DPI = 150
+FORMATS = ("png", "pdf", "svg")
+TEXT_AS_TEXT: dict[Any, Any] = {"svg.fonttype": "none", "pdf.fonttype": 42, "ps.fonttype": 42,
+                "svg.hashsalt": "orgsim"}
+
+
+def save(fig: Any, folder: Path, name: str) -> dict[str, Path]:
+    """Write `<name>.png` (300 dpi), `<name>.pdf` and `<name>.svg` in `folder`; returns the paths.
+
+    `svg.hashsalt` is fixed so that the same figure gives the same SVG bytes.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {fmt: folder / f"{name}.{fmt}" for fmt in FORMATS}
+    with matplotlib.rc_context(TEXT_AS_TEXT):
+        for fmt, path in paths.items():
+            fig.savefig(path, format=fmt, dpi=PRINT_DPI, metadata=_metadata(fmt))
+    return paths
+
+
+def png(fig: Any, dpi: int = SCREEN_DPI) -> bytes:
+    """The figure as PNG bytes, at screen resolution, for embedding in a page."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
+def _metadata(fmt: str) -> dict[str, Any]:
+    """No creation dates, so saving twice gives the same bytes."""
+    return {"svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}}.get(fmt, {})
