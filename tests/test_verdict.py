@@ -31,6 +31,8 @@ BY = by_model([
     ("b", "decision_latency_mean", 5.2, 5.2, 4.2, 6.2, 30),
     ("a", "decision_latency_ungated_share", 0.3, 0.3, 0.29, 0.31, 30),
     ("b", "decision_latency_ungated_share", 0.0, 0.0, 0.0, 0.0, 30),
+    ("a", "in_system", 160.0, 160.0, 150.0, 170.0, 30), ("b", "in_system", 90.0, 90.0, 85, 95, 30),
+    ("a", "rejected", 12.0, 12.0, 11.0, 13.0, 30), ("b", "rejected", 10.0, 10.0, 9.0, 11.0, 30),
 ])
 PAIRED = paired([
     ("a", "b", "needs_met", -5.0, -5.5, -4.5, 0.1, 0.9),
@@ -74,6 +76,9 @@ def test_warnings_mean_against_median_few_items_and_ungated_items() -> None:
     assert "of B rests on few" not in text
     # A is not clearly best on decision latency, but it is ahead: its 30% ungated items are named.
     assert "A's decision latency counts only items that met a forum: 30%" in text
+    # B's lead in needs met is mostly A's items still in the system at the horizon.
+    assert "most of the lead of B over A is initiatives still in the system at the horizon " \
+           "(90 against 160 a run), not fewer rejections (10 against 12)" in text
 
 
 def test_trade_offs_name_where_each_of_the_pair_is_clearly_better() -> None:

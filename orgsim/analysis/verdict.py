@@ -178,7 +178,7 @@ def warnings(by_model: pd.DataFrame, findings: list[Finding]) -> list[str]:
     for f in findings:
         if f.runner_up is None:
             continue
-        out += _mean_and_median(cell, f) + _few_items(cell, f) + _ungated(cell, f)
+        out += _mean_and_median(cell, f) + _few_items(cell, f) + _ungated(cell, f) + _censored(cell, f)
         if f.clear and _overlap(cell, f):
             out.append(f"{_label(f.outcome)[0]}: the confidence intervals of {name(f.best)} and "
                        f"{name(f.runner_up)} overlap, yet the paired comparison (same demand in "
@@ -225,6 +225,30 @@ def _ungated(cell: pd.DataFrame, f: Finding) -> list[str]:
         return []
     return [f"{name(f.best)}'s decision latency counts only items that met a forum: {share:.0%} of "
             "its released items met none (they are left out, not counted as instant decisions)."]
+
+
+def _censored(cell: pd.DataFrame, f: Finding) -> list[str]:
+    """Needs met counts arrivals met by the horizon: a lead in it can be speed, not capacity.
+
+    With the same arrivals (same demand), needs met times quarters differs between two
+    models by the difference in rejections plus the difference in items still in the
+    system at the horizon; when the latter is most of it, both meet demand at about the
+    same rate and the one ahead is faster.
+    """
+    if f.outcome != "needs_met" or f.runner_up is None or not f.clear:
+        return []
+    held = [_value(cell, "in_system", m) for m in (f.best, f.runner_up)]
+    rejected = [_value(cell, "rejected", m) for m in (f.best, f.runner_up)]
+    if not all(map(math.isfinite, (*held, *rejected))):
+        return []
+    censored, refused = held[1] - held[0], rejected[1] - rejected[0]
+    if censored <= 0 or censored < abs(refused):
+        return []
+    return [f"Needs met: most of the lead of {name(f.best)} over {name(f.runner_up)} is initiatives "
+            f"still in the system at the horizon ({number(held[0])} against {number(held[1])} a "
+            f"run), not fewer rejections ({number(rejected[0])} against {number(rejected[1])}): "
+            "both meet demand at about the same rate once running, and the one ahead meets it "
+            "sooner (see needs met over time)."]
 
 
 def _overlap(cell: pd.DataFrame, f: Finding) -> bool:

@@ -39,7 +39,7 @@ def render(inputs: Inputs, plots: list[Plot]) -> str:
     sections = [("verdict", "Verdict", verdict.first_screen(s, exp)),
                 ("headline", "Headline outcomes", results.headline(s, exp)
                  + take("headline", "distributions", "over_time")),
-                ("time", "Where the time goes", take("time_goes", "utilisation")),
+                ("time", "Where the time goes, and who is busy", take("time_goes", "utilisation")),
                 ("paired", "Paired differences",
                  results.paired(s, exp) + take("paired_differences"))]
     if text := results.sensitivity(s, exp):
