@@ -92,8 +92,11 @@ def test_one_replication_says_so_and_claims_nothing_clearly() -> None:
     flat = PAIRED.assign(ci_low=math.nan, ci_high=math.nan)
     v = verdict(one, flat, ["needs_met"], ("a", "b"))
     assert v.warnings[0].startswith("One replication per model")
-    assert not v.findings[0].clear and "no confidence interval" in v.findings[0].sentence
-    assert v.tradeoffs == ["A and B differ clearly on none of these outcomes."]
+    assert not v.findings[0].clear
+    assert v.findings[0].sentence == ("Needs met: B (55 initiatives per quarter) is ahead of A (50) "
+                                      "by 5, in one run each: no interval, and the difference may "
+                                      "be chance.")
+    assert v.tradeoffs == ["With one run per model no difference between A and B can be called clear."]
 
 
 def test_numbers_are_never_in_exponent_form() -> None:

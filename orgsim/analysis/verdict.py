@@ -46,8 +46,10 @@ class Finding:
         if self.runner_up is None:
             return f"{label}: {best}; no other model to compare."
         runner = f"{name(self.runner_up)} ({number(self.runner_mean)})"
-        interval = (f"95% CI {number(self.ci_low)} to {number(self.ci_high)}"
-                    if math.isfinite(self.ci_low) else "no confidence interval from one run")
+        if not math.isfinite(self.ci_low):
+            return (f"{label}: {best} is ahead of {runner} by {number(abs(self.diff))}, in one run "
+                    "each: no interval, and the difference may be chance.")
+        interval = f"95% CI {number(self.ci_low)} to {number(self.ci_high)}"
         if not self.clear:
             return (f"{label}: no clear winner. {best} and {runner} differ by "
                     f"{number(abs(self.diff))}, within the noise ({interval}).")
@@ -150,7 +152,11 @@ def tradeoffs(by_model: pd.DataFrame, paired: pd.DataFrame, pair: tuple[str, str
         if which:
             out.append(f"{name(model)} does clearly better on " + _listed(which) + ".")
     if not any(wins.values()):
-        out.append(f"{name(pair[0])} and {name(pair[1])} differ clearly on none of these outcomes.")
+        single = not math.isfinite(_pair(paired, pair[0], pair[1], candidates[0])[1]) if candidates \
+            else False
+        out.append(f"With one run per model no difference between {name(pair[0])} and "
+                   f"{name(pair[1])} can be called clear." if single else
+                   f"{name(pair[0])} and {name(pair[1])} differ clearly on none of these outcomes.")
     return out
 
 

@@ -18,10 +18,14 @@ def first_screen(summary: Any, exp: Any) -> str:
     outcomes = [o for o in exp.outcomes if o in set(by["outcome"])]
     v = verdict(by, summary.paired, outcomes, exp.pair)
     runs = int(by["n"].max())
-    intro = (f"Over {runs} paired replications per model (every model saw the same demand in each): "
-             if runs > 1 else "From one run per model (no replications, so no confidence intervals): ")
-    parts = [paragraph(intro + "the best model on each outcome of interest, its lead over the next "
-                       "best and how often it wins a paired run.")]
+    if runs > 1:
+        intro = (f"Over {runs} paired replications per model (every model saw the same demand in "
+                 "each): the best model on each outcome of interest, its lead over the next best "
+                 "and how often it wins a paired run.")
+    else:
+        intro = ("From one run per model (the same demand in each, but no replications, so no "
+                 "confidence intervals): the model ahead on each outcome of interest.")
+    parts = [paragraph(intro)]
     parts.append("<ul class=\"verdict\">" + "".join(f"<li>{escape(f.sentence)}</li>" for f in v.findings)
                  + "</ul>")
     if v.tradeoffs:
