@@ -9,14 +9,13 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from orgsim.config.kinds import Kind
 from orgsim.config.yamlio import ConfigError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   pretty_exceptions_enable=False,
                   help="Simulate how the centre of the NHS organises transformation work.")
 F = TypeVar("F", bound=Callable[..., Any])
-EXPERIMENT_KEYS = {"scenario", "models"}  # required in every experiment
-SCENARIO_KEYS = {"horizon_weeks", "organisations", "themes", "demand", "timeline"}  # any one marks a scenario
 
 
 def _fail(message: str) -> None:
@@ -37,27 +36,53 @@ def _friendly(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _version(value: bool) -> None:
+    if value:
+        from orgsim.store.rundir import package_version
+
+        typer.echo(f"orgsim {package_version('orgsim')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                help="Print orgsim's version and exit.")] = False) -> None:
+    """Simulate how the centre of the NHS organises transformation work."""
+
+
+def _expect(file: Path, wanted: Kind) -> None:
+    """Refuse, before anything starts, a file of another kind than the command takes."""
+    from orgsim.config.kinds import wrong_kind
+    from orgsim.config.yamlio import read_yaml
+
+    problem = wrong_kind(read_yaml(file).data, wanted, str(file))
+    if problem:
+        _fail(f"{file}: {problem}")
+
+
 @app.command()
 @_friendly
 def validate(
-    file: Annotated[Path, typer.Argument(help="A scenario, operating model or experiment YAML file.")],
-    scenario: Annotated[Path, typer.Option(help="Scenario to check an operating model against.")]
-    = Path("configs/nhs_england.yaml"),
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A scenario, operating model or "
+                                         "experiment YAML file.")],
+    scenario: Annotated[Path, typer.Option(metavar="FILE", help="Scenario to check an operating model "
+                                           "against.")] = Path("configs/nhs_england.yaml"),
 ) -> None:
     """Check a configuration file without running it."""
+    from orgsim.config.kinds import kind_of
     from orgsim.config.load import load_operating_model, load_plans, load_scenario
     from orgsim.config.resolve import resolve
     from orgsim.config.yamlio import read_yaml
 
-    data = read_yaml(file).data
-    if EXPERIMENT_KEYS <= set(data):
+    kind = kind_of(read_yaml(file).data)
+    if kind == "experiment":
         from orgsim.experiments.points import load_experiment
 
         exp = load_experiment(file).exp
         typer.echo(f"ok: {file} (experiment {exp.name!r}; {exp.design.kind} design, "
                    f"{len(exp.models)} models, {exp.replications} replications)")
         return
-    if not SCENARIO_KEYS & set(data):
+    if kind == "operating model":
         sc, sc_src = load_scenario(scenario)
         om, om_src = load_operating_model(str(file), scenario, sc)
         resolve(sc, om, sc_src, om_src)
@@ -73,20 +98,28 @@ def validate(
 @app.command()
 @_friendly
 def run(
-    config: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
-    model: Annotated[list[str] | None, typer.Option("--model", "-m",
+    config: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario YAML file.")],
+    model: Annotated[list[str] | None, typer.Option("--model", "-m", metavar="MODEL",
                      help="Operating model name or file (repeatable); default: the scenario's list.")] = None,
-    seed: Annotated[int | None, typer.Option(help="Root seed (default: the scenario's).")] = None,
-    out: Annotated[Path, typer.Option(help="Output directory.")] = Path("results/run"),
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the table.")] = False,
+    seed: Annotated[int | None, typer.Option(metavar="N", help="Root seed (default: the scenario's).")]
+    = None,
+    out: Annotated[Path, typer.Option(metavar="FOLDER", help="Folder to write the runs in, one "
+                                      "subfolder per model.")] = Path("results/run"),
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines: print only the "
+                                        "table.")] = False,
     baseline: Annotated[bool, typer.Option(help="Also run each model without the scenario's timeline "
                         "of interventions (same seed, so the two are paired).")] = False,
 ) -> None:
-    """Run a scenario under one or more operating models and compare them."""
+    """Run a scenario under operating models and compare them.
+
+    Writes one folder per model (records, series, metrics, manifest) and comparison.csv.
+    """
     from dataclasses import replace
 
     from orgsim.config.load import load_plans
+    from orgsim.store.lock import hold
 
+    _expect(config, "scenario")
     plans = load_plans(config, model)  # every file is checked before anything runs
     named = [(p.model, p) for p in plans]
     if baseline:
@@ -100,45 +133,39 @@ def run(
 
     console = Console(stderr=True, quiet=quiet)
     results: dict[str, dict[str, Any]] = {}
-    for name, plan in named:
-        with console.status(f"running {name} ..."):
-            result = simulate(plan, seed)
-            metrics = measure(result)
-            run_dir = write_run(out, result, metrics, name)
-        console.print(f"[green]done[/] {name}: {len(result.initiatives)} initiatives, "
-                      f"{len(plan.timeline)} interventions, {result.events:,} events in "
-                      f"{result.wall_seconds:.2f} s -> {run_dir}", soft_wrap=True)
-        results[name] = metrics
+    with hold(out):
+        for name, plan in named:
+            with console.status(f"running {name} ..."):
+                result = simulate(plan, seed)
+                metrics = measure(result)
+                run_dir = write_run(out, result, metrics, name)
+            console.print(f"[green]done[/] {name}: {len(result.initiatives)} initiatives, "
+                          f"{len(plan.timeline)} interventions, {result.events:,} events in "
+                          f"{result.wall_seconds:.2f} s -> {run_dir}", soft_wrap=True)
+            results[name] = metrics
+        _write_comparison(out, comparison_rows(results))
     shown_seed = seed if seed is not None else plans[0].scenario.seed
     _print_table(comparison_rows(results), list(results), shown_seed)
-    _write_comparison(out, comparison_rows(results))
 
 
 class _Bar:
-    """Rich progress for a sweep: runs done, rate and time left."""
+    """Rich progress for a sweep: runs done of all, rate, time elapsed and time left."""
 
-    def __init__(self, quiet: bool) -> None:
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
+    def __init__(self, quiet: bool, console: Any = None) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                 TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
-                                 TextColumn("left"), TimeRemainingColumn(), disable=quiet,
-                                 transient=False)
-        self.task = self.progress.add_task("preparing design", total=None, rate="")
-        self.progress.start()
+                                 TextColumn("{task.fields[rate]}"), _times_column(), disable=quiet,
+                                 transient=False, console=console)
+        self.task = self.progress.add_task("runs", total=None, start=False, rate="")
 
     def start(self, total: int, done: int) -> None:
         import time
 
         self.t0, self.done0 = time.perf_counter(), done
-        self.progress.update(self.task, description="runs", total=total, completed=done)
+        self.progress.update(self.task, total=total, completed=done)
+        self.progress.start_task(self.task)
+        self.progress.start()
 
     def advance(self) -> None:
         import time
@@ -152,27 +179,58 @@ class _Bar:
         self.progress.stop()
 
 
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "-:--:--"
+    s = int(seconds)
+    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}"
+
+
+def _times_column() -> Any:
+    from rich.progress import ProgressColumn, Task
+    from rich.text import Text
+
+    class Times(ProgressColumn):
+        """`elapsed 0:00:25, left 0:00:11`: each time says what it is."""
+
+        def render(self, task: Task) -> Text:
+            left = "" if task.total is None else f", left {_clock(task.time_remaining)}"
+            return Text(f"elapsed {_clock(task.elapsed or 0.0)}{left}", style="progress.elapsed")
+
+    return Times()
+
+
 @app.command()
 @_friendly
 def experiment(
-    file: Annotated[Path, typer.Argument(help="Experiment YAML file (see experiments/).")],
-    workers: Annotated[int, typer.Option(help="Parallel workers.")] = 2,
-    backend: Annotated[str, typer.Option(help="serial, processes or dask.")] = "processes",
-    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (dask backend).")] = None,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="Experiment YAML file (see experiments/).")],
+    workers: Annotated[int, typer.Option(metavar="N", help="Parallel workers.")] = 2,
+    backend: Annotated[str, typer.Option(metavar="NAME", help="serial, processes or dask.")]
+    = "processes",
+    scheduler: Annotated[str | None, typer.Option(metavar="ADDRESS", help="Dask scheduler address "
+                         "(dask backend).")] = None,
     resume: Annotated[bool, typer.Option(help="Continue a stopped sweep, skipping finished runs.")] = False,
-    out: Annotated[Path | None, typer.Option(help="Results directory (default results/NAME).")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    out: Annotated[Path | None, typer.Option(metavar="FOLDER", help="Results folder (default: "
+                   "results/NAME).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary table "
+                     "(the tables are still written to summary/).")] = False,
 ) -> None:
-    """Run an experiment: every design point, replication and operating model."""
+    """Run an experiment: every design point, replication and model.
+
+    Then summarise it (see `summarise`): the summary table is printed unless --quiet.
+    """
     if backend not in ("serial", "processes", "dask"):
         _fail(f"--backend: expected serial, processes or dask, found {backend!r}")
     if workers < 1:
         _fail(f"--workers: must be >= 1, got {workers}")
+    from orgsim.experiments.runner import prepare
+    from orgsim.experiments.runner import run as run_sweep
+
+    _expect(file, "experiment")
+    sweep = prepare(file)  # every file is checked, and every size, before the bar starts
     bar = _Bar(quiet)
     try:
-        from orgsim.experiments.runner import run as run_sweep
-
-        root = run_sweep(file, out, backend, workers, scheduler, resume, bar)  # type: ignore[arg-type]
+        root = run_sweep(sweep, out, backend, workers, scheduler, resume, bar)  # type: ignore[arg-type]
     finally:
         bar.stop()
     _summarise(root, quiet)
@@ -181,111 +239,100 @@ def experiment(
 @app.command()
 @_friendly
 def summarise(
-    results: Annotated[Path, typer.Argument(help="Results directory of an experiment.")],
+    results: Annotated[Path, typer.Argument(metavar="FOLDER", help="Results folder of an experiment.")],
 ) -> None:
-    """Means, confidence intervals, paired differences, sensitivity and robustness tables."""
+    """Means, intervals and paired differences of an experiment.
+
+    Also sensitivity and robustness tables where the design has several points; all are
+    written as CSV to the folder's summary/.
+    """
     _summarise(results, quiet=False)
 
 
 def _summarise(root: Path, quiet: bool) -> None:
-    if not (root / "metrics.parquet").exists():
-        _fail(f"{root}: no metrics.parquet; is this the results directory of a finished experiment?")
     from orgsim.analysis import summarise as summarise_results
+    from orgsim.experiments.results import check
+    from orgsim.store.lock import hold
 
-    summary = summarise_results(root, write=True)
+    with hold(root, option="FOLDER", create=False):
+        checked = check(root)
+        summary = summarise_results(root, write=True)
     if not quiet:
-        _print_summary(root, summary)
+        from rich.console import Console
+
+        from orgsim.analysis.terminal import summary_table
+
+        console = Console()
+        console.print(summary_table(checked.exp, summary, console.width))
     typer.echo(f"tables written to {root / 'summary'}")
-
-
-def _print_summary(root: Path, summary: Any) -> None:
-    """The outcomes of interest: one row each, a column per model, and the compared pair."""
-    import json
-
-    from rich.console import Console
-    from rich.table import Table
-
-    from orgsim.metrics.table import LABELS
-
-    exp = json.loads((root / "experiment.json").read_text())
-    models, outcomes = exp["models"], exp["outcomes"]
-    pair = exp.get("compare") or models[:2]
-    by = summary.by_model.set_index(["outcome", "model"])
-    table = Table(title=f"{exp['name']}: mean [95% CI] over {exp['replications']} replications")
-    table.add_column("outcome", no_wrap=True)
-    table.add_column("unit", style="dim")
-    for m in models:
-        table.add_column(m, justify="right")
-    if len(pair) == 2:
-        table.add_column(f"{pair[0]} - {pair[1]}", justify="right")
-        diffs = summary.paired.set_index(["model_a", "model_b", "outcome"])
-    for outcome in outcomes:
-        label, unit = LABELS.get(outcome, (outcome, ""))
-        cells = [f"{by.loc[(outcome, m), 'mean']:.4g} [{by.loc[(outcome, m), 'ci_low']:.3g}, "
-                 f"{by.loc[(outcome, m), 'ci_high']:.3g}]" for m in models]
-        if len(pair) == 2:
-            key = (pair[0], pair[1], outcome)
-            flip = key not in diffs.index
-            d = diffs.loc[(pair[1], pair[0], outcome) if flip else key]
-            sign = -1.0 if flip else 1.0
-            lo, hi = sorted((sign * d["ci_low"], sign * d["ci_high"]))
-            cells.append(f"{sign * d['mean_diff']:+.3g} [{lo:+.3g}, {hi:+.3g}]")
-        table.add_row(label, unit, *cells)
-    Console(width=max(120, 40 + 30 * (len(models) + 1))).print(table)
 
 
 @app.command()
 @_friendly
 def report(
-    results: Annotated[Path, typer.Argument(help="Results directory of an experiment, or the "
-                                            "folder `orgsim run` wrote.")],
+    results: Annotated[Path, typer.Argument(metavar="FOLDER", help="Results folder of an experiment, "
+                                            "or the folder `orgsim run` wrote.")],
 ) -> None:
-    """Write one self-contained HTML report (and PNG, PDF and SVG plots) for an experiment or a run."""
-    from orgsim.report.data import kind_of
+    """Write an HTML report and its plots, for an experiment or a run.
 
-    if kind_of(results) is None:
-        _fail(f"{results}: neither the results of a finished experiment (metrics.parquet) nor a "
-              "folder written by `orgsim run` (MODEL/manifest.json)")
+    One self-contained report.html, and every plot as PNG, PDF and SVG under plots/.
+    """
     from orgsim.report import write_report
+    from orgsim.report.data import RUN_FILES, kind_of
+    from orgsim.store.lock import hold
 
-    typer.echo(f"report: {write_report(results)}")
+    if kind_of(results) is None and any(results.glob("*/events.parquet")):
+        _fail(f"{results}: no complete run here; each MODEL/ folder of `orgsim run` holds "
+              f"{', '.join(RUN_FILES)}")
+    with hold(results, option="FOLDER", create=False):
+        path = write_report(results)  # an experiment's results are checked before anything is written
+    typer.echo(f"report: {path}")
 
 
 @app.command()
 @_friendly
 def replay(
-    run_dir: Annotated[Path, typer.Argument(help="One operating model's folder of a run, "
-                                            "e.g. results/run/MODEL.")],
-    initiative: Annotated[int | None, typer.Option("--initiative", "-i",
-                          help="Tell this initiative's journey instead of the weeks.")] = None,
-    start: Annotated[int | None, typer.Option("--from", help="First week told (or animated).")] = None,
-    end: Annotated[int | None, typer.Option("--to", help="Last week told (or animated).")] = None,
+    run_dir: Annotated[Path, typer.Argument(metavar="FOLDER", help="One operating model's folder of a "
+                                            "run, e.g. results/run/MODEL.")],
+    initiative: Annotated[str | None, typer.Option("--initiative", "-i", metavar="ID", help="Tell this "
+                          "initiative's journey instead of the weeks: its id (the narrative names them, "
+                          "e.g. 'initiative 55'; all are in the folder's initiatives.parquet) or its "
+                          "capability key (e.g. cardiology/20) when one initiative has it.")] = None,
+    start: Annotated[int | None, typer.Option("--from", metavar="WEEK", help="First week told (or "
+                     "animated).")] = None,
+    end: Annotated[int | None, typer.Option("--to", metavar="WEEK", help="Last week told (or animated).")]
+    = None,
     step: Annotated[bool, typer.Option("--step", help="Wait for Enter between weeks (q stops).")] = False,
-    animate: Annotated[Path | None, typer.Option("--animate", help="Write an animated GIF of work "
-                       "flowing between organisations instead of the weeks.")] = None,
-    weeks_per_frame: Annotated[float, typer.Option(help="Weeks between frames of --animate.")] = 4.0,
+    animate: Annotated[Path | None, typer.Option("--animate", metavar="FILE.gif", help="Write an animated "
+                       "GIF of work flowing between organisations instead of the weeks.")] = None,
+    weeks_per_frame: Annotated[float, typer.Option(metavar="WEEKS", help="Weeks between frames of "
+                               "--animate.")] = 4.0,
 ) -> None:
-    """Replay a recorded run without re-simulating: week by week, one journey, or an animation."""
+    """Replay a recorded run: week by week, a journey, or a GIF.
+
+    Nothing is simulated again: the run's folder holds every record.
+    """
+    import math
+
     if start is not None and end is not None and start > end:
         _fail(f"--from {start} is after --to {end}")
     if animate is not None and animate.suffix.lower() != ".gif":
         _fail(f"--animate: expected a .gif file, got {animate}")
     if animate is not None and not animate.parent.is_dir():
         _fail(f"--animate: no such directory {animate.parent}")
-    if weeks_per_frame <= 0:
-        _fail(f"--weeks-per-frame: must be > 0, got {weeks_per_frame}")
-    from rich.console import Console
-
+    if not math.isfinite(weeks_per_frame) or weeks_per_frame <= 0:
+        _fail(f"--weeks-per-frame: must be a number > 0, got {weeks_per_frame}")
     from orgsim.workshop import heading, journey, load_run, narrative
-    from orgsim.workshop.show import show_journey, show_narrative
+    from orgsim.workshop.show import initiative_id, output_console, show_journey, show_narrative
 
     run_data = load_run(run_dir)
+    console = output_console()
     if initiative is not None:
-        show_journey(Console(), journey(run_data, initiative))
+        show_journey(console, journey(run_data, initiative_id(run_data, initiative)))
     if animate is not None:
         _animate(run_data, animate, weeks_per_frame, start, end)
     elif initiative is None:
-        show_narrative(Console(), heading(run_data), narrative(run_data, start, end), step)
+        show_narrative(console, heading(run_data), narrative(run_data, start, end), step)
 
 
 def _animate(run_data: Any, out: Path, step: float, start: int | None, end: int | None) -> None:
@@ -297,27 +344,34 @@ def _animate(run_data: Any, out: Path, step: float, start: int | None, end: int 
     last = min(run_data.horizon, float(end)) if end is not None else run_data.horizon
     if first >= last:
         _fail(f"--from {first:g}: nothing to animate before the horizon (week {run_data.horizon:g})")
+    from orgsim.store.atomic import write_atomic
+
     f = frames(run_data, step, first, last)
     _, anim = flow_animation(f.states, f.moves, f.tally, model_label(run_data.model), f.step)
-    anim.save(out, writer="pillow", fps=FPS, dpi=DPI)
+    write_atomic(out, lambda tmp: anim.save(tmp, writer="pillow", fps=FPS, dpi=DPI))
     typer.echo(f"animation: {out} ({f.tally['frame'].nunique()} frames, weeks {first:g} to {last:g})")
 
 
 @app.command()
 @_friendly
 def workshop(
-    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file of live runs.")]
+    scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario YAML file of live runs.")]
     = Path("configs/nhs_england.yaml"),
-    model: Annotated[list[str] | None, typer.Option("--model", "-m", help="Operating model shown "
-                     "(repeatable, at most 2); default: the scenario's first two.")] = None,
-    run_dir: Annotated[list[Path] | None, typer.Option("--run-dir", help="Replay a recorded run "
-                       "(written by `orgsim run --out`) instead of simulating; repeatable.")] = None,
-    seed: Annotated[int | None, typer.Option(help="Root seed of live runs (default: the scenario's).")]
-    = None,
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on (0: any free port).")] = 8765,
+    model: Annotated[list[str] | None, typer.Option("--model", "-m", metavar="MODEL", help="Operating "
+                     "model shown (repeatable, at most 2); default: the scenario's first two.")] = None,
+    run_dir: Annotated[list[Path] | None, typer.Option("--run-dir", metavar="FOLDER", help="Replay a "
+                       "recorded run (written by `orgsim run --out`) instead of simulating; "
+                       "repeatable.")] = None,
+    seed: Annotated[int | None, typer.Option(metavar="N", help="Root seed of live runs (default: the "
+                    "scenario's).")] = None,
+    host: Annotated[str, typer.Option(metavar="ADDRESS", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(metavar="PORT", help="Port to listen on (0: any free port).")]
+    = 8765,
 ) -> None:
-    """Serve the workshop dashboard: runs side by side, levers, live charts, replay of recordings."""
+    """Serve the workshop dashboard (live runs or recordings).
+
+    Runs side by side, levers to pull while they play, live charts, and replays of recorded runs.
+    """
     from orgsim.workshop.dashboard.server import ServerError, listenable, serve
     from orgsim.workshop.dashboard.settings import check
 
@@ -340,10 +394,10 @@ def _print_table(rows: list[dict[str, Any]], names: list[str], seed: int) -> Non
     table.add_column("metric", no_wrap=True)
     table.add_column("unit", style="dim", no_wrap=True)
     for name in names:
-        table.add_column(name, justify="right", no_wrap=True, min_width=len(name))
+        table.add_column(name, justify="right", overflow="fold")
     for row in rows:
         table.add_row(row["metric"], row["unit"], *(fmt(row[n]) for n in names))
-    Console(width=max(120, 64 + sum(max(len(n), 12) + 3 for n in names))).print(table)
+    Console().print(table)
 
 
 def _write_comparison(out: Path, rows: list[dict[str, Any]]) -> None:

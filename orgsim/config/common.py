@@ -15,7 +15,7 @@ Weeks = Annotated[float, Field(ge=0.0)]
 class Strict(BaseModel):
     """Frozen and closed: unknown keys are errors, objects never change after loading."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Fixed(Strict):

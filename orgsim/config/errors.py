@@ -29,6 +29,7 @@ _EXPECTED = {
     "float_type": "a number", "float_parsing": "a number", "bool_type": "true or false",
     "bool_parsing": "true or false", "string_type": "text", "dict_type": "a mapping",
     "model_type": "a mapping", "model_attributes_type": "a mapping", "list_type": "a list",
+    "finite_number": "a finite number",
 }
 
 
@@ -197,13 +198,14 @@ def _combine(messages: list[str]) -> str:
     return messages[0]
 
 
-def from_validation(exc: ValidationError, src: Source) -> ConfigError:
+def from_validation(exc: ValidationError, src: Source, schema: type[BaseModel] | None = None) -> ConfigError:
     """The problem of `exc` that comes first in the file; the count of the others is appended.
 
     A missing key that an unknown key beside it was probably meant to be is not
-    a problem of its own: the unknown key's message already says so.
+    a problem of its own: the unknown key's message already says so. `schema` is the
+    model validated, for models other than a scenario's or an operating model's.
     """
-    root = ROOTS.get(exc.title)
+    root = schema or ROOTS.get(exc.title)
     located: list[tuple[Path_, Any, tuple[Any, ...], dict[str, Any]]] = []
     for err in (dict(e) for e in exc.errors(include_url=False)):
         loc: tuple[Any, ...] = tuple(err["loc"])  # type: ignore[arg-type]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -87,13 +88,16 @@ def find_model(name_or_path: str, scenario_path: str | Path, sc: Scenario) -> Pa
 
 
 def _not_found(name: str, scenario_path: str | Path, sc: Scenario) -> str:
-    """Where an operating model was looked for, and which ones exist there."""
+    """Where an operating model was looked for (each folder once), the closest name, and the known ones."""
     if Path(name).suffix in (".yaml", ".yml"):
         return f"no operating model file {name}"
     here = Path(scenario_path).parent / sc.operating_models_dir
-    known = sorted({p.stem for d in (here, PACKAGE_MODELS) if d.is_dir() for p in d.glob("*.yaml")})
-    return (f"no operating model {name!r} in {here} or {PACKAGE_MODELS}; "
-            f"known: {', '.join(known) or 'none'}")
+    folders = list(dict.fromkeys(d.resolve() for d in (here, PACKAGE_MODELS)))
+    known = sorted({p.stem for d in folders if d.is_dir() for p in d.glob("*.yaml")})
+    near = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    hint = f"; did you mean {near[0]!r}?" if near else ""
+    where = " or ".join(str(d) for d in folders)
+    return f"no operating model {name!r} in {where}{hint} (known: {', '.join(known) or 'none'})"
 
 
 def _merge(base: Any, over: Any) -> Any:
@@ -188,9 +192,12 @@ def load_plans(scenario_path: str | Path, models: list[str] | None = None) -> li
     names = models or sc.operating_models
     if not names:
         raise sc_src.error(("operating_models",), "no operating model given; list some here or pass --model")
-    plans = []
+    plans: list[Plan] = []
     for name in names:
         om, om_src = load_operating_model(name, scenario_path, sc, None if models else sc_src)
+        if any(p.model == om.name for p in plans):
+            raise ConfigError("--model", None, "", f"operating model {om.name!r} is given twice "
+                              f"({name}); each model is run once")
         plans.append(_with_timeline(resolve(sc, om, sc_src, om_src), sc_src, scenario_path))
     return plans
 

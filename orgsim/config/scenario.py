@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field, NonNegativeInt, PositiveInt, model_validator
 
+from orgsim.config import limits
 from orgsim.config.common import (
     Dist,
     NonNegativeFloat,
@@ -123,8 +124,24 @@ class Scenario(Strict):
 
     @model_validator(mode="after")
     def _window(self) -> Scenario:
+        if self.horizon_weeks > limits.MAX_HORIZON_WEEKS:
+            raise ValueError(limits.too_big("horizon_weeks", self.horizon_weeks, limits.MAX_HORIZON_WEEKS, "weeks"))
         if self.warmup_weeks >= self.horizon_weeks:
             raise ValueError(f"warmup_weeks ({self.warmup_weeks:g}) must be below horizon_weeks ({self.horizon_weeks:g})")
+        samples = self.horizon_weeks / self.sample_every_weeks
+        if samples > limits.MAX_SAMPLES:
+            raise ValueError(limits.too_big("sample_every_weeks: the weekly series (horizon_weeks / sample_every_weeks)",
+                                            samples, limits.MAX_SAMPLES, "rows"))
+        ics = self.ics.count if self.ics is not None else 0
+        if self.demand.generate:
+            expected = self.horizon_weeks * (self.demand.ics_rate_per_week * ics + self.demand.national_rate_per_week)
+            if expected > limits.MAX_ARRIVALS:
+                raise ValueError(limits.too_big("demand: the expected number of arrivals in a run (horizon_weeks x "
+                                                "(ics_rate_per_week x ICSs + national_rate_per_week))",
+                                                expected, limits.MAX_ARRIVALS, "initiatives"))
+        for i, name in enumerate(self.operating_models):
+            if name in self.operating_models[:i]:
+                raise ValueError(f"operating_models: {name!r} is listed twice")
         return self
 
     def unit_names(self) -> list[str]:

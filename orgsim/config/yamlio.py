@@ -6,6 +6,7 @@ composes the YAML node tree itself and records the line of every path.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,4 +111,17 @@ def read_yaml(file: str | Path) -> Source:
         raise ConfigError(name, None, "", f"YAML error: {exc}") from None
     if not isinstance(src.data, dict):
         raise ConfigError(name, 1, "", f"expected a mapping of settings, found {type(src.data).__name__}")
+    _finite(src.data, (), src)
     return src
+
+
+def _finite(data: Any, path: Path_, src: Source) -> None:
+    """No NaN or infinity anywhere: no setting means "not a number" or "without end"."""
+    if isinstance(data, float) and not math.isfinite(data):
+        raise src.error(path, f"expected a finite number, found {data}")
+    if isinstance(data, dict):
+        for key, value in data.items():
+            _finite(value, path + (key,), src)
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            _finite(value, path + (i,), src)

@@ -8,6 +8,8 @@ not depend on the backend: every run carries its own seed.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, Literal
@@ -16,6 +18,7 @@ from orgsim.experiments.tasks import Output, Task, execute
 
 Backend = Literal["serial", "processes", "dask"]
 IN_FLIGHT_PER_WORKER = 2
+PARENT_CHECK_SECONDS = 0.5
 
 
 def serial(tasks: Iterable[Task]) -> Iterator[Output]:
@@ -29,8 +32,24 @@ def _pool_context() -> Any:
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
+def _exit_with(parent: int) -> None:
+    """In a worker: end this process as soon as `parent` is gone.
+
+    A parent killed outright (SIGKILL, the out-of-memory killer) cannot stop its pool, and the
+    workers would otherwise wait for work forever. Its children are then re-parented, so a
+    changed parent id means it died.
+    """
+    def watch() -> None:
+        while os.getppid() == parent:
+            threading.Event().wait(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def processes(tasks: Iterable[Task], workers: int) -> Iterator[Output]:
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_exit_with,
+                             initargs=(os.getpid(),)) as pool:
         yield from _bounded(tasks, lambda t: pool.submit(execute, t), workers)
 
 

@@ -48,6 +48,4 @@ def sample(exp: Experiment, seed: int) -> np.ndarray:
 
 def expected_size(exp: Experiment) -> int:
     """Number of design points the design asks for (used to check samplers)."""
-    k, n = len(exp.uncertainties), exp.design.samples
-    return {"single": 1, "grid": len(_grid(exp)) if k else 1, "lhs": n,
-            "morris": n * (k + 1), "sobol": n * (k + 2)}[exp.design.kind]
+    return exp.design_points()

@@ -35,7 +35,7 @@ def load_experiment(path: str | Path) -> Bases:
     try:
         exp = Experiment.model_validate(src.data)
     except ValidationError as exc:
-        raise from_validation(exc, src) from None
+        raise from_validation(exc, src, Experiment) from None
     scenario_path = Path(path).parent / exp.scenario
     if not scenario_path.exists():
         raise src.error(("scenario",), f"no scenario file {scenario_path}")

@@ -18,10 +18,14 @@ from orgsim.config.yamlio import ConfigError
 from orgsim.experiments.backends import Backend, outputs
 from orgsim.experiments.design import sample
 from orgsim.experiments.points import Bases, load_experiment, plans
+from orgsim.experiments.spec import Experiment
 from orgsim.experiments.store import Store
 from orgsim.experiments.tasks import Task, replication_seeds, run_key
 from orgsim.store.atomic import write_atomic, write_text
+from orgsim.store.lock import hold
 from orgsim.store.rundir import package_version, resolved_config
+
+TABLES = ("metrics", "design")  # tables whose hashes the manifest keeps, checked before they are read
 
 
 class Progress(Protocol):
@@ -68,6 +72,7 @@ class Sweep:
 
 
 def prepare(path: str | Path) -> Sweep:
+    """Read and check the experiment (sizes included) and fix its design and seeds; nothing runs."""
     bases = load_experiment(path)
     design_seed, seeds = replication_seeds(bases.exp.seed, bases.exp.replications)
     return Sweep(bases, sample(bases.exp, design_seed), design_seed, seeds)
@@ -81,11 +86,32 @@ def _git_commit() -> str | None:
     return out.stdout.strip() or None if out.returncode == 0 else None
 
 
-def _hashes(sweep: Sweep) -> dict[str, str]:
-    first = plans(sweep.bases, sweep.values(0)) if len(sweep.matrix) else {}
-    out = {"experiment": hashlib.sha256(Path(sweep.bases.src.file).read_bytes()).hexdigest()}
-    out.update({m: hashlib.sha256(resolved_config(p).encode()).hexdigest() for m, p in first.items()})
+def experiment_sha256(exp: Experiment) -> str:
+    """A hash of what the experiment says, not of its bytes: comments and layout do not change it."""
+    text = json.dumps(exp.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def config_hashes(bases: Bases, values: dict[str, float]) -> dict[str, str]:
+    """The experiment's hash and each model's resolved configuration's hash at `values`."""
+    out = {"experiment": experiment_sha256(bases.exp)}
+    out.update({m: hashlib.sha256(resolved_config(p).encode()).hexdigest()
+                for m, p in plans(bases, values).items()})
     return out
+
+
+def _hashes(sweep: Sweep) -> dict[str, str]:
+    if not len(sweep.matrix):
+        return {"experiment": experiment_sha256(sweep.bases.exp)}
+    return config_hashes(sweep.bases, sweep.values(0))
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _write_inputs(root: Path, sweep: Sweep) -> None:
@@ -108,12 +134,19 @@ def _manifest(sweep: Sweep) -> dict[str, Any]:
     }
 
 
-def run(path: str | Path, out: Path | None = None, backend: Backend = "processes", workers: int = 2,
-        scheduler: str | None = None, resume: bool = False, progress: Progress | None = None) -> Path:
-    """Run (or resume) an experiment; returns its results directory."""
-    progress = progress or Silent()
-    sweep = prepare(path)
+def run(path: str | Path | Sweep, out: Path | None = None, backend: Backend = "processes",
+        workers: int = 2, scheduler: str | None = None, resume: bool = False,
+        progress: Progress | None = None) -> Path:
+    """Run (or resume) an experiment, holding its results folder; returns that folder."""
+    sweep = path if isinstance(path, Sweep) else prepare(path)
     root = Path(out) if out is not None else Path("results") / sweep.bases.exp.name
+    with hold(root):
+        _run(sweep, root, backend, workers, scheduler, resume, progress or Silent())
+    return root
+
+
+def _run(sweep: Sweep, root: Path, backend: Backend, workers: int, scheduler: str | None,
+         resume: bool, progress: Progress) -> None:
     store = Store(root)
     done = store.done()
     if done and not resume:
@@ -121,7 +154,7 @@ def run(path: str | Path, out: Path | None = None, backend: Backend = "processes
                           "pass --resume to continue them, or choose another --out")
     manifest = _manifest(sweep)
     old = root / "manifest.json"
-    if done and old.exists() and json.loads(old.read_text())["config_sha256"] != manifest["config_sha256"]:
+    if done and _old_hashes(old) != manifest["config_sha256"]:
         raise ConfigError(str(root), None, "", "was made from a different experiment; "
                           "choose another --out to run this one")
     _write_inputs(root, sweep)
@@ -134,5 +167,12 @@ def run(path: str | Path, out: Path | None = None, backend: Backend = "processes
         progress.advance()
     store.consolidate()
     manifest["finished_utc"] = datetime.now(UTC).isoformat(timespec="seconds")
+    manifest["tables_sha256"] = {name: file_sha256(root / f"{name}.parquet") for name in TABLES}
     write_text(root / "manifest.json", json.dumps(manifest, indent=2) + "\n")
-    return root
+
+
+def _old_hashes(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get("config_sha256")
+    except (OSError, ValueError, AttributeError):
+        return None  # a damaged manifest: the runs beside it cannot be trusted to match

@@ -10,10 +10,12 @@ addressed by its dotted path:
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Literal
 
 from pydantic import Field, NonNegativeInt, PositiveInt, model_validator
 
+from orgsim.config import limits
 from orgsim.config.common import PositiveFloat, Strict, Weeks
 
 OUTCOMES = (  # the columns of `orgsim.metrics.table.flat`, in reading order (a test checks)
@@ -92,6 +94,9 @@ class Experiment(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Experiment:
+        for i, name in enumerate(self.models):
+            if name in self.models[:i]:
+                raise ValueError(f"models: {name!r} is listed twice")
         for name in self.compare or ():
             if name not in self.models:
                 raise ValueError(f"compare: {name!r} is not one of models {self.models}")
@@ -101,7 +106,26 @@ class Experiment(Strict):
             for path, u in self.uncertainties.items():
                 if u.values is not None:
                     raise ValueError(f"uncertainties.{path}: {self.design.kind} designs need low and high")
+        if self.horizon_weeks is not None and self.horizon_weeks > limits.MAX_HORIZON_WEEKS:
+            raise ValueError(limits.too_big("horizon_weeks", self.horizon_weeks, limits.MAX_HORIZON_WEEKS, "weeks"))
+        self._fits()
         return self
+
+    def design_points(self) -> int:
+        """How many design points the design makes, counted without making them."""
+        k, n = len(self.uncertainties), self.design.samples
+        if self.design.kind == "grid":
+            return math.prod(len(u.values) if u.values is not None else self.design.levels
+                             for u in self.uncertainties.values())
+        return {"single": 1, "lhs": n, "morris": n * (k + 1), "sobol": n * (k + 2)}[self.design.kind]
+
+    def _fits(self) -> None:
+        runs = self.design_points() * self.replications * len(self.models)
+        if runs > limits.MAX_RUNS:
+            key = "replications" if self.replications > limits.MAX_RUNS // len(self.models) else "design"
+            raise ValueError(limits.too_big(
+                f"{key}: the experiment ({self.design_points():,} design points x {self.replications:,} "
+                f"replications x {len(self.models)} models)", runs, limits.MAX_RUNS, "runs"))
 
     @property
     def pair(self) -> tuple[str, str] | None:

@@ -7,10 +7,13 @@ opened in a drawing program can have its labels edited, restyled or translated.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import matplotlib
+
+from orgsim.store.atomic import write_atomic
 
 PRINT_DPI = 300
 SCREEN_DPI = 150
@@ -28,8 +31,14 @@ def save(fig: Any, folder: Path, name: str) -> dict[str, Path]:
     paths = {fmt: folder / f"{name}.{fmt}" for fmt in FORMATS}
     with matplotlib.rc_context(TEXT_AS_TEXT):
         for fmt, path in paths.items():
-            fig.savefig(path, format=fmt, dpi=PRINT_DPI, metadata=_metadata(fmt))
+            write_atomic(path, _saver(fig, fmt))  # a reader never finds half a figure
     return paths
+
+
+def _saver(fig: Any, fmt: str) -> Callable[[Path], None]:
+    def save_to(tmp: Path) -> None:
+        fig.savefig(tmp, format=fmt, dpi=PRINT_DPI, metadata=_metadata(fmt))
+    return save_to
 
 
 def png(fig: Any, dpi: int = SCREEN_DPI) -> bytes:

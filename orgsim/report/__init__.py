@@ -13,6 +13,7 @@ from orgsim.report import assumptions, results, verdict
 from orgsim.report.data import Inputs, read, shown
 from orgsim.report.figures import Plot, draw
 from orgsim.report.html import figure, page, paragraph, section
+from orgsim.store.atomic import write_text
 
 __all__ = ["write_report"]
 
@@ -23,7 +24,7 @@ def write_report(results_dir: Path) -> Path:
     inputs = read(root)
     plots = draw(inputs, root / "plots")
     path = root / "report.html"
-    path.write_text(render(inputs, plots), encoding="utf-8")
+    write_text(path, render(inputs, plots))
     return path
 
 
@@ -56,7 +57,8 @@ def render(inputs: Inputs, plots: list[Plot]) -> str:
         list(dict.fromkeys(s.by_model["outcome"])) if len(s.by_model) else [])))
     sections.append(("design", "Design", results.design(inputs)))
     sections.append(("assumptions", "Assumptions and sources", _assumptions(inputs)))
-    intro = paragraph(exp.description.strip() or "No description given.")
+    intro = "".join(f'<p class="note">{escape(w)}</p>' for w in inputs.warnings)
+    intro += paragraph(exp.description.strip() or "No description given.")
     intro += paragraph(f"Every number below comes from the tables in the folder that holds this "
                        f"page ({inputs.root.name}/); plots are also saved under plots/ as PNG "
                        "(300 dpi), PDF and SVG.", "muted")

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from orgsim.experiments.spec import Experiment
+from orgsim.store.read import read_parquet
 
 ICS_BAR = "ICSs"
 RUN_FILES = ("manifest.json", "metrics.json", "events.parquet")  # the manifest is written last
@@ -40,6 +41,7 @@ class Inputs:
     plans: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     kind: str = "experiment"  # or "run": one replication per model, written by `orgsim run`
+    warnings: list[str] = field(default_factory=list)  # shown at the top of the report
 
 
 def shown(path: str | Path, root: Path) -> str:
@@ -65,7 +67,7 @@ def unrooted(text: str, root: Path) -> str:
 
 def _table(root: Path, name: str) -> pd.DataFrame:
     path = root / f"{name}.parquet"
-    return pd.read_parquet(path) if path.exists() else pd.DataFrame()
+    return read_parquet(path) if path.exists() else pd.DataFrame()
 
 
 def kind_of(root: Path) -> str | None:
@@ -90,20 +92,52 @@ def read(root: Path) -> Inputs:
 
 
 def read_experiment(root: Path) -> Inputs:
-    """Read a finished experiment's results, its summary and, where possible, its configuration."""
-    from orgsim.analysis import summarise
+    """Read a finished experiment's results, its summary and, where possible, its configuration.
 
-    root = Path(root)
-    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
-    exp = Experiment.model_validate_json((root / "experiment.json").read_text(encoding="utf-8"))
+    The results must be whole and their own (`orgsim.experiments.results.check`); configuration
+    files changed since the run are said at the top of the report.
+    """
+    from orgsim.analysis import summarise
+    from orgsim.experiments.results import check
+
+    checked = check(Path(root))
+    root, manifest, exp = checked.root, checked.manifest, checked.exp
     exp_file = Path(manifest.get("experiment_file") or root / "experiment.yaml")
     scenario_path = Path(exp.scenario) if Path(exp.scenario).is_absolute() \
         else exp_file.parent / exp.scenario
-    inputs = Inputs(root, manifest, exp, _table(root, "metrics"), _table(root, "design"),
+    inputs = Inputs(root, manifest, exp, checked.metrics, _table(root, "design"),
                     {n: _table(root, n) for n in ("handoffs", "waits", "timeseries", "staff")},
                     summarise(root, write=False), scenario_path)
     _configuration(inputs)
+    _changed_since(inputs, exp_file)
     return inputs
+
+
+def _changed_since(inputs: Inputs, exp_file: Path) -> None:
+    """A warning if the configuration files no longer give the configuration these results were run with."""
+    from orgsim.config.yamlio import ConfigError
+    from orgsim.experiments.points import load_experiment
+    from orgsim.experiments.runner import config_hashes
+
+    recorded = dict(inputs.manifest.get("config_sha256") or {})
+    recorded.pop("experiment", None)
+    if not recorded or (inputs.design.empty and inputs.exp.uncertainties):
+        return
+    first = inputs.design.iloc[0] if len(inputs.design) else {}
+    values = {p: float(first[p]) for p in inputs.exp.uncertainties}
+    try:
+        now = config_hashes(load_experiment(exp_file), values)
+    except (ConfigError, OSError) as err:
+        inputs.warnings.append(f"The configuration behind these results cannot be checked ({err}): "
+                               "the assumptions shown below are today's files, which may differ from "
+                               "those the results were run with.")
+        return
+    changed = sorted(m for m, h in recorded.items() if now.get(m) != h)
+    if changed:
+        inputs.warnings.append(
+            f"The configuration has changed since these results were run ({', '.join(changed)}): the "
+            "assumptions and organisation structures shown below are the files' current values, not "
+            "those behind the results. Re-run the experiment to report them together.")
 
 
 def read_run(root: Path) -> Inputs:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +12,7 @@ import yaml
 
 from orgsim.config.yamlio import ConfigError
 from orgsim.domain.records import FINAL
+from orgsim.store.read import read_json, read_parquet
 
 ICS_NODE = "ICSs"
 
@@ -53,10 +53,17 @@ class RunData:
                                                                          "week": "end_week"})
 
 
+EVENT_COLUMNS = ("week", "kind", "item", "unit", "what", "amount", "stage")
+ITEM_COLUMNS = ("id", "origin", "arrival_week", "theme", "capability_key")
+
+
 def _yaml(path: Path) -> dict[str, Any]:
     if not path.exists():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ReplayError(path, f"is not readable YAML (damaged?): {type(exc).__name__}") from None
     return data if isinstance(data, dict) else {}
 
 
@@ -74,16 +81,19 @@ def load_run(path: str | Path) -> RunData:
     path = Path(path)
     if not (path / "events.parquet").is_file():
         raise _not_a_run(path)
-    events = pd.read_parquet(path / "events.parquet").reset_index(drop=True)
+    events = read_parquet(path / "events.parquet", EVENT_COLUMNS).reset_index(drop=True)
     for column in ("kind", "unit", "what", "stage"):
         events[column] = events[column].astype(object).fillna("").astype(str)
-    items = pd.DataFrame(columns=["id", "origin", "arrival_week", "theme", "capability_key"])
-    if (path / "initiatives.parquet").is_file():
-        items = pd.read_parquet(path / "initiatives.parquet")
+    if not (events["kind"] == "arrival").any():
+        raise ReplayError(path / "events.parquet", "no initiative arrived in this run, so there is "
+                          "nothing to replay; check the scenario's demand")
+    items = read_parquet(path / "initiatives.parquet", ITEM_COLUMNS, "the run's demand, written "
+                         "with its events")
     config = _yaml(path / "config.yaml")
     scenario = config.get("scenario") or {}
-    manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8")) \
-        if (path / "manifest.json").is_file() else {}
+    manifest = read_json(path / "manifest.json") if (path / "manifest.json").is_file() else {}
+    if not isinstance(manifest, dict):
+        raise ReplayError(path / "manifest.json", "expected a JSON object")
     last = float(events["week"].max()) if len(events) else 0.0
     return RunData(
         path=path, events=events, items=items.set_index("id", drop=False),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
+from typing import IO
 
 from rich.console import Console
 from rich.table import Table
@@ -12,9 +14,55 @@ from orgsim.domain.sums import left_sum
 from orgsim.workshop import words
 from orgsim.workshop.journey import Journey
 from orgsim.workshop.replay import Week
+from orgsim.workshop.rundata import ReplayError, RunData
 from orgsim.workshop.waits import LABELS
 
 Ask = Callable[[str], str]
+
+
+class _Trimmed:
+    """A text stream that drops the spaces rich pads each line with, for files and pipes."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out, self.pending = out, ""
+
+    def write(self, text: str) -> int:
+        *lines, self.pending = (self.pending + text).split("\n")
+        for line in lines:
+            self.out.write(line.rstrip(" ") + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self.pending:
+            self.out.write(self.pending.rstrip(" "))
+            self.pending = ""
+        self.out.flush()
+
+
+def output_console(out: IO[str] | None = None) -> Console:
+    """A console for standard output: as rich draws it in a terminal, without trailing spaces elsewhere."""
+    out = out or sys.stdout
+    if out.isatty():
+        return Console(file=out)
+    return Console(file=_Trimmed(out))  # type: ignore[arg-type]
+
+
+def initiative_id(run: RunData, given: str) -> int:
+    """The initiative `given` names: its id, or a capability key that only one initiative has."""
+    if given.strip().lstrip("-").isdigit():
+        return int(given)
+    items = run.items[run.items["capability_key"] == given.strip()]
+    if len(items) == 1:
+        return int(items.index[0])
+    if not len(items):
+        raise ReplayError(run.path, f"no initiative id or capability key {given!r} in this run; ids are "
+                          "numbers (the narrative names them, e.g. 'initiative 55'), capability keys "
+                          "read theme/variant (e.g. cardiology/20)", "--initiative")
+    shown = ", ".join(f"{i} ({o}, week {w:.0f})" for i, o, w in
+                      zip(items.index[:8], items["origin"][:8], items["arrival_week"][:8]))
+    more = f" and {len(items) - 8} more" if len(items) > 8 else ""
+    raise ReplayError(run.path, f"{len(items)} initiatives build {given}: {shown}{more}; pass one id",
+                      "--initiative")
 
 
 def show_week(console: Console, week: Week) -> None:

@@ -8,6 +8,7 @@ if the server fails to start, the end of that log.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -119,3 +120,4 @@ def serve(settings: Settings, host: str, port: int, say: Callable[[str], None]) 
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        shutil.rmtree(log.parent, ignore_errors=True)  # the log lives as long as the server
