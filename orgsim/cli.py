@@ -69,12 +69,12 @@ def validate(
                                            "against.")] = Path("configs/nhs_england.yaml"),
 ) -> None:
     """Check a configuration file without running it."""
-    from orgsim.config.kinds import kind_of
+    from orgsim.config.kinds import guess
     from orgsim.config.load import load_operating_model, load_plans, load_scenario
     from orgsim.config.resolve import resolve
     from orgsim.config.yamlio import read_yaml
 
-    kind = kind_of(read_yaml(file).data)
+    kind = guess(read_yaml(file).data)
     if kind == "experiment":
         from orgsim.experiments.points import load_experiment
 

@@ -216,7 +216,10 @@ def from_validation(exc: ValidationError, src: Source, schema: type[BaseModel] |
     problems: dict[tuple[Any, ...], list[tuple[Path_, str]]] = {}
     for path, holder, key, err in located:
         if err["type"] != "missing" or key not in typos:
-            problems.setdefault(key, []).append((path, _message(err, holder)))
+            message = _message(err, holder)
+            if path and message.startswith(f"{path[-1]}: "):  # said once, as the path
+                message = message[len(f"{path[-1]}: "):]
+            problems.setdefault(key, []).append((path, message))
     first = min(problems.values(), key=lambda found: src.line_of(found[0][0]) or 0)
     message = _combine([m for _, m in first])
     others = len(problems) - 1

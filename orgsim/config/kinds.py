@@ -33,6 +33,12 @@ def kind_of(data: Any) -> Kind | None:
     return kind if best > second else None
 
 
+def guess(data: Any) -> Kind:
+    """`kind_of`, else a scenario if it has a scenario's clock, else an operating model."""
+    keys = set(data) if isinstance(data, dict) else set()
+    return kind_of(data) or ("scenario" if keys & {"horizon_weeks", "warmup_weeks"} else "operating model")
+
+
 def _a(word: str) -> str:
     return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
 

@@ -18,3 +18,13 @@ MAX_RUNS = 100_000  # design points x replications x operating models
 def too_big(what: str, size: float, limit: int, unit: str) -> str:
     """`what is N unit; the limit is M unit`, both with thousands separators."""
     return f"{what} is {size:,.0f} {unit}; the limit is {limit:,} {unit}"
+
+
+def count(n: int, noun: str) -> str:
+    """`1 model`, `2,000 models`."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def too_long(horizon: float) -> str:
+    return (f"horizon_weeks: a run of {horizon:,.0f} weeks is longer than a run can hold; the limit is "
+            f"{MAX_HORIZON_WEEKS:,} weeks (100 years)")

@@ -92,12 +92,12 @@ def _not_found(name: str, scenario_path: str | Path, sc: Scenario) -> str:
     if Path(name).suffix in (".yaml", ".yml"):
         return f"no operating model file {name}"
     here = Path(scenario_path).parent / sc.operating_models_dir
-    folders = list(dict.fromkeys(d.resolve() for d in (here, PACKAGE_MODELS)))
+    folders = [here] if here.resolve() == PACKAGE_MODELS.resolve() else [here, PACKAGE_MODELS]
     known = sorted({p.stem for d in folders if d.is_dir() for p in d.glob("*.yaml")})
     near = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     hint = f"; did you mean {near[0]!r}?" if near else ""
-    where = " or ".join(str(d) for d in folders)
-    return f"no operating model {name!r} in {where}{hint} (known: {', '.join(known) or 'none'})"
+    return (f"no operating model {name!r} in {' or '.join(map(str, folders))}{hint}; "
+            f"known: {', '.join(known) or 'none'}")
 
 
 def _merge(base: Any, over: Any) -> Any:

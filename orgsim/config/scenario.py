@@ -125,7 +125,7 @@ class Scenario(Strict):
     @model_validator(mode="after")
     def _window(self) -> Scenario:
         if self.horizon_weeks > limits.MAX_HORIZON_WEEKS:
-            raise ValueError(limits.too_big("horizon_weeks", self.horizon_weeks, limits.MAX_HORIZON_WEEKS, "weeks"))
+            raise ValueError(limits.too_long(self.horizon_weeks))
         if self.warmup_weeks >= self.horizon_weeks:
             raise ValueError(f"warmup_weeks ({self.warmup_weeks:g}) must be below horizon_weeks ({self.horizon_weeks:g})")
         samples = self.horizon_weeks / self.sample_every_weeks

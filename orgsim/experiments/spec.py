@@ -107,7 +107,7 @@ class Experiment(Strict):
                 if u.values is not None:
                     raise ValueError(f"uncertainties.{path}: {self.design.kind} designs need low and high")
         if self.horizon_weeks is not None and self.horizon_weeks > limits.MAX_HORIZON_WEEKS:
-            raise ValueError(limits.too_big("horizon_weeks", self.horizon_weeks, limits.MAX_HORIZON_WEEKS, "weeks"))
+            raise ValueError(limits.too_long(self.horizon_weeks))
         self._fits()
         return self
 
@@ -123,9 +123,10 @@ class Experiment(Strict):
         runs = self.design_points() * self.replications * len(self.models)
         if runs > limits.MAX_RUNS:
             key = "replications" if self.replications > limits.MAX_RUNS // len(self.models) else "design"
-            raise ValueError(limits.too_big(
-                f"{key}: the experiment ({self.design_points():,} design points x {self.replications:,} "
-                f"replications x {len(self.models)} models)", runs, limits.MAX_RUNS, "runs"))
+            counts = [limits.count(self.design_points(), "design point"),
+                      limits.count(self.replications, "replication"), limits.count(len(self.models), "model")]
+            raise ValueError(limits.too_big(f"{key}: the experiment ({' x '.join(counts)})", runs,
+                                            limits.MAX_RUNS, "runs"))
 
     @property
     def pair(self) -> tuple[str, str] | None:
