@@ -269,8 +269,10 @@ def test_files_get_the_mode_the_umask_gives(tmp_path: Path, mask: int) -> None:
 def test_temporary_files_of_a_killed_writer_are_removed_by_the_next(tmp_path: Path,
                                                                    finished: Path) -> None:
     out = copy_of(finished, tmp_path)
-    stale = [out / ".metrics.parquet.ab12cd34.tmp.parquet", out / "summary" / ".by_model.csv.x1y2z3w4.tmp.csv",
-             out / "plots" / ".flows.png.k9k9k9k9.tmp.png", out / "runs" / ".p00000.json.a_b_c_d_.tmp.json"]
+    stale = [out / ".metrics.parquet.ab12cd34.tmp.parquet",
+             out / "summary" / ".by_model.csv.x1y2z3w4.tmp.csv",
+             out / "plots" / ".flows.png.k9k9k9k9.tmp.png",
+             out / "runs" / ".p00000.json.a_b_c_d_.tmp.json"]
     for s in stale:
         s.parent.mkdir(parents=True, exist_ok=True)
         s.write_bytes(b"half a file")
@@ -322,7 +324,8 @@ def test_the_workshop_leaves_no_temporary_folder(tmp_path: Path, monkeypatch: py
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     code = ("import http.server, sys, threading\n"
-            "s = http.server.HTTPServer((sys.argv[1], int(sys.argv[2])), http.server.SimpleHTTPRequestHandler)\n"
+            "handler = http.server.SimpleHTTPRequestHandler\n"
+            "s = http.server.HTTPServer((sys.argv[1], int(sys.argv[2])), handler)\n"
             "threading.Timer(1.5, s.shutdown).start()\ns.serve_forever()\n")
     monkeypatch.setattr(server, "command", lambda host, port: [sys.executable, "-c", code, host, str(port)])
     said: list[str] = []

@@ -92,10 +92,10 @@ def check(root: Path) -> Results:
         raise ResultsError(root, "no such folder; expected the results folder of an experiment")
     exp = _experiment(root)
     manifest = _manifest(root, exp)
-    _tables(root, manifest)
     metrics = read_parquet(root / "metrics.parquet", [*KEYS, *exp.outcomes], "written when the "
                            "experiment finished")
     read_parquet(root / "design.parquet", ["point", *exp.uncertainties])
+    _tables(root, manifest)
     _seeds(root / "metrics.parquet", metrics, exp, manifest)
     if "arrived" in metrics and not metrics["arrived"].fillna(0).any():
         raise ResultsError(root / "metrics.parquet", "no initiative arrived in any run, so there is "
