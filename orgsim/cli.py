@@ -18,6 +18,21 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _help_without_types() -> None:
+    """Help names each argument's value (FILE, FOLDER) as options do, not its Python type (`<path>`)."""
+    from typer.core import TyperArgument
+
+    typed = TyperArgument.display_type_rich
+
+    def shown(self: TyperArgument, ctx: Any) -> str | None:
+        return None if self.metavar else typed(self, ctx)
+
+    TyperArgument.display_type_rich = shown  # type: ignore[method-assign]
+
+
+_help_without_types()
+
+
 def _fail(message: str) -> None:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(2)
