@@ -13,8 +13,6 @@ import pytest
 import yaml
 from rich.console import Console
 
-from orgsim.analysis.numbers import estimate
-
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests" / "data" / "tiny" / "scenario.yaml"
 SCENARIO = ROOT / "configs" / "nhs_england.yaml"
@@ -54,6 +52,8 @@ def test_the_progress_bar_labels_its_times_and_shows_no_unknown_count() -> None:
 ])
 def test_an_estimate_and_its_interval_share_one_precision(mean: float, low: float, high: float,
                                                           shown: tuple[str, str]) -> None:
+    from orgsim.analysis.numbers import estimate
+
     assert estimate(mean, low, high) == shown
 
 
