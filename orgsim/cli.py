@@ -27,7 +27,7 @@ def _help_without_types() -> None:
     def shown(self: TyperArgument, ctx: Any) -> str | None:
         return None if self.metavar else typed(self, ctx)
 
-    TyperArgument.display_type_rich = shown  # type: ignore[method-assign]
+    TyperArgument.display_type_rich = shown  # type: ignore[method-assign,assignment]
 
 
 _help_without_types()
@@ -400,19 +400,38 @@ def workshop(
 
 
 def _print_table(rows: list[dict[str, Any]], names: list[str], seed: int) -> None:
+    """A column per model where the terminal is wide enough, else a row per metric and model."""
     from rich.console import Console
     from rich.table import Table
 
-    from orgsim.metrics.table import fmt
+    from orgsim.analysis.numbers import row_of
 
-    table = Table(title=f"Operating models compared (seed {seed}, one replication)")
-    table.add_column("metric", no_wrap=True)
-    table.add_column("unit", style="dim", no_wrap=True)
-    for name in names:
-        table.add_column(name, justify="right", overflow="fold")
-    for row in rows:
-        table.add_row(row["metric"], row["unit"], *(fmt(row[n]) for n in names))
-    Console().print(table)
+    console = Console()
+    title = f"Operating models compared (seed {seed}, one replication)"
+    cells = [row_of([row[n] for n in names]) for row in rows]
+    wide = [max(len(r["metric"]) for r in rows), max(len(r["unit"]) for r in rows),
+            *(max(len(n), *(len(c[i]) for c in cells)) for i, n in enumerate(names))]
+    needed = 1
+    for width in wide:
+        needed += width + 3
+    table = Table(title=title)
+    if needed <= console.width:
+        table.add_column("metric", no_wrap=True)
+        table.add_column("unit", style="dim", no_wrap=True)
+        for name in names:
+            table.add_column(name, justify="right", no_wrap=True)
+        for row, values in zip(rows, cells):
+            table.add_row(row["metric"], row["unit"], *values)
+    else:
+        table.add_column("metric", ratio=1)
+        table.add_column("model", no_wrap=True)
+        table.add_column("value", justify="right", no_wrap=True)
+        for row, values in zip(rows, cells):
+            for k, (name, value) in enumerate(zip(names, values)):
+                first = row["metric"] if k == 0 else f"[dim]{row['unit']}[/]" if k == 1 else ""
+                table.add_row(first, name, value)
+            table.add_section()
+    console.print(table)
 
 
 def _write_comparison(out: Path, rows: list[dict[str, Any]]) -> None:

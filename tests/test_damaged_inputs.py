@@ -109,6 +109,12 @@ def _truncated(path: Path) -> None:
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
 
 
+def _write(text: str) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        path.write_text(text)
+    return write
+
+
 def _garbage(path: Path) -> None:
     path.write_bytes(b"PAR1" + b"\x00\xff" * 300 + b"PAR1")
 
@@ -130,7 +136,7 @@ EXPERIMENT_DAMAGE: dict[str, tuple[str, Callable[[Path], None], str]] = {
     "design truncated": ("design.parquet", _truncated, "is not a readable Parquet table"),
     "experiment.json missing": ("experiment.json", lambda p: p.unlink(), "missing"),
     "experiment.json truncated": ("experiment.json", _truncated, "is not readable JSON"),
-    "experiment.json not an experiment": ("experiment.json", lambda p: p.write_text('{"name": 3}'),
+    "experiment.json not an experiment": ("experiment.json", _write('{"name": 3}'),
                                           "not an experiment"),
     "manifest.json missing": ("manifest.json", lambda p: p.unlink(), "missing"),
     "manifest.json truncated": ("manifest.json", _truncated, "is not readable JSON"),
@@ -187,7 +193,7 @@ RUN_DAMAGE: dict[str, tuple[str, Callable[[Path], None], str]] = {
     "initiatives without a column": ("initiatives.parquet", _drop_column("capability_key"),
                                      "has no column 'capability_key'"),
     "manifest truncated": ("manifest.json", _truncated, "is not readable JSON"),
-    "config garbage": ("config.yaml", lambda p: p.write_text("scenario: [unclosed\n"),
+    "config garbage": ("config.yaml", _write("scenario: [unclosed\n"),
                        "is not readable YAML"),
 }
 RUN_COMMANDS = (["replay", "{dir}"], ["replay", "{dir}", "--initiative", "1"],

@@ -221,3 +221,21 @@ echo done
     fake.write_text(f"#!/bin/sh\necho \"$@\" >> {calls}\necho 'E: Unable to locate package' >&2\nexit 100\n")
     done = _make(*args)
     assert done.returncode != 0 and len(calls.read_text().splitlines()) == 1  # other failures stop at once
+
+
+def test_values_compared_side_by_side_share_one_precision() -> None:
+    from orgsim.analysis.numbers import row_of
+
+    assert row_of([12.5, 8.845, 4.205, 13.2]) == ["12.5", "8.8", "4.2", "13.2"]
+    assert row_of([1776111.4, 1203423.0]) == ["1,776,111", "1,203,423"]
+    assert row_of([272.0, 74.0, float("nan")]) == ["272", "74", "-"]
+
+
+@pytest.mark.parametrize("columns", [80, 200])
+def test_the_comparison_table_of_a_run_fits_the_terminal(tmp_path: Path, columns: int) -> None:
+    done = orgsim("run", SCENARIO, "--out", tmp_path / "out", "-q", columns=columns)
+    assert done.returncode == 0, done.stderr
+    assert max(map(len, done.stdout.splitlines())) <= columns
+    assert "…" not in done.stdout and not re.search(r"\de[+-]\d", done.stdout)
+    for model in ("internal_commissioning", "joined_up_planning", "merged_devolved", "pandemic_cells"):
+        assert model in done.stdout

@@ -13,7 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from orgsim.cli import app
-from orgsim.experiments.runner import run
+from orgsim.experiments.runner import experiment_sha256, run
+from orgsim.experiments.spec import Experiment
 from orgsim.report import write_report
 from tiny import ROOT, SCENARIO
 
@@ -96,6 +97,9 @@ def test_missing_configuration_is_reported_not_fatal(results: Path, tmp_path: Pa
     exp = json.loads((moved / "experiment.json").read_text())
     exp["scenario"] = str(tmp_path / "gone.yaml")
     (moved / "experiment.json").write_text(json.dumps(exp))
+    manifest = json.loads((moved / "manifest.json").read_text())  # as if run from that scenario
+    manifest["config_sha256"]["experiment"] = experiment_sha256(Experiment.model_validate(exp))
+    (moved / "manifest.json").write_text(json.dumps(manifest))
     out = CliRunner().invoke(app, ["report", str(moved)])
     assert out.exit_code == 0, out.output
     text = (moved / "report.html").read_text(encoding="utf-8")

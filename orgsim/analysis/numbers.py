@@ -39,3 +39,12 @@ def estimate(mean: float, low: float, high: float, sign: bool = False) -> tuple[
     interval = (f"[{number(low, places, sign)}, {number(high, places, sign)}]"
                 if half is not None else "")
     return number(mean, places, sign), interval
+
+
+def row_of(values: list[float]) -> list[str]:
+    """Values compared side by side, at one precision: whole numbers as such, else three figures of
+    the largest."""
+    finite = [v for v in values if v is not None and math.isfinite(v)]
+    if all(float(v).is_integer() for v in finite):
+        return [number(v, 0) for v in values]
+    return [number(v, decimals(max(finite, key=abs))) for v in values]

@@ -78,7 +78,10 @@ def _width(exp: Experiment, rows: dict[str, list[tuple[str, str, str]]]) -> int:
     for i, (name, _, _) in enumerate(next(iter(rows.values()), [])):
         header = max(len(line) for line in _header(name).splitlines())
         cols.append(max(header, *(len(f"{c[i][1]} {c[i][2]}") for c in rows.values())))
-    return sum(cols) + BORDER * len(cols) + 1
+    total = 1  # the table's last rule
+    for width in cols:
+        total += width + BORDER
+    return total
 
 
 def summary_table(exp: Experiment, summary: Any, width: int) -> Table:
