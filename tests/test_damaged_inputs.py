@@ -32,6 +32,7 @@ CONFIGS: dict[str, tuple[int, str]] = {
     "horizon_huge.yaml": (4, "horizon_weeks: a run of 1,000,000,000 weeks is longer than a run can "
                           "hold; the limit is 5,218 weeks"),
     "demand_huge.yaml": (4, "is 2,000,010 initiatives; the limit is 200,000 initiatives"),
+    "ics_huge.yaml": (4, "ics: the number of ICSs is 1,000,000,000 ICSs; the limit is 10,000 ICSs"),
     "experiment_nan_value.yaml": (6, "uncertainties.organisations.HQ.teams.digital.values[1]: expected "
                                   "a finite number, found nan"),
     "experiment_inf_horizon.yaml": (4, "horizon_weeks: expected a finite number, found inf"),

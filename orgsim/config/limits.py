@@ -13,6 +13,7 @@ MAX_HORIZON_WEEKS = 5_218  # 100 years
 MAX_ARRIVALS = 200_000  # expected initiatives in one run
 MAX_SAMPLES = 100_000  # rows of one run's weekly series
 MAX_RUNS = 100_000  # design points x replications x operating models
+MAX_ICS = 10_000  # each ICS is an agent with its own teams and portfolio
 
 
 def too_big(what: str, size: float, limit: int, unit: str) -> str:

@@ -133,6 +133,8 @@ class Scenario(Strict):
             raise ValueError(limits.too_big("sample_every_weeks: the weekly series (horizon_weeks / sample_every_weeks)",
                                             samples, limits.MAX_SAMPLES, "rows"))
         ics = self.ics.count if self.ics is not None else 0
+        if ics > limits.MAX_ICS:
+            raise ValueError(limits.too_big("ics: the number of ICSs", ics, limits.MAX_ICS, "ICSs"))
         if self.demand.generate:
             expected = self.horizon_weeks * (self.demand.ics_rate_per_week * ics + self.demand.national_rate_per_week)
             if expected > limits.MAX_ARRIVALS:
