@@ -332,3 +332,13 @@ def test_the_workshop_leaves_no_temporary_folder(tmp_path: Path, monkeypatch: py
     server.serve(Settings(scenario=str(TINY)), "127.0.0.1", 0, said.append)
     assert said[-1] == "workshop stopped"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_temporary_file_in_runs_is_not_a_finished_run(tmp_path: Path) -> None:
+    from orgsim.experiments.store import Store
+
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    (runs / "p00000-r0000-tiny.json").write_text("{}")
+    (runs / ".p00000-r0001-tiny.json.abcd1234.tmp.json").write_text("{")
+    assert Store(tmp_path).done() == {"p00000-r0000-tiny"}

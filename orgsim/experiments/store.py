@@ -28,7 +28,11 @@ class Store:
     def done(self) -> set[str]:
         if not self.runs.is_dir():
             return set()
-        return {p.name[: -len(".json")] for p in self.runs.glob("*.json")}
+        return {p.name[: -len(".json")] for p in self._files("*.json")}
+
+    def _files(self, pattern: str) -> list[Path]:
+        """Finished files in runs/, in name order; temporary files (hidden, `.NAME...`) are not."""
+        return sorted(p for p in self.runs.glob(pattern) if not p.name.startswith("."))
 
     def add(self, out: Output) -> None:
         write_atomic(self.runs / f"{out.key}.series.parquet",
@@ -37,7 +41,7 @@ class Store:
         write_text(self.runs / f"{out.key}.json", json.dumps(record, sort_keys=True, allow_nan=True))
 
     def _records(self) -> list[dict[str, Any]]:
-        return [json.loads(p.read_text()) for p in sorted(self.runs.glob("*.json"))]
+        return [json.loads(p.read_text()) for p in self._files("*.json")]
 
     def consolidate(self) -> pd.DataFrame:
         """Write metrics, flows, waits and time series tables; returns the metrics table."""
@@ -64,7 +68,7 @@ class Store:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        files = sorted(self.runs.glob("*.series.parquet"))
+        files = self._files("*.series.parquet")
 
         def write(tmp: Path) -> None:
             writer: pq.ParquetWriter | None = None
