@@ -288,7 +288,7 @@ def report(
     results: Annotated[Path, typer.Argument(metavar="FOLDER", help="Results folder of an experiment, "
                                             "or the folder `orgsim run` wrote.")],
 ) -> None:
-    """Write an HTML report and its plots, for an experiment or a run.
+    """Write the HTML report and plots of an experiment or a run.
 
     One self-contained report.html, and every plot as PNG, PDF and SVG under plots/.
     """
