@@ -299,6 +299,10 @@ def report(
     if kind_of(results) is None and any(results.glob("*/events.parquet")):
         _fail(f"{results}: no complete run here; each MODEL/ folder of `orgsim run` holds "
               f"{', '.join(RUN_FILES)}")
+    if kind_of(results) is None and not any((results / f).exists()
+                                            for f in ("experiment.json", "metrics.parquet")):
+        _fail(f"{results}: neither an experiment's results folder (experiment.json, metrics.parquet) "
+              f"nor a folder `orgsim run` wrote (MODEL/ folders holding {', '.join(RUN_FILES)})")
     with hold(results, option="FOLDER", create=False):
         path = write_report(results)  # an experiment's results are checked before anything is written
     typer.echo(f"report: {path}")

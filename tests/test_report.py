@@ -97,6 +97,10 @@ def test_missing_configuration_is_reported_not_fatal(results: Path, tmp_path: Pa
     exp = json.loads((moved / "experiment.json").read_text())
     exp["scenario"] = str(tmp_path / "gone.yaml")
     (moved / "experiment.json").write_text(json.dumps(exp))
+
+    manifest = json.loads((moved / "manifest.json").read_text())  # changed on purpose: restamp
+    manifest["config_sha256"]["experiment"] = experiment_sha256(Experiment.model_validate(exp))
+    (moved / "manifest.json").write_text(json.dumps(manifest))
     manifest = json.loads((moved / "manifest.json").read_text())  # as if run from that scenario
     manifest["config_sha256"]["experiment"] = experiment_sha256(Experiment.model_validate(exp))
     (moved / "manifest.json").write_text(json.dumps(manifest))
@@ -152,5 +156,9 @@ def test_missing_configuration_named_without_machine_path(results: Path, tmp_pat
     exp = json.loads((moved / "experiment.json").read_text())
     exp["scenario"] = str(tmp_path / "gone.yaml")
     (moved / "experiment.json").write_text(json.dumps(exp))
+
+    manifest = json.loads((moved / "manifest.json").read_text())  # changed on purpose: restamp
+    manifest["config_sha256"]["experiment"] = experiment_sha256(Experiment.model_validate(exp))
+    (moved / "manifest.json").write_text(json.dumps(manifest))
     text = write_report(moved).read_text(encoding="utf-8")
     assert "../gone.yaml" in text and not _absolute_paths(text)

@@ -8,6 +8,7 @@ number made a thousand times larger.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -58,7 +59,18 @@ def larger(shipped: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
             if col not in KEYS and col != "week" and pd.api.types.is_numeric_dtype(frame[col]):
                 frame[col] = frame[col] * 1000
         frame.to_parquet(root / f"{name}.parquet", index=False)
+    restamp(root)  # the tables were changed on purpose: record their new hashes
     return root
+
+
+def restamp(root: Path) -> None:
+    """Record the current hashes of a results folder's tables in its manifest."""
+    from orgsim.experiments.runner import file_sha256
+
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    manifest["tables_sha256"] = {name: file_sha256(root / f"{name}.parquet")
+                                 for name in manifest.get("tables_sha256", {})}
+    (root / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
 
 def figures(root: Path) -> Iterator[tuple[str, Any]]:
