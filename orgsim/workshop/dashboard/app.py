@@ -1,18 +1,219 @@
-"""The page `solara run` serves: SolaraViz around a `Workshop` built from ORGSIM_WORKSHOP.
+"""The page `solara run` serves: every browser page gets its own `Session` from ORGSIM_WORKSHOP.
 
 Start it with `orgsim workshop`, which checks the files first and sets the
-variable; `solara run` imports this module and shows `page`.
+variable. The page is Solara components of our own rather than Mesa's
+SolaraViz page, which builds one model when the server starts and so shares it
+between every browser: here the session lives in the page's own state, and its
+play thread stops when the page closes. Panels are HTML (`components`), cheap
+enough to draw every week.
 """
 
 from __future__ import annotations
 
-from mesa.visualization import SolaraViz
+from collections.abc import Callable
+from typing import Any
 
-from orgsim.workshop.dashboard.components import panels
-from orgsim.workshop.dashboard.model import Workshop
-from orgsim.workshop.dashboard.params import model_params
+import solara
+from solara.server import kernel_context
+
+from orgsim.plots.live import PANELS
+from orgsim.workshop.dashboard import components as P
+from orgsim.workshop.dashboard import summary
+from orgsim.workshop.dashboard.decide import DecidePanel
+from orgsim.workshop.dashboard.inputs import Rule, check
+from orgsim.workshop.dashboard.levers import ALL, Levers
+from orgsim.workshop.dashboard.model import NONE
+from orgsim.workshop.dashboard.params import LEVERS
+from orgsim.workshop.dashboard.session import FASTEST, SPEEDS, Session
 from orgsim.workshop.dashboard.settings import Settings
 
-settings = Settings.from_env()
-page = SolaraViz(Workshop(settings), components=panels(settings), model_params=model_params(settings),
-                 name="orgsim workshop", play_interval=50)
+SIZES = {False: 14, True: 18}  # body text in px: laptop, projector
+CSS = """
+.orgsim-root .v-input, .orgsim-root .v-btn, .orgsim-root .v-label, .orgsim-root input,
+.orgsim-root .v-select__selection { font-size: inherit !important; }
+.orgsim-root .v-messages__message { font-size: 0.85em; line-height: 1.2; }
+.orgsim-root .v-btn { text-transform: none; letter-spacing: 0; }
+.orgsim-screen { display: flex; flex-direction: column; height: 100vh; box-sizing: border-box; }
+.orgsim-main { flex: 1 1 0; min-height: 0; display: grid; gap: 8px;
+               grid-template-columns: minmax(24em, 36%) minmax(0, 1fr); padding: 0 8px 8px; }
+.orgsim-left { display: flex; flex-direction: column; min-height: 0; gap: 4px; }
+.orgsim-summary { flex: 1 1 0; min-height: 4em; overflow: auto; }
+.orgsim-charts { display: grid; grid-template-columns: 1fr 1fr; grid-template-rows: auto 1fr 1fr;
+                 gap: 6px 14px; min-height: 0; }
+.orgsim-cell { position: relative; min-height: 0; }
+.orgsim-enlarge { position: absolute !important; top: 0; right: 0; min-width: 0 !important; }
+.orgsim-zoom { position: fixed; inset: 0; z-index: 100; background: white; padding: 16px 24px;
+               display: flex; flex-direction: column; font-size: 1.3em; }
+"""
+
+
+@solara.component  # type: ignore[misc]
+def Layout(children: list[Any] | None = None) -> Any:
+    """The page alone: no app bar, no framework navigation."""
+    return solara.Column(children=children or [], gap="0", style="padding:0")
+
+
+def _alive(context: Any) -> Callable[[], bool]:
+    """Whether the page of `context` is still open in a browser (a closed tab closes the context)."""
+    def alive() -> bool:
+        return not context.closed_event.is_set() and \
+            kernel_context.PageStatus.CONNECTED in context.page_status.values()
+    return alive
+
+
+@solara.component  # type: ignore[misc]
+def Page() -> Any:
+    settings = solara.use_memo(Settings.from_env, [])
+    version, set_version = solara.use_state(0)
+    context = kernel_context.get_current_context()
+
+    def make() -> Session:
+        count = [0]
+
+        def notify() -> None:
+            count[0] += 1
+            with context:
+                set_version(count[0])
+
+        return Session(settings, notify, _alive(context))
+
+    session: Session = solara.use_memo(make, [])
+    solara.use_effect(lambda: session.close, [])
+    projector = solara.use_reactive(False)
+    zoom = solara.use_reactive("")
+    ws = session.ws
+    with solara.Column(gap="0", classes=["orgsim-root"],
+                       style=f"font-size:{SIZES[projector.value]}px;color:#1a1a1a;background:white"):
+        solara.Style(CSS)
+        with solara.v.Html(tag="div", class_="orgsim-screen"):
+            Controls(session, version, projector)
+            with solara.v.Html(tag="div", class_="orgsim-main"):
+                with solara.v.Html(tag="div", class_="orgsim-left"):
+                    solara.HTML(tag="div", unsafe_innerHTML=summary.page_html(ws, projector.value),
+                                classes=["orgsim-summary"])
+                    DecidePanel(session, version)
+                Charts(session, version, zoom)
+        with solara.Row(gap="24px", style="padding:8px 16px;align-items:flex-start;flex-wrap:wrap"):
+            Choices(session, version)
+            solara.HTML(tag="div", unsafe_innerHTML=P.organisations_html(ws),
+                        classes=["orgsim-organisations"], style="flex:1 1 24em")
+            solara.HTML(tag="div", unsafe_innerHTML=P.forums_html(ws), classes=["orgsim-forums"],
+                        style="flex:1 1 20em")
+
+
+@solara.component  # type: ignore[misc]
+def Controls(session: Session, version: int, projector: solara.Reactive[bool]) -> None:
+    """The week, and the buttons that move it: step, play, pace, run to a week or the end, reset."""
+    ws = session.ws
+    until = solara.use_reactive("")
+    said = solara.use_reactive("")
+    later = Rule(whole=True, above=ws.week, high=ws.horizon, blank=False)
+    target, why = check(until.value, later)
+    replay = ws.settings.replay
+    playing = session.playing
+
+    def go() -> None:
+        if target is not None:
+            (session.jump if replay else session.play)(float(target))
+
+    def reset() -> None:
+        said.set(session.reset())
+
+    speeds = {("as fast as it draws" if s == FASTEST else f"{s:g} weeks/s"): s for s in SPEEDS}
+    with solara.Row(gap="8px", classes=["orgsim-controls"],
+                    style="align-items:center;flex-wrap:wrap;padding:6px 8px"):
+        solara.HTML(tag="div", unsafe_innerHTML=summary.week_text(ws), classes=["orgsim-week"],
+                    style="font-size:1.5em;font-weight:600;margin-right:8px")
+        solara.Button("Step", on_click=session.step, disabled=playing or not ws.running, outlined=True)
+        if playing:
+            solara.Button("❚❚ Pause", on_click=lambda: (session.pause(), session.notify()), color="primary",
+                          classes=["orgsim-pause"])
+        else:
+            solara.Button("▶ Play", on_click=session.play, color="primary", disabled=not ws.running,
+                          classes=["orgsim-play"])
+        solara.Select("Speed", list(speeds), next(k for k, v in speeds.items() if v == session.speed),
+                      on_value=lambda k: setattr(session, "speed", speeds[k]), dense=True,
+                      style="max-width:11em", classes=["orgsim-speed"])
+        solara.InputText("Jump to week" if replay else "Run to week", until.value, on_value=until.set,
+                         continuous_update=True, error=why if until.value else False,
+                         style="max-width:9em", classes=["orgsim-until"])
+        solara.Button("Go", on_click=go, disabled=target is None, outlined=True, classes=["orgsim-go"])
+        solara.Button("Run to the end", on_click=lambda: session.play(), disabled=not ws.running or playing,
+                      outlined=True, classes=["orgsim-end"])
+        solara.Button("Reset", on_click=reset, outlined=True, classes=["orgsim-reset"])
+        with solara.v.Html(tag="div", class_="orgsim-projector"):
+            solara.Checkbox(label="Projector", value=projector)
+        if said.value:
+            solara.HTML(tag="div", unsafe_innerHTML=said.value, classes=["orgsim-refused"],
+                        style="color:#C62828")
+
+
+@solara.component  # type: ignore[misc]
+def Charts(session: Session, version: int, zoom: solara.Reactive[str]) -> None:
+    """The four charts with the legend above; any of them can fill the screen."""
+    ws = session.ws
+    drawn = P.charts_html(ws)
+    with solara.v.Html(tag="div", class_="orgsim-charts"):
+        solara.HTML(tag="div", unsafe_innerHTML=P.legend_html(ws), style="grid-column:1/3")
+        for column, _ in PANELS:
+            with solara.v.Html(tag="div", class_="orgsim-cell"):
+                solara.HTML(tag="div", unsafe_innerHTML=drawn[column], style="height:100%")
+                solara.Button("⤢", on_click=lambda c=column: zoom.set(c), text=True,  # type: ignore[misc]
+                              classes=["orgsim-enlarge"])
+    if zoom.value:
+        with solara.v.Html(tag="div", class_="orgsim-zoom"):
+            with solara.Row(style="align-items:center"):
+                solara.HTML(tag="div", unsafe_innerHTML=P.legend_html(ws), style="flex:1")
+                solara.Button("Close", on_click=lambda: zoom.set(""), outlined=True, classes=["orgsim-close"])
+            solara.HTML(tag="div", unsafe_innerHTML=drawn[zoom.value], style="flex:1;min-height:0")
+
+
+@solara.component  # type: ignore[misc]
+def Choices(session: Session, version: int) -> None:
+    """Operating models and levers for the next Reset, each slider showing its value; downloads."""
+    ws, pending = session.ws, session.pending
+    settings = ws.settings
+    with solara.Column(gap="2px", classes=["orgsim-choices"], style="flex:0 1 22em;min-width:18em"):
+        solara.HTML(tag="div", unsafe_innerHTML="<b>Models and levers</b> (applied on Reset)")
+        if not settings.replay:
+            _models(session, settings)
+            _levers(session, pending.levers, settings)
+            if pending != session.choice:
+                solara.HTML(tag="div", classes=["orgsim-pending"], style="color:#8a5a00",
+                            unsafe_innerHTML="Changed: takes effect on Reset (the runs under way go on as "
+                            "they were)." if ws.week > 0 else "Changed: takes effect on Reset.")
+            problem = pending.problem()
+            if problem:
+                solara.HTML(tag="div", unsafe_innerHTML=problem, classes=["orgsim-refused"], style="color:#C62828")
+        with solara.Row(gap="6px", style="flex-wrap:wrap", classes=["orgsim-downloads"]):
+            solara.FileDownload(lambda: P.charts_png(session.ws), filename=f"charts-week{int(ws.week)}.png",
+                                label="Charts (PNG)")
+            solara.FileDownload(lambda: P.figures_csv(session.ws), filename=f"figures-week{int(ws.week)}.csv",
+                                label="Figures (CSV)")
+
+
+def _models(session: Session, settings: Settings) -> None:
+    pending = session.pending
+    solara.Select("Operating model A", list(settings.choices), pending.model_a or settings.models[0],
+                  on_value=lambda v: session.choose(model_a=v), dense=True, classes=["orgsim-model-a"])
+    solara.Select("Operating model B", [NONE, *settings.choices, *settings.baselines],
+                  pending.model_b or NONE, on_value=lambda v: session.choose(model_b=v), dense=True,
+                  classes=["orgsim-model-b"])
+
+
+def _levers(session: Session, levers: Levers, settings: Settings) -> None:
+    for name, (text, lo, hi, step) in LEVERS.items():
+        if name == "staff":
+            solara.Select("Staff function (for Staff ×)", [ALL, *settings.functions], levers.function,
+                          on_value=lambda v: session.choose(levers=_with(session, "function", v)), dense=True)
+        value = getattr(levers, name)
+        with solara.v.Html(tag="div", class_=f"orgsim-lever-{name}"):
+            solara.SliderFloat(f"{text} {value:g}", value=value, min=lo, max=hi, step=step,
+                               on_value=lambda v, n=name: session.choose(levers=_with(session, n, v)))  # type: ignore[misc]
+
+
+def _with(session: Session, name: str, value: object) -> Levers:
+    from dataclasses import replace
+
+    return replace(session.pending.levers, **{name: value})
+

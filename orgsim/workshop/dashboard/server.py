@@ -26,7 +26,8 @@ from orgsim.workshop.dashboard.settings import ENV, Settings
 
 APP = Path(__file__).with_name("app.py")
 START_SECONDS = 120.0  # importing Mesa and Solara takes a few seconds on a cold machine
-QUIET = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "PYTHONUNBUFFERED": "1"}
+QUIET = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "PYTHONUNBUFFERED": "1",
+         "SOLARA_THEME_SHOW_BANNER": "False", "SOLARA_THEME_VARIANT": "light"}  # no badge over a chart
 
 
 class ServerError(Exception):

@@ -1,0 +1,151 @@
+"""One browser page's dashboard: its runs, its choices for the next Reset, and play.
+
+Every page builds its own `Session` (the page keeps it in its own state), so
+one table's Step, decisions and levers never reach another's. Play is a thread
+of the session that steps a week, lets the page draw it, and waits to keep the
+chosen pace; it stops at the target week, on Pause, on Reset, and as soon as
+`alive` says the page is gone, so a closed tab stops computing.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from orgsim.workshop.dashboard.levers import Levers
+from orgsim.workshop.dashboard.model import NONE, Workshop
+from orgsim.workshop.dashboard.settings import Settings
+
+FASTEST = 0.0  # weeks a second: as fast as the page draws
+SPEEDS = (1.0, 2.0, 5.0, 10.0, 20.0, FASTEST)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What Reset builds: the operating models shown and the levers."""
+
+    model_a: str = ""
+    model_b: str = ""
+    levers: Levers = field(default_factory=Levers)
+
+    def problem(self) -> str:
+        """Why these cannot be run side by side, or "" if they can."""
+        if self.model_a and self.model_a == self.model_b:
+            return ("A and B are the same operating model on the same initiatives: they would draw one "
+                    "line twice. Choose another for B, or (none) to show A alone.")
+        return ""
+
+
+def first_choice(settings: Settings) -> Choice:
+    shown = [*settings.models, NONE, NONE]
+    return Choice(shown[0], shown[1] if len(settings.models) > 1 else NONE)
+
+
+class Session:
+    """A page's runs and play.
+
+    Args:
+        settings: The command's choices.
+        notify: Called after every change the page should draw (from the play thread too).
+        alive: Whether the page is still open; play stops when it says no.
+    """
+
+    def __init__(self, settings: Settings, notify: Callable[[], None] = lambda: None,
+                 alive: Callable[[], bool] = lambda: True) -> None:
+        self.settings, self.notify, self.alive = settings, notify, alive
+        self.choice = self.pending = first_choice(settings)
+        self.speed = 10.0
+        self.ws = self._build()
+        self.lock = threading.RLock()  # one change at a time: a click and the play thread
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.weeks_drawn = 0  # weeks stepped since the session began (for the page and its tests)
+
+    def _build(self) -> Workshop:
+        c = self.choice
+        lv = c.levers
+        return Workshop(self.settings, c.model_a, c.model_b, cadence=lv.cadence, overhead=lv.overhead,
+                        detection=lv.detection, staff=lv.staff, function=lv.function, demand=lv.demand)
+
+    @property
+    def playing(self) -> bool:
+        return self._thread is not None and self._thread.is_alive() and not self._stop.is_set()
+
+    def choose(self, **changes: object) -> None:
+        """Change what the next Reset builds (`model_a`, `model_b` or `levers`)."""
+        self.pending = replace(self.pending, **changes)  # type: ignore[arg-type]
+        self.notify()
+
+    def reset(self) -> str:
+        """Stop play and build the runs afresh from the pending choice; "" or why not."""
+        problem = self.pending.problem()
+        if problem:
+            return problem
+        self.pause()
+        with self.lock:
+            self.choice = self.pending
+            self.ws = self._build()
+        self.notify()
+        return ""
+
+    def step(self) -> None:
+        """One week, drawn (ignored while playing: play is stepping)."""
+        if not self.playing:
+            self._step(self.ws, None)
+            self.notify()
+
+    def _step(self, ws: Workshop, stop: threading.Event | None) -> bool:
+        """One week of `ws` if it is still the session's and running; whether it stepped."""
+        with self.lock:
+            if ws is not self.ws or not ws.running or (stop is not None and stop.is_set()):
+                return False
+            ws.step()
+            self.weeks_drawn += 1
+            return True
+
+    def play(self, until: float | None = None) -> None:
+        """Step at `speed` weeks a second until week `until` (default: the horizon)."""
+        self.pause()
+        target = self.ws.horizon if until is None else min(until, self.ws.horizon)
+        if self.ws.week >= target:
+            return
+        self._stop = stop = threading.Event()
+        self._thread = threading.Thread(target=self._play, args=(self.ws, target, stop), daemon=True,
+                                        name="orgsim-play")
+        self._thread.start()
+        self.notify()
+
+    def _play(self, ws: Workshop, target: float, stop: threading.Event) -> None:
+        try:
+            while not stop.is_set() and self.alive() and ws.week < target:
+                started = time.monotonic()
+                if not self._step(ws, stop):
+                    break
+                self.notify()  # the page draws the week before the next is stepped
+                if self.speed > 0:
+                    stop.wait(max(0.0, 1.0 / self.speed - (time.monotonic() - started)))
+        finally:
+            stop.set()
+            if self.alive():
+                self.notify()  # the buttons show play has stopped
+
+    def pause(self) -> None:
+        """Stop play after the week under way (it never starts another)."""
+        self._stop.set()
+
+    def jump(self, week: float) -> None:
+        """Show week `week` at once, drawing only it: a replay's way back and forth."""
+        self.pause()
+        with self.lock:
+            if week < self.ws.week:
+                self.ws = self._build()
+            while self.ws.running and self.ws.week < week:
+                self.ws.step()
+        self.notify()
+
+    def close(self) -> None:
+        """The page has gone: stop play and let the runs go."""
+        self.alive = lambda: False
+        self.pause()
