@@ -195,10 +195,10 @@ def Choices(session: Session, version: int) -> None:
 def _models(session: Session, settings: Settings) -> None:
     pending = session.pending
     solara.Select("Operating model A", list(settings.choices), pending.model_a or settings.models[0],
-                  on_value=lambda v: session.choose(model_a=v), dense=True, classes=["orgsim-model-a"])
+                  on_value=lambda v: session.choose(model_a=v), dense=True, classes=["orgsim-choose-model-a"])
     solara.Select("Operating model B", [NONE, *settings.choices, *settings.baselines],
                   pending.model_b or NONE, on_value=lambda v: session.choose(model_b=v), dense=True,
-                  classes=["orgsim-model-b"])
+                  classes=["orgsim-choose-model-b"])
 
 
 def _levers(session: Session, levers: Levers, settings: Settings) -> None:

@@ -31,7 +31,7 @@ BOX = "padding:4px 10px"
 FIELD = "min-width:0;flex:{grow} 1 0"  # inputs of a row share its width
 MESSAGE = "padding:4px 8px"
 HINT = "font-size:0.9em;color:#444;margin-top:-4px"
-RULES = {"dip": Rule(low=0, high=1), "duration": Rule(above=0), "people": Rule(whole=True),
+RULES = {"dip": Rule(low=0, high=1), "duration": Rule(above=0), "people": Rule(whole=True, blank=True),
          "cadence": Rule(above=0, blank=True), "p_approve": Rule(low=0, high=1, blank=True),
          "capacity": Rule(whole=True, low=1, blank=True)}
 
@@ -100,6 +100,8 @@ def DecidePanel(session: Session, version: int) -> Any:
             "funding": ("p_approve", "capacity")}[change.value]
     checked = {k: check(texts.value.get(k, ""), RULES[k]) for k in keys}
     problems = [why for _, why in checked.values() if why]
+    if change.value == "staff" and checked["people"][0] is None:
+        problems.append("how many people")  # nothing typed yet: nothing to apply, nothing wrong
 
     def typed(key: str) -> Callable[[str], None]:
         return lambda text: texts.set({**texts.value, key: text})
@@ -128,11 +130,11 @@ def DecidePanel(session: Session, version: int) -> Any:
         if not runs:
             solara.Info("A recorded run is replayed, not simulated: it cannot take decisions.", dense=True)
             return
-        with solara.Row(gap="10px"):
+        with solara.Row(gap="10px", style="align-items:flex-start"):
             _select("Apply to", list(chosen), which, target.set)
             _select("Change", list(CHANGES.values()), CHANGES[change.value],
                     lambda v: change.set(next(k for k, t in CHANGES.items() if t == v)))
-        with solara.Row(gap="10px"):
+        with solara.Row(gap="10px", style="align-items:flex-start"):  # a field's message does not stretch a menu
             if change.value == "switch_model":
                 _select("Into", menus.models, _first(into.value, menus.models), into.set, grow=2)
                 _text("Productivity dip (0-1)", texts.value.get("dip", ""), typed("dip"), checked["dip"][1])
