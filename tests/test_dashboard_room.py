@@ -316,3 +316,45 @@ def test_charts_and_figures_download(browser: Any, server: tuple[str, int], tmp_
         got.value.save_as(path)
         assert path.read_bytes().startswith(start), name
     page.context.close()
+
+
+# -- save and replay ----------------------------------------------------------
+def test_a_saved_session_plays_again_exactly(tmp_path: Path) -> None:
+    from test_dashboard import SCRIPT
+
+    from orgsim.config.load import load_plan
+    from orgsim.engine.run import simulate
+    from orgsim.workshop.dashboard.save import save
+
+    def edit(doc: dict[str, Any]) -> None:
+        doc["horizon_weeks"], doc["warmup_weeks"] = 60, 8
+        doc["operating_models"], doc["timeline"] = ["internal_commissioning"], SCRIPT
+
+    scripted = shipped_copy(tmp_path / "in", edit)
+    s = Session(check_settings(scripted, None, None, save_dir=tmp_path / "out"))
+    for week in range(1, 41):
+        s.step()
+        if week == 10:
+            assert s.ws.decide([0, 1], "staff", {"unit": "NHSD", "team": "digital", "change": -10}, "Cut").applied
+        if week == 24:  # the same week as the script's reorganisation: the decision acts first
+            assert s.ws.decide([0], "cadence", {"forum": "ics_board", "cadence_weeks": 8}).applied
+            assert s.ws.decide([1], "switch_model", {"to": "merged_devolved"}).applied
+    saved = save(s.ws, tmp_path / "out", "t")
+    assert [p.name for p in saved.scenarios] == ["A.yaml", "B.yaml"]
+    a = yaml_load(saved.scenarios[0])
+    assert [e["week"] for e in a["timeline"]] == [10, 24, 24, 30] and a["timeline"][0]["label"] == "Cut"
+    for path, feed in zip(saved.scenarios, s.ws.live()):
+        again = simulate(load_plan(path, yaml_load(path)["operating_models"][0]))
+        live = feed.model.records()
+        assert [r for r in again.records if r[0] < 40] == live  # the same bytes up to the week reached
+    replay = check_settings(scripted, None, None, [saved.runs])
+    assert [Path(d).name for d in replay.run_dirs] == ["A", "B"]
+    done = subprocess.run([*_orgsim(), "run", str(saved.scenarios[1]), "--out", str(tmp_path / "rerun")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+
+
+def yaml_load(path: Path) -> Any:
+    import yaml
+
+    return yaml.safe_load(path.read_text(encoding="utf-8"))

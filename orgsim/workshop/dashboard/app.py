@@ -11,6 +11,7 @@ enough to draw every week.
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from typing import Any
 
 import solara
@@ -173,6 +174,7 @@ def Choices(session: Session, version: int) -> None:
     """Operating models and levers for the next Reset, each slider showing its value; downloads."""
     ws, pending = session.ws, session.pending
     settings = ws.settings
+    said = solara.use_reactive("")
     with solara.Column(gap="2px", classes=["orgsim-choices"], style="flex:0 1 22em;min-width:18em"):
         solara.HTML(tag="div", unsafe_innerHTML="<b>Models and levers</b> (applied on Reset)")
         if not settings.replay:
@@ -185,6 +187,11 @@ def Choices(session: Session, version: int) -> None:
             problem = pending.problem()
             if problem:
                 solara.HTML(tag="div", unsafe_innerHTML=problem, classes=["orgsim-refused"], style="color:#C62828")
+        if not settings.replay:
+            solara.Button("Save session", on_click=lambda: said.set(session.save()), outlined=True,
+                          disabled=session.playing, classes=["orgsim-save"])
+        if said.value:
+            solara.HTML(tag="div", unsafe_innerHTML=escape(said.value), classes=["orgsim-saved"])
         with solara.Row(gap="6px", style="flex-wrap:wrap", classes=["orgsim-downloads"]):
             solara.FileDownload(lambda: P.charts_png(session.ws), filename=f"charts-week{int(ws.week)}.png",
                                 label="Charts (PNG)")

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from orgsim.workshop.dashboard.levers import Levers
 from orgsim.workshop.dashboard.model import NONE, Workshop
@@ -144,6 +145,14 @@ class Session:
             while self.ws.running and self.ws.week < week:
                 self.ws.step()
         self.notify()
+
+    def save(self) -> str:
+        """Write the runs' decisions as scenario files and the runs as run folders; what was written."""
+        from orgsim.workshop.dashboard.save import save
+
+        self.pause()
+        with self.lock:
+            return save(self.ws, Path(self.settings.save_dir)).message
 
     def close(self) -> None:
         """The page has gone: stop play and let the runs go."""
