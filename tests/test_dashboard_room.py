@@ -109,10 +109,10 @@ def test_a_run_is_named_after_the_model_in_force(scenario: Path) -> None:
 
 # -- in a browser -------------------------------------------------------------
 @contextlib.contextmanager
-def serving(scenario: Path) -> Iterator[tuple[str, int]]:
-    """`orgsim workshop` on `scenario`: its address and the server process's id."""
+def serving_args(args: list[str]) -> Iterator[tuple[str, int]]:
+    """`orgsim workshop ARGS`: its address and the server process's id."""
     port = _free_port()
-    proc = subprocess.Popen([*_orgsim(), "workshop", str(scenario), "--port", str(port)], cwd=ROOT,
+    proc = subprocess.Popen([*_orgsim(), "workshop", *args, "--port", str(port)], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         line = _first_line(proc, 120)
@@ -130,8 +130,9 @@ def serving(scenario: Path) -> Iterator[tuple[str, int]]:
 
 
 @pytest.fixture(scope="module")
-def server(scenario: Path) -> Iterator[tuple[str, int]]:
-    with serving(scenario) as s:
+def server(scenario: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+    saves = tmp_path_factory.mktemp("saves")
+    with serving_args([str(scenario), "--save-dir", str(saves)]) as s:
         yield s
 
 
@@ -358,3 +359,52 @@ def yaml_load(path: Path) -> Any:
     import yaml
 
     return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def test_a_replay_jumps_to_a_week_and_back(browser: Any, tmp_path: Path, scenario: Path) -> None:
+    from orgsim.api import measure
+    from orgsim.config.load import load_plan
+    from orgsim.engine.run import simulate
+    from orgsim.store.rundir import write_run
+
+    short = shipped_copy(tmp_path / "in", lambda d: d.update(horizon_weeks=60, warmup_weeks=8))
+    result = simulate(load_plan(short, "joined_up_planning"))
+    write_run(tmp_path / "rec", result, measure(result))
+    with serving_args(["--run-dir", str(tmp_path / "rec")]) as (url, _):
+        page = open_page(browser, url)
+        assert page.locator(".orgsim-decide").inner_text().startswith("Decide now")
+        assert page.locator(".orgsim-choices").inner_text().startswith("Charts (PNG)")  # no empty levers card
+        field = page.locator(".orgsim-until input")
+        for target in ("45", "12"):
+            field.fill(target)
+            page.locator(".orgsim-go").click()
+            page.locator(".orgsim-week", has_text=f"Week {target} of 60").wait_for()
+        page.context.close()
+
+
+def test_a_host_others_can_reach_gets_a_warning(scenario: Path) -> None:
+    from orgsim.workshop.dashboard.server import loopback
+
+    assert loopback("127.0.0.1") and loopback("::1") and loopback("localhost") and not loopback("0.0.0.0")
+    proc = subprocess.Popen([*_orgsim(), "workshop", str(scenario), "--host", "0.0.0.0", "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        assert proc.stderr is not None
+        line = proc.stderr.readline()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=60)
+    assert line.startswith("warning: --host 0.0.0.0") and "no login" in line
+
+
+def test_save_session_in_the_page(browser: Any, server: tuple[str, int]) -> None:
+    url, _ = server
+    page = open_page(browser, url)
+    page.get_by_role("button", name="Step").click()
+    wait_for_week(page, 1)
+    page.locator(".orgsim-save").click()
+    said = page.locator(".orgsim-saved")
+    said.wait_for(timeout=120_000)
+    folder = Path(said.inner_text().split("Saved in ", 1)[1].split(":", 1)[0])
+    assert sorted(p.name for p in folder.iterdir()) == ["A.yaml", "B.yaml", "runs"]
+    page.context.close()

@@ -108,9 +108,9 @@ def Controls(session: Session, version: int, projector: solara.Reactive[bool]) -
     ws = session.ws
     until = solara.use_reactive("")
     said = solara.use_reactive("")
-    later = Rule(whole=True, above=ws.week, high=ws.horizon, blank=False)
-    target, why = check(until.value, later)
-    replay = ws.settings.replay
+    replay = ws.settings.replay  # a replay jumps either way; a live run only runs on
+    rule = Rule(whole=True, low=0, high=ws.horizon) if replay else Rule(whole=True, above=ws.week, high=ws.horizon)
+    target, why = check(until.value, rule)
     playing = session.playing
 
     def go() -> None:
@@ -176,8 +176,8 @@ def Choices(session: Session, version: int) -> None:
     settings = ws.settings
     said = solara.use_reactive("")
     with solara.Column(gap="2px", classes=["orgsim-choices"], style="flex:0 1 22em;min-width:18em"):
-        solara.HTML(tag="div", unsafe_innerHTML="<b>Models and levers</b> (applied on Reset)")
         if not settings.replay:
+            solara.HTML(tag="div", unsafe_innerHTML="<b>Models and levers</b> (applied on Reset)")
             _models(session, settings)
             _levers(session, pending.levers, settings)
             if pending != session.choice:
