@@ -19,7 +19,6 @@ import sys
 import threading
 import urllib.error
 import urllib.request
-import warnings
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path

@@ -19,8 +19,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_dashboard import (CHROMIUM, SHOTS, _first_line, _free_port, _orgsim, choose, table, wait_for_week,
-                            week)
+from test_dashboard import (
+    CHROMIUM,
+    SHOTS,
+    _first_line,
+    _free_port,
+    _orgsim,
+    choose,
+    table,
+    wait_for_week,
+    week,
+)
 
 from orgsim.workshop.dashboard import charts as C
 from orgsim.workshop.dashboard.inputs import Rule, check
@@ -98,7 +107,8 @@ def test_a_run_is_named_after_the_model_in_force(scenario: Path) -> None:
                       "Merge now")
     assert out.applied
     a, b = s.ws.feeds
-    assert run_name(a) == "Merged devolved (was Internal commissioning)" and run_name(b) == "Joined up planning"
+    assert run_name(a) == "Merged devolved (was Internal commissioning)"
+    assert run_name(b) == "Joined up planning"
     now, before = a.in_force().plan, s.ws.feeds[0].plan  # type: ignore[attr-defined]
     assert a.forums == list(now.forums) and a.forums != list(before.forums)
     assert set(a.nodes) - {"ICSs"} == set(now.units) - {u for u in now.units if u.startswith("ICS")}
@@ -333,11 +343,12 @@ def test_a_saved_session_plays_again_exactly(tmp_path: Path) -> None:
 
     scripted = shipped_copy(tmp_path / "in", edit)
     s = Session(check_settings(scripted, None, None, save_dir=tmp_path / "out"))
-    for week in range(1, 41):
+    for now in range(1, 41):
         s.step()
-        if week == 10:
-            assert s.ws.decide([0, 1], "staff", {"unit": "NHSD", "team": "digital", "change": -10}, "Cut").applied
-        if week == 24:  # the same week as the script's reorganisation: the decision acts first
+        if now == 10:
+            cut = {"unit": "NHSD", "team": "digital", "change": -10}
+            assert s.ws.decide([0, 1], "staff", cut, "Cut").applied
+        if now == 24:  # the same week as the script's reorganisation: the decision acts first
             assert s.ws.decide([0], "cadence", {"forum": "ics_board", "cadence_weeks": 8}).applied
             assert s.ws.decide([1], "switch_model", {"to": "merged_devolved"}).applied
     saved = save(s.ws, tmp_path / "out", "t")

@@ -109,7 +109,8 @@ def Controls(session: Session, version: int, projector: solara.Reactive[bool]) -
     until = solara.use_reactive("")
     said = solara.use_reactive("")
     replay = ws.settings.replay  # a replay jumps either way; a live run only runs on
-    rule = Rule(whole=True, low=0, high=ws.horizon) if replay else Rule(whole=True, above=ws.week, high=ws.horizon)
+    rule = Rule(whole=True, low=0, high=ws.horizon) if replay else \
+        Rule(whole=True, above=ws.week, high=ws.horizon)
     target, why = check(until.value, rule)
     playing = session.playing
 
@@ -127,8 +128,7 @@ def Controls(session: Session, version: int, projector: solara.Reactive[bool]) -
                     style="font-size:1.5em;font-weight:600;margin-right:8px")
         solara.Button("Step", on_click=session.step, disabled=playing or not ws.running, outlined=True)
         if playing:
-            solara.Button("❚❚ Pause", on_click=lambda: (session.pause(), session.notify()), color="primary",
-                          classes=["orgsim-pause"])
+            solara.Button("❚❚ Pause", on_click=session.pause, color="primary", classes=["orgsim-pause"])
         else:
             solara.Button("▶ Play", on_click=session.play, color="primary", disabled=not ws.running,
                           classes=["orgsim-play"])
@@ -186,7 +186,8 @@ def Choices(session: Session, version: int) -> None:
                             "they were)." if ws.week > 0 else "Changed: takes effect on Reset.")
             problem = pending.problem()
             if problem:
-                solara.HTML(tag="div", unsafe_innerHTML=problem, classes=["orgsim-refused"], style="color:#C62828")
+                solara.HTML(tag="div", unsafe_innerHTML=problem, classes=["orgsim-refused"],
+                            style="color:#C62828")
         if not settings.replay:
             solara.Button("Save session", on_click=lambda: said.set(session.save()), outlined=True,
                           disabled=session.playing, classes=["orgsim-save"])
@@ -219,7 +220,7 @@ def _levers(session: Session, levers: Levers, settings: Settings) -> None:
                                on_value=lambda v, n=name: session.choose(levers=_with(session, n, v)))  # type: ignore[misc]
 
 
-def _with(session: Session, name: str, value: object) -> Levers:
+def _with(session: Session, name: str, value: Any) -> Levers:
     from dataclasses import replace
 
     return replace(session.pending.levers, **{name: value})

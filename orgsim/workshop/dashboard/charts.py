@@ -107,7 +107,8 @@ def line_chart(title: str, lines: Sequence[Line], horizon: float, warmup: float,
 def legend(entries: Mapping[str, str], warmup: float, marks: bool) -> str:
     """Run name -> colour, the warm-up's shade and the decisions' dashes, in one line that wraps."""
     swatch = "display:inline-block;width:1.4em;height:0.6em;margin-right:0.3em;vertical-align:middle"
-    items = [f'<span style="white-space:nowrap"><span style="{swatch};background:{c}"></span>{escape(n)}</span>'
+    items = [f'<span style="white-space:nowrap"><span style="{swatch};background:{c}"></span>'
+             f'{escape(n)}</span>'
              for n, c in entries.items()]
     if warmup > 0:
         items.append(f'<span style="white-space:nowrap"><span style="{swatch};background:{WARMUP}"></span>'

@@ -134,7 +134,7 @@ def DecidePanel(session: Session, version: int) -> Any:
             _select("Apply to", list(chosen), which, target.set)
             _select("Change", list(CHANGES.values()), CHANGES[change.value],
                     lambda v: change.set(next(k for k, t in CHANGES.items() if t == v)))
-        with solara.Row(gap="10px", style="align-items:flex-start"):  # a field's message does not stretch a menu
+        with solara.Row(gap="10px", style="align-items:flex-start"):  # a message does not stretch a menu
             if change.value == "switch_model":
                 _select("Into", menus.models, _first(into.value, menus.models), into.set, grow=2)
                 _text("Productivity dip (0-1)", texts.value.get("dip", ""), typed("dip"), checked["dip"][1])
@@ -161,7 +161,8 @@ def DecidePanel(session: Session, version: int) -> Any:
                                  else ("orgsim-refused", "#C62828", "#FDEEEE"))
             solara.HTML(tag="div", unsafe_innerHTML=escape(outcome.message), classes=[css],
                         style=f"{MESSAGE};border-left:3px solid {colour};background:{tint}")
-        solara.HTML(tag="div", unsafe_innerHTML=NOTE, classes=["orgsim-note"], style="font-size:0.85em;color:#444")
+        solara.HTML(tag="div", unsafe_innerHTML=NOTE, classes=["orgsim-note"],
+                    style="font-size:0.85em;color:#444")
 
 
 def _select(text: str, values: list[str], value: str, on_value: Callable[[str], None], grow: int = 1) -> None:

@@ -152,7 +152,8 @@ class Workshop(mesa.Model):  # type: ignore[misc]
             undone = [(f, switch) for f in chosen if (switch := f.undone_by()) is not None]
         runs_text = "both runs" if len(chosen) == 2 else label(chosen[0].name)
         iv, did = plans[0]
-        message = f"Applied at week {week} to {runs_text}: {iv.label}" + (f" — {did}" if did != iv.label else "")
+        message = f"Applied at week {week} to {runs_text}: {iv.label}"
+        message += f" — {did}" if did != iv.label else ""
         for f, switch in undone:
             message += (f". It will not last in {label(f.name)}: the scenario reorganises it this week "
                         f"({switch.label}), rebuilding the organisation from the scenario")

@@ -87,7 +87,8 @@ def save(ws: Workshop, out: Path, stamp: str | None = None) -> Saved:
     note = ""
     if levers:
         text = ", ".join(f"{k} ×{v:g}" for k, v in levers.items())
-        (folder / "levers.txt").write_text(f"levers: {text} (function: {ws.levers.function})\n", encoding="utf-8")
+        (folder / "levers.txt").write_text(f"levers: {text} (function: {ws.levers.function})\n",
+                                           encoding="utf-8")
         note = f" The runs were made with levers ({text}), which the scenario files do not hold."
     message = (f"Saved in {folder}: {', '.join(p.name for p in written)} (orgsim run / orgsim workshop "
                f"play them again) and runs/ (orgsim replay / orgsim workshop --run-dir).{note}")

@@ -134,7 +134,10 @@ class Session:
 
     def pause(self) -> None:
         """Stop play after the week under way (it never starts another)."""
+        was = self.playing
         self._stop.set()
+        if was:
+            self.notify()  # the buttons show play has stopped
 
     def jump(self, week: float) -> None:
         """Show week `week` at once, drawing only it: a replay's way back and forth."""

@@ -87,7 +87,8 @@ def log(feeds: Sequence[Feed]) -> list[str]:
     lines = []
     for (week, what, did, _), runs in sorted(entries.items(), key=lambda e: e[0][0]):
         whose = "" if len(feeds) < 2 else " · both runs" if len(runs) == len(feeds) else f" · {runs[0]}"
-        tag = "" if did is None else " (decided in the room)" if did == what else f" — {did} (decided in the room)"
+        tag = "" if did is None else " (decided in the room)" if did == what else \
+            f" — {did} (decided in the room)"
         lines.append(f"week {words.weeks(week)}{whose}: {what}{tag}")
     return lines
 
@@ -139,9 +140,10 @@ def page_html(ws: Workshop, key_only: bool = False) -> str:
             "initiatives that arrived after the warm-up, as the final metrics do, and equal them at "
             "the horizon.")
     lines = "" if key_only else "".join(f'<div style="color:#444">{escape(line)}</div>' for line in rest)
-    return (lines + f'<table class="orgsim-figures" style="{TABLE_STYLE}"><tr><th></th>{head}</tr>{body}</table>'
-            + interventions
-            + ("" if key_only else f'<div style="font-size:0.85em;color:#444;margin-top:4px">{escape(note)}</div>'))
+    small = "font-size:0.85em;color:#444;margin-top:4px"
+    notes = "" if key_only else f'<div style="{small}">{escape(note)}</div>'
+    figures_table = f'<table class="orgsim-figures" style="{TABLE_STYLE}"><tr><th></th>{head}</tr>{body}</table>'
+    return lines + figures_table + interventions + notes
 
 
 def series(feeds: Sequence[Feed]) -> pd.DataFrame:
