@@ -142,7 +142,8 @@ def page_html(ws: Workshop, key_only: bool = False) -> str:
     lines = "" if key_only else "".join(f'<div style="color:#444">{escape(line)}</div>' for line in rest)
     small = "font-size:0.85em;color:#444;margin-top:4px"
     notes = "" if key_only else f'<div style="{small}">{escape(note)}</div>'
-    figures_table = f'<table class="orgsim-figures" style="{TABLE_STYLE}"><tr><th></th>{head}</tr>{body}</table>'
+    figures_table = (f'<table class="orgsim-figures" style="{TABLE_STYLE}"><tr><th></th>{head}</tr>'
+                     f'{body}</table>')
     return lines + figures_table + interventions + notes
 
 
