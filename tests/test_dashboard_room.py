@@ -419,3 +419,38 @@ def test_save_session_in_the_page(browser: Any, server: tuple[str, int]) -> None
     folder = Path(said.inner_text().split("Saved in ", 1)[1].split(":", 1)[0])
     assert sorted(p.name for p in folder.iterdir()) == ["A.yaml", "B.yaml", "runs"]
     page.context.close()
+
+
+# -- a band over seeds --------------------------------------------------------
+def test_the_band_is_other_seeds_figured_as_the_page_figures_a_run(tmp_path: Path) -> None:
+    from orgsim.workshop.dashboard.band import band, band_seeds, until, weekly
+
+    short = shipped_copy(tmp_path, lambda d: d.update(horizon_weeks=40, warmup_weeks=8))
+    s = Session(check_settings(short, None, None))
+    while s.ws.running:
+        s.step()
+    feed = s.ws.live()[0]
+    assert feed.seed is not None
+    assert weekly(feed.plan, feed.seed) == feed.tracker.rows  # the same figures as the page's own
+    seeds = band_seeds(feed.seed, 4)
+    assert seeds == band_seeds(feed.seed, 4) and len(set(seeds) | {feed.seed}) == 5
+    runs = [weekly(feed.plan, x) for x in seeds]
+    b = band(runs)
+    wip = [[r["wip"] for r in rows] for rows in runs]
+    for i, (week_, low, high) in enumerate(b["wip"]):
+        column = sorted(w[i] for w in wip)
+        assert column[0] <= low <= high <= column[-1] and week_ == i + 1
+    assert [p[0] for p in until(b, 12)["latency"]] == list(range(1, 13))
+
+
+def test_the_band_is_drawn_in_the_page(browser: Any, tmp_path: Path) -> None:
+    short = shipped_copy(tmp_path, lambda d: d.update(horizon_weeks=40, warmup_weeks=8))
+    with serving_args([str(short)]) as (url, _):
+        page = open_page(browser, url)
+        page.locator(".orgsim-band-choice").get_by_text("Band over").click()
+        page.locator(".orgsim-band-key").wait_for(timeout=120_000)
+        page.locator(".orgsim-until input").fill("20")
+        page.locator(".orgsim-go").click()
+        wait_for_week(page, 20)
+        assert page.locator(".orgsim-wip .orgsim-band").count() == 2  # one band a run
+        page.context.close()

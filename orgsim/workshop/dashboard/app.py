@@ -20,6 +20,7 @@ from solara.server import kernel_context
 from orgsim.plots.live import PANELS
 from orgsim.workshop.dashboard import components as P
 from orgsim.workshop.dashboard import summary
+from orgsim.workshop.dashboard.band import SEEDS
 from orgsim.workshop.dashboard.decide import DecidePanel
 from orgsim.workshop.dashboard.inputs import Rule, check
 from orgsim.workshop.dashboard.levers import ALL, Levers
@@ -153,9 +154,11 @@ def Controls(session: Session, version: int, projector: solara.Reactive[bool]) -
 def Charts(session: Session, version: int, zoom: solara.Reactive[str]) -> None:
     """The four charts with the legend above; any of them can fill the screen."""
     ws = session.ws
-    drawn = P.charts_html(ws)
+    bands = session.bands()
+    drawn = P.charts_html(ws, bands)
     with solara.v.Html(tag="div", class_="orgsim-charts"):
-        solara.HTML(tag="div", unsafe_innerHTML=P.legend_html(ws), style="grid-column:1/3")
+        solara.HTML(tag="div", unsafe_innerHTML=P.legend_html(ws, any(bands), session.band_status()),
+                    style="grid-column:1/3")
         for column, _ in PANELS:
             with solara.v.Html(tag="div", class_="orgsim-cell"):
                 solara.HTML(tag="div", unsafe_innerHTML=drawn[column], style="height:100%")
@@ -164,7 +167,7 @@ def Charts(session: Session, version: int, zoom: solara.Reactive[str]) -> None:
     if zoom.value:
         with solara.v.Html(tag="div", class_="orgsim-zoom"):
             with solara.Row(style="align-items:center"):
-                solara.HTML(tag="div", unsafe_innerHTML=P.legend_html(ws), style="flex:1")
+                solara.HTML(tag="div", unsafe_innerHTML=P.legend_html(ws, any(bands)), style="flex:1")
                 solara.Button("Close", on_click=lambda: zoom.set(""), outlined=True, classes=["orgsim-close"])
             solara.HTML(tag="div", unsafe_innerHTML=drawn[zoom.value], style="flex:1;min-height:0")
 
@@ -189,6 +192,9 @@ def Choices(session: Session, version: int) -> None:
                 solara.HTML(tag="div", unsafe_innerHTML=problem, classes=["orgsim-refused"],
                             style="color:#C62828")
         if not settings.replay:
+            with solara.v.Html(tag="div", class_="orgsim-band-choice"):
+                solara.Checkbox(label=f"Band over {SEEDS} other seeds (computed in the background)",
+                                value=session.band_on, on_value=session.show_band)
             solara.Button("Save session", on_click=lambda: said.set(session.save()), outlined=True,
                           disabled=session.playing, classes=["orgsim-save"])
         if said.value:

@@ -104,8 +104,9 @@ def line_chart(title: str, lines: Sequence[Line], horizon: float, warmup: float,
             f'<div></div><div style="position:relative;margin-right:0.8em">{xticks}</div></div>')
 
 
-def legend(entries: Mapping[str, str], warmup: float, marks: bool) -> str:
-    """Run name -> colour, the warm-up's shade and the decisions' dashes, in one line that wraps."""
+def legend(entries: Mapping[str, str], warmup: float, marks: bool, band: bool = False,
+           status: str = "") -> str:
+    """Run name -> colour, the warm-up's shade, the decisions' dashes and the band, in one line that wraps."""
     swatch = "display:inline-block;width:1.4em;height:0.6em;margin-right:0.3em;vertical-align:middle"
     items = [f'<span style="white-space:nowrap"><span style="{swatch};background:{c}"></span>'
              f'{escape(n)}</span>'
@@ -116,6 +117,12 @@ def legend(entries: Mapping[str, str], warmup: float, marks: bool) -> str:
     if marks:
         items.append(f'<span style="white-space:nowrap"><span style="{swatch};border-top:2px dashed '
                      f'{NEUTRAL};height:0"></span>intervention</span>')
+    if band:
+        items.append(f'<span class="orgsim-band-key" style="white-space:nowrap"><span style="{swatch};'
+                     f'background:{NEUTRAL};opacity:0.35"></span>middle 80% of other seeds, as scripted '
+                     '(without the room\'s decisions)</span>')
+    if status:
+        items.append(f'<span class="orgsim-band-status" style="color:#444">{escape(status)}</span>')
     return ('<div class="orgsim-legend" style="display:flex;flex-wrap:wrap;gap:0.2em 1.2em">'
             + "".join(items) + "</div>")
 

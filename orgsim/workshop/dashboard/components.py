@@ -16,10 +16,9 @@ from orgsim.plots.live import PANELS, live_charts, png
 from orgsim.plots.style import PALETTE
 from orgsim.workshop.dashboard import charts as C
 from orgsim.workshop.dashboard import summary
+from orgsim.workshop.dashboard.band import Band
 from orgsim.workshop.dashboard.feeds import Feed
 from orgsim.workshop.dashboard.model import Workshop
-
-Band = dict[str, list[tuple[float, float, float]]]  # column -> (week, low, high)
 
 
 def colours(feeds: Sequence[Feed]) -> dict[str, str]:
@@ -47,9 +46,10 @@ def charts_html(ws: Workshop, bands: Sequence[Band | None] = ()) -> dict[str, st
     return C.charts(chart_lines(ws, bands), ws.horizon, warmup)
 
 
-def legend_html(ws: Workshop) -> str:
+def legend_html(ws: Workshop, band: bool = False, status: str = "") -> str:
+    """The runs' colours, the warm-up, interventions, the band over seeds if shown and how far it is."""
     warmup = max((f.tracker.warmup for f in ws.feeds), default=0.0)
-    return C.legend(colours(ws.feeds), warmup, any(f.tracker.notes for f in ws.feeds))
+    return C.legend(colours(ws.feeds), warmup, any(f.tracker.notes for f in ws.feeds), band, status)
 
 
 def organisations_html(ws: Workshop) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from orgsim.workshop.dashboard.band import Band, Bands, until
 from orgsim.workshop.dashboard.levers import Levers
 from orgsim.workshop.dashboard.model import NONE, Workshop
 from orgsim.workshop.dashboard.settings import Settings
@@ -63,6 +64,9 @@ class Session:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.weeks_drawn = 0  # weeks stepped since the session began (for the page and its tests)
+        self.band_on = False
+        self._bands: Bands | None = None
+        self._band: list[Band | None] = []  # each run's band once all its seeds are done
 
     def _build(self) -> Workshop:
         c = self.choice
@@ -88,8 +92,47 @@ class Session:
         with self.lock:
             self.choice = self.pending
             self.ws = self._build()
+        if self.band_on:
+            self.show_band(True)  # the band of the new runs
         self.notify()
         return ""
+
+    def show_band(self, on: bool) -> None:
+        """Start (or stop) computing each run's band over seeds, in the background."""
+        if self._bands is not None:
+            self._bands.close()
+        self.band_on, self._bands, self._band = on, None, []
+        if on and self.ws.live():
+            self._bands = bands = Bands([(f.plan, f.seed) for f in self.ws.live() if f.seed is not None])
+            threading.Thread(target=self._watch, args=(bands,), daemon=True, name="orgsim-band").start()
+        self.notify()
+
+    def _watch(self, bands: Bands) -> None:
+        """Tell the page as seed runs finish; keep the bands once all are done."""
+        seen = -1
+        while bands is self._bands and self.alive():
+            done = bands.done()
+            if done == bands.total():
+                self._band = bands.bands()
+                self.notify()
+                return
+            if done != seen:
+                seen = done
+                self.notify()
+            time.sleep(0.5)
+        bands.close()
+
+    def band_status(self) -> str:
+        """How far the band is: "" when off."""
+        if not self.band_on or self._bands is None:
+            return ""
+        done, total = self._bands.done(), self._bands.total()
+        return "" if done == total else f"Band: {done} of {total} seed runs done"
+
+    def bands(self) -> list[Band | None]:
+        """Each run's band up to the week shown (None: none yet)."""
+        week = self.ws.week
+        return [None if b is None else until(b, week) for b in self._band]
 
     def step(self) -> None:
         """One week, drawn (ignored while playing: play is stepping)."""
@@ -158,6 +201,8 @@ class Session:
             return save(self.ws, Path(self.settings.save_dir)).message
 
     def close(self) -> None:
-        """The page has gone: stop play and let the runs go."""
+        """The page has gone: stop play and the band's seed runs, and let the runs go."""
         self.alive = lambda: False
         self.pause()
+        if self._bands is not None:
+            self._bands.close()
