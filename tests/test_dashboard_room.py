@@ -214,9 +214,14 @@ def test_two_tables_at_once_never_see_or_move_each_other(browser: Any, server: t
         wait_for_week(b, 14)
         assert "Table A cuts" not in b.locator(".orgsim-log").inner_text()
         assert table(a)["arrived"] != table(b)["arrived"]  # A is 16 weeks further on
-        a.reload()  # a refresh opens a session of its own, not another table's
+        a.reload()  # a refresh opens a session of its own, not another table's ...
         a.locator(".orgsim-week").wait_for()
         assert week(a) == 0 and week(b) == 14
+        a.locator(".orgsim-resume", has_text="left a session at week 30").wait_for()  # ... and offers A's
+        a.locator(".orgsim-resume-it").click()
+        a.locator(".orgsim-week", has_text="Week 30 of").wait_for()
+        assert "Table A cuts" in a.locator(".orgsim-log").inner_text()
+        assert week(b) == 14 and b.locator(".orgsim-resume").count() == 0
     finally:
         a.context.close()
         b.context.close()
@@ -402,9 +407,14 @@ def test_a_host_others_can_reach_gets_a_warning(scenario: Path) -> None:
     try:
         assert proc.stderr is not None
         line = proc.stderr.readline()
+        assert _first_line(proc, 120).startswith("workshop: http://0.0.0.0:")  # it serves, having warned
     finally:
         proc.send_signal(signal.SIGINT)
-        proc.communicate(timeout=60)
+        try:
+            proc.communicate(timeout=120)
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
     assert line.startswith("warning: --host 0.0.0.0") and "no login" in line
 
 

@@ -10,6 +10,7 @@ enough to draw every week.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from html import escape
 from typing import Any
@@ -26,7 +27,7 @@ from orgsim.workshop.dashboard.inputs import Rule, check
 from orgsim.workshop.dashboard.levers import ALL, Levers
 from orgsim.workshop.dashboard.model import NONE
 from orgsim.workshop.dashboard.params import LEVERS
-from orgsim.workshop.dashboard.session import FASTEST, SPEEDS, Session
+from orgsim.workshop.dashboard.session import FASTEST, PARKING, SPEEDS, Session
 from orgsim.workshop.dashboard.settings import Settings
 
 SIZES = {False: 14, True: 18}  # body text in px: laptop, projector
@@ -68,8 +69,9 @@ def Page() -> Any:
     settings = solara.use_memo(Settings.from_env, [])
     version, set_version = solara.use_state(0)
     context = kernel_context.get_current_context()
+    browser = solara.get_session_id()
 
-    def make() -> Session:
+    def hooks() -> tuple[Callable[[], None], Callable[[], bool]]:
         count = [0]
 
         def notify() -> None:
@@ -77,16 +79,30 @@ def Page() -> Any:
             with context:
                 set_version(count[0])
 
-        return Session(settings, notify, _alive(context))
+        return notify, _alive(context)
 
-    session: Session = solara.use_memo(make, [])
-    solara.use_effect(lambda: session.close, [])
+    notify, alive = solara.use_memo(hooks, [])
+    fresh: Session = solara.use_memo(lambda: Session(settings, notify, alive), [])
+    resumed: solara.Reactive[Session | None] = solara.use_reactive(None)
+    session = resumed.value or fresh
+
+    def leave() -> Callable[[], None]:
+        def gone() -> None:
+            session.close()
+            PARKING.park(browser, session)
+        return gone
+
+    solara.use_effect(leave, [session])
+    solara.use_effect(_look_again(notify), [])
     projector = solara.use_reactive(False)
     zoom = solara.use_reactive("")
     ws = session.ws
     with solara.Column(gap="0", classes=["orgsim-root"],
                        style=f"font-size:{SIZES[projector.value]}px;color:#1a1a1a;background:white"):
         solara.Style(CSS)
+        parked = PARKING.peek(browser) if resumed.value is None and fresh.ws.week == 0 else None
+        if parked is not None and parked is not session:
+            Resume(parked, browser, resumed, notify, alive)
         with solara.v.Html(tag="div", class_="orgsim-screen"):
             Controls(session, version, projector)
             with solara.v.Html(tag="div", class_="orgsim-main"):
@@ -101,6 +117,39 @@ def Page() -> Any:
                         classes=["orgsim-organisations"], style="flex:1 1 24em")
             solara.HTML(tag="div", unsafe_innerHTML=P.forums_html(ws), classes=["orgsim-forums"],
                         style="flex:1 1 20em")
+
+
+def _look_again(notify: Callable[[], None]) -> Callable[[], Callable[[], None]]:
+    """Draw the page again shortly after it opens: a refreshed page's old session is parked a moment later."""
+    def start() -> Callable[[], None]:
+        timer = threading.Timer(2.0, notify)
+        timer.daemon = True
+        timer.start()
+        return timer.cancel
+    return start
+
+
+@solara.component  # type: ignore[misc]
+def Resume(parked: Session, browser: str, resumed: solara.Reactive[Session | None],
+           notify: Callable[[], None], alive: Callable[[], bool]) -> None:
+    """Offer the session this browser left (a refresh or a closed tab) to go on with it."""
+    def resume() -> None:
+        taken = PARKING.take(browser)
+        if taken is not None:
+            taken.resume(notify, alive)
+            resumed.set(taken)
+
+    def drop() -> None:
+        PARKING.take(browser)
+        notify()
+
+    names = ", ".join(f"{slot}: {summary.run_name(f)}" for slot, f in zip("AB", parked.ws.feeds))
+    with solara.Row(gap="10px", classes=["orgsim-resume"],
+                    style="align-items:center;padding:4px 8px;background:#FFF6E0"):
+        solara.HTML(tag="div", unsafe_innerHTML=escape(
+            f"This browser left a session at week {parked.ws.week:g} ({names})."))
+        solara.Button("Resume it", on_click=resume, color="primary", classes=["orgsim-resume-it"])
+        solara.Button("Start afresh", on_click=drop, outlined=True)
 
 
 @solara.component  # type: ignore[misc]

@@ -201,8 +201,53 @@ class Session:
             return save(self.ws, Path(self.settings.save_dir)).message
 
     def close(self) -> None:
-        """The page has gone: stop play and the band's seed runs, and let the runs go."""
+        """The page has gone: stop play and the band's seed runs."""
         self.alive = lambda: False
         self.pause()
         if self._bands is not None:
             self._bands.close()
+
+    def resume(self, notify: Callable[[], None], alive: Callable[[], bool]) -> None:
+        """Go on in another page (a parked session resumed): draw there, and restart the band if shown."""
+        self.notify, self.alive = notify, alive
+        if self.band_on:
+            self.show_band(True)
+        self.notify()
+
+
+class Parking:
+    """Sessions whose page went away (a refresh, a closed tab), kept for their browser to resume.
+
+    Keyed by the browser's session cookie, so only the browser that played a
+    session is offered it, and only once its page has gone: a second tab of
+    the same browser still starts afresh. A parked session computes nothing.
+
+    Args:
+        keep: Sessions kept at most; the oldest is dropped first.
+    """
+
+    def __init__(self, keep: int = 16) -> None:
+        self.keep = keep
+        self._lock = threading.Lock()
+        self._parked: dict[str, Session] = {}
+
+    def park(self, browser: str, session: Session) -> None:
+        """Keep `session` for `browser` if it has been played (a fresh one is not worth offering)."""
+        if session.ws.week <= 0:
+            return
+        with self._lock:
+            self._parked.pop(browser, None)
+            self._parked[browser] = session
+            while len(self._parked) > self.keep:
+                self._parked.pop(next(iter(self._parked)))
+
+    def peek(self, browser: str) -> Session | None:
+        with self._lock:
+            return self._parked.get(browser)
+
+    def take(self, browser: str) -> Session | None:
+        with self._lock:
+            return self._parked.pop(browser, None)
+
+
+PARKING = Parking()
