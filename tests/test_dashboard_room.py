@@ -356,6 +356,8 @@ def test_a_saved_session_plays_again_exactly(tmp_path: Path) -> None:
         if now == 24:  # the same week as the script's reorganisation: the decision acts first
             assert s.ws.decide([0], "cadence", {"forum": "ics_board", "cadence_weeks": 8}).applied
             assert s.ws.decide([1], "switch_model", {"to": "merged_devolved"}).applied
+    assert s.unsaved() == 4  # Reset would drop them: the page asks first
+    assert s.save().startswith(f"Saved in {tmp_path / 'out'}") and s.unsaved() == 0
     saved = save(s.ws, tmp_path / "out", "t")
     assert [p.name for p in saved.scenarios] == ["A.yaml", "B.yaml"]
     a = yaml_load(saved.scenarios[0])

@@ -169,6 +169,11 @@ def Controls(session: Session, version: int, projector: solara.Reactive[bool]) -
             (session.jump if replay else session.play)(float(target))
 
     def reset() -> None:
+        lost = session.unsaved()
+        if lost and not said.value.startswith("Reset drops"):
+            said.set(f"Reset drops {lost} decision{'s' if lost > 1 else ''} not saved: Save session first "
+                     "(below the charts), or press Reset again to drop them.")
+            return
         said.set(session.reset())
 
     speeds = {("as fast as it draws" if s == FASTEST else f"{s:g} weeks/s"): s for s in SPEEDS}

@@ -65,6 +65,7 @@ class Session:
         self._thread: threading.Thread | None = None
         self.weeks_drawn = 0  # weeks stepped since the session began (for the page and its tests)
         self.band_on = False
+        self.saved = 0  # decisions taken when the session was last saved
         self._bands: Bands | None = None
         self._band: list[Band | None] = []  # each run's band once all its seeds are done
 
@@ -92,6 +93,7 @@ class Session:
         with self.lock:
             self.choice = self.pending
             self.ws = self._build()
+            self.saved = 0
         if self.band_on:
             self.show_band(True)  # the band of the new runs
         self.notify()
@@ -198,7 +200,17 @@ class Session:
 
         self.pause()
         with self.lock:
-            return save(self.ws, Path(self.settings.save_dir)).message
+            message = save(self.ws, Path(self.settings.save_dir)).message
+            self.saved = self.decisions()
+        return message
+
+    def decisions(self) -> int:
+        """Decisions taken in the runs shown."""
+        return sum(len(f.entries) for f in self.ws.live())
+
+    def unsaved(self) -> int:
+        """Decisions a Reset would lose: taken since the last save."""
+        return max(0, self.decisions() - self.saved)
 
     def close(self) -> None:
         """The page has gone: stop play and the band's seed runs."""
