@@ -2,8 +2,10 @@
 
 The browser tests start `orgsim workshop` on a short copy of the shipped
 scenario and drive Debian's chromium with Playwright, as a facilitator would:
-load, step, play, pause, take a decision (one refused, one applied), move a
-slider and reset. They save a screenshot to results/dashboard/screenshot.png.
+load, step, play, pause, take a decision (one refused where it is typed, one
+applied), move a slider and reset. They save a screenshot to
+results/dashboard/screenshot.png. `test_dashboard_room.py` tests what a room
+needs: sessions apart, the projector layout, saving and replaying.
 """
 
 from __future__ import annotations

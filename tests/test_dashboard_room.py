@@ -287,6 +287,7 @@ def test_the_projector_layout_fits_1280_by_720_and_is_legible(browser: Any, serv
     for chart in ("wip", "latency", "delivered", "duplication"):
         assert boxes[chart]["height"] > 200 and boxes[chart]["width"] > 300
         assert not overlap(boxes[chart], boxes["controls"])
+    assert page.locator(".orgsim-summary").evaluate("e => e.scrollHeight <= e.clientHeight")  # not cut off
     body = font_px(page, ".orgsim-root")
     assert body >= 18 and font_px(page, ".orgsim-wip .orgsim-plot") >= body
     assert font_px(page, ".orgsim-chart-title") >= body

@@ -166,6 +166,7 @@ def Controls(session: Session, version: int, projector: solara.Reactive[bool]) -
 
     def go() -> None:
         if target is not None:
+            until.set("")  # the week reached would no longer be a week to run to
             (session.jump if replay else session.play)(float(target))
 
     def reset() -> None:
