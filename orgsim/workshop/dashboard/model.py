@@ -1,8 +1,7 @@
 """`Workshop`: the Mesa model the dashboard steps, holding one or two runs side by side.
 
-SolaraViz re-creates the model with its keyword arguments on every reset, so
-the arguments are the dashboard's controls: which operating models, and the
-levers. Live runs share the seed, so every operating model gets the same
+A page's Reset re-creates it from the page's choices, so its arguments are
+the dashboard's controls: which operating models, and the levers. Live runs share the seed, so every operating model gets the same
 initiatives (common random numbers) and differences are the models' own.
 """
 
