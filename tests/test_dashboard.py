@@ -436,7 +436,16 @@ def wait_for_week(page: Any, at_least: int) -> None:
 
 
 def choose(page: Any, menu: str, option: str) -> None:
-    page.locator(f".orgsim-choose-{menu}").click()
+    """Pick `option` in a menu; a click that lands while another menu is still closing is tried again."""
+    from playwright.sync_api import TimeoutError as Timeout
+
+    for _ in range(3):
+        page.locator(f".orgsim-choose-{menu}").click()
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=5_000)
+            return
+        except Timeout:
+            page.keyboard.press("Escape")
     page.get_by_role("option", name=option, exact=True).click()
 
 

@@ -63,7 +63,6 @@ class Session:
         self.lock = threading.RLock()  # one change at a time: a click and the play thread
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self.weeks_drawn = 0  # weeks stepped since the session began (for the page and its tests)
         self.band_on = False
         self.saved = 0  # decisions taken when the session was last saved
         self._bands: Bands | None = None
@@ -148,7 +147,6 @@ class Session:
             if ws is not self.ws or not ws.running or (stop is not None and stop.is_set()):
                 return False
             ws.step()
-            self.weeks_drawn += 1
             return True
 
     def play(self, until: float | None = None) -> None:
@@ -238,7 +236,7 @@ class Parking:
         keep: Sessions kept at most; the oldest is dropped first.
     """
 
-    def __init__(self, keep: int = 16) -> None:
+    def __init__(self, keep: int = 8) -> None:
         self.keep = keep
         self._lock = threading.Lock()
         self._parked: dict[str, Session] = {}
