@@ -233,11 +233,11 @@ def test_a_closed_page_stops_computing(browser: Any, server: tuple[str, int]) ->
     set_speed(page, "as fast as it draws")
     page.locator(".orgsim-end").click()
     wait_for_week(page, 20)
-    busy = cpu_over(pid, 1.0)
+    busy = cpu_over(pid, 2.0)  # playing as fast as it can: as much CPU as the machine gives it
     page.context.close()
     time.sleep(1.5)
     idle = cpu_over(pid, 2.0)
-    assert busy > 0.3 and idle < 0.15, (busy, idle)
+    assert idle < 0.15 and busy > 4 * idle + 0.1, (busy, idle)
 
 
 def visible_box(page: Any, selector: str) -> dict[str, float]:
