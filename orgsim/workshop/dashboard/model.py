@@ -1,8 +1,9 @@
 """`Workshop`: the Mesa model the dashboard steps, holding one or two runs side by side.
 
 A page's Reset re-creates it from the page's choices, so its arguments are
-the dashboard's controls: which operating models, and the levers. Live runs share the seed, so every operating model gets the same
-initiatives (common random numbers) and differences are the models' own.
+the dashboard's controls: which operating models, and the levers. Live runs
+share the seed, so every operating model gets the same initiatives (common
+random numbers) and differences are the models' own.
 """
 
 from __future__ import annotations
