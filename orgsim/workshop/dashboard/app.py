@@ -97,6 +97,12 @@ def Page() -> Any:
     projector = solara.use_reactive(False)
     zoom = solara.use_reactive("")
     ws = session.ws
+    playing = session.playing
+    # What changes every week is drawn every week; the panels of buttons and menus only when
+    # something they show changes (during play, the week is left out of them): drawing a week
+    # stays cheap enough to draw every week.
+    still = None if playing else ws.week
+    runs = (id(ws), playing, ws.running, still, tuple(len(f.tracker.notes) for f in ws.feeds))
     with solara.Column(gap="0", classes=["orgsim-root"],
                        style=f"font-size:{SIZES[projector.value]}px;color:#1a1a1a;background:white"):
         solara.Style(CSS)
@@ -104,15 +110,20 @@ def Page() -> Any:
         if parked is not None and parked is not session:
             Resume(parked, browser, resumed, notify, alive)
         with solara.v.Html(tag="div", class_="orgsim-screen"):
-            Controls(session, version, projector)
+            with solara.Row(gap="8px", classes=["orgsim-controls"],
+                            style="align-items:center;flex-wrap:wrap;padding:6px 8px"):
+                solara.HTML(tag="div", unsafe_innerHTML=summary.week_text(ws), classes=["orgsim-week"],
+                            style="font-size:1.5em;font-weight:600;margin-right:8px")
+                Controls(session, (*runs, session.speed), projector)
             with solara.v.Html(tag="div", class_="orgsim-main"):
                 with solara.v.Html(tag="div", class_="orgsim-left"):
                     solara.HTML(tag="div", unsafe_innerHTML=summary.page_html(ws, projector.value),
                                 classes=["orgsim-summary"])
-                    DecidePanel(session, version)
+                    DecidePanel(session, runs)
                 Charts(session, version, zoom)
         with solara.Row(gap="24px", style="padding:8px 16px;align-items:flex-start;flex-wrap:wrap"):
-            Choices(session, version)
+            Choices(session, (*runs, session.pending, session.choice, session.band_on,
+                              session.band_status()))
             solara.HTML(tag="div", unsafe_innerHTML=P.organisations_html(ws),
                         classes=["orgsim-organisations"], style="flex:1 1 24em")
             solara.HTML(tag="div", unsafe_innerHTML=P.forums_html(ws), classes=["orgsim-forums"],
@@ -153,8 +164,11 @@ def Resume(parked: Session, browser: str, resumed: solara.Reactive[Session | Non
 
 
 @solara.component  # type: ignore[misc]
-def Controls(session: Session, version: int, projector: solara.Reactive[bool]) -> None:
-    """The week, and the buttons that move it: step, play, pace, run to a week or the end, reset."""
+def Controls(session: Session, state: tuple[Any, ...], projector: solara.Reactive[bool]) -> None:
+    """The buttons that move the week: step, play, pace, run to a week or the end, reset.
+
+    `state` is what they show: they are drawn again when it changes.
+    """
     ws = session.ws
     until = solara.use_reactive("")
     said = solara.use_reactive("")
@@ -178,10 +192,7 @@ def Controls(session: Session, version: int, projector: solara.Reactive[bool]) -
         said.set(session.reset())
 
     speeds = {("as fast as it draws" if s == FASTEST else f"{s:g} weeks/s"): s for s in SPEEDS}
-    with solara.Row(gap="8px", classes=["orgsim-controls"],
-                    style="align-items:center;flex-wrap:wrap;padding:6px 8px"):
-        solara.HTML(tag="div", unsafe_innerHTML=summary.week_text(ws), classes=["orgsim-week"],
-                    style="font-size:1.5em;font-weight:600;margin-right:8px")
+    with solara.Row(gap="8px", style="align-items:center;flex-wrap:wrap"):
         solara.Button("Step", on_click=session.step, disabled=playing or not ws.running, outlined=True)
         if playing:
             solara.Button("❚❚ Pause", on_click=session.pause, color="primary", classes=["orgsim-pause"])
@@ -228,8 +239,11 @@ def Charts(session: Session, version: int, zoom: solara.Reactive[str]) -> None:
 
 
 @solara.component  # type: ignore[misc]
-def Choices(session: Session, version: int) -> None:
-    """Operating models and levers for the next Reset, each slider showing its value; downloads."""
+def Choices(session: Session, state: tuple[Any, ...]) -> None:
+    """Operating models and levers for the next Reset, each slider showing its value; save; downloads.
+
+    `state` is what they show: they are drawn again when it changes.
+    """
     ws, pending = session.ws, session.pending
     settings = ws.settings
     said = solara.use_reactive("")
@@ -255,10 +269,15 @@ def Choices(session: Session, version: int) -> None:
         if said.value:
             solara.HTML(tag="div", unsafe_innerHTML=escape(said.value), classes=["orgsim-saved"])
         with solara.Row(gap="6px", style="flex-wrap:wrap", classes=["orgsim-downloads"]):
-            solara.FileDownload(lambda: P.charts_png(session.ws), filename=f"charts-week{int(ws.week)}.png",
+            solara.FileDownload(lambda: P.charts_png(session.ws), filename=_named("charts", session, "png"),
                                 label="Charts (PNG)")
-            solara.FileDownload(lambda: P.figures_csv(session.ws), filename=f"figures-week{int(ws.week)}.csv",
+            solara.FileDownload(lambda: P.figures_csv(session.ws), filename=_named("figures", session, "csv"),
                                 label="Figures (CSV)")
+
+
+def _named(what: str, session: Session, ext: str) -> str:
+    """`charts-week12.png`; without the week while playing (the panel is not drawn every week)."""
+    return f"{what}.{ext}" if session.playing else f"{what}-week{session.ws.week:g}.{ext}"
 
 
 def _models(session: Session, settings: Settings) -> None:

@@ -54,7 +54,7 @@ def legend_html(ws: Workshop, band: bool = False, status: str = "") -> str:
 
 def organisations_html(ws: Workshop) -> str:
     """Who holds how much work now, by what it waits for, in each run (the units in force listed)."""
-    parts = [C.bars(f"{slot}: {summary.run_name(f)}", summary.holdings(f).T.to_dict(), "orgsim-holdings")
+    parts = [C.bars(f"{slot}: {summary.run_name(f)}", f.tracker.holdings(f.nodes), "orgsim-holdings")
              for slot, f in zip("AB", ws.feeds)]
     return C.bar_key() + "".join(parts)
 

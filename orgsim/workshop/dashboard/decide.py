@@ -1,7 +1,9 @@
 """The "Decide now" panel: the room changes one run or both during play and sees at once what was done.
 
-It keeps the choice being made between redraws of the page, which redraws it
-after every week (`version`), so the week on its button is the week now. The
+It keeps the choice being made between redraws of the page. The page draws it
+again when what it shows changes (`state`): after every step when paused, so
+the week on its button is the week now; during play only when an intervention
+changes what is in force, and its button then says "now" rather than a week. The
 menus offer what the runs have now (`Menus`). Numbers are typed as text and
 checked as they are typed (`inputs`): a value that cannot be applied says why
 beside its field and disables Apply. `Workshop.decide` then checks the choice
@@ -75,7 +77,7 @@ def _first(value: str, values: Sequence[str]) -> str:
 
 
 @solara.component  # type: ignore[misc]
-def DecidePanel(session: Session, version: int) -> Any:
+def DecidePanel(session: Session, state: tuple[Any, ...]) -> Any:
     """Pick a change, the runs it applies to, and apply it now."""
     target, change = solara.use_reactive(""), solara.use_reactive(next(iter(CHANGES)))
     into, texts = solara.use_reactive(""), solara.use_reactive({"dip": "0.2", "duration": "26", "people": ""})
@@ -125,8 +127,9 @@ def DecidePanel(session: Session, version: int) -> Any:
             session.notify()  # the figures and charts show it before the next step
 
     with solara.Column(gap="6px", classes=["orgsim-decide"], style=BOX):
-        solara.HTML(tag="div", unsafe_innerHTML=f"Decide now: week {words.weeks(model.week)}",
-                    style="font-size:1.2em;font-weight:600")
+        now = "now" if session.playing else f"at week {words.weeks(model.week)}"
+        heading = "Decide now" + ("" if session.playing else f": week {words.weeks(model.week)}")
+        solara.HTML(tag="div", unsafe_innerHTML=heading, style="font-size:1.2em;font-weight:600")
         if not runs:
             solara.Info("A recorded run is replayed, not simulated: it cannot take decisions.", dense=True)
             return
@@ -153,7 +156,7 @@ def DecidePanel(session: Session, version: int) -> Any:
             solara.HTML(tag="div", unsafe_innerHTML=escape(hint), style=HINT)
         with solara.Row(gap="10px", style="align-items:center"):
             _text("Label in the log (optional)", name.value, name.set, "")
-            solara.Button(f"Apply at week {words.weeks(model.week)}", on_click=apply, color="primary",
+            solara.Button(f"Apply {now}", on_click=apply, color="primary",
                           disabled=not model.running or bool(problems), classes=["orgsim-apply"])
         if said.value is not None and said.value[0] == id(model):
             outcome = said.value[1]
