@@ -70,8 +70,11 @@ def Page() -> Any:
     version, set_version = solara.use_state(0)
     context = kernel_context.get_current_context()
     browser = solara.get_session_id()
+    projector = solara.use_reactive(False)
+    zoom = solara.use_reactive("")
+    widgets: dict[str, Any] = solara.use_memo(dict, [])  # the weekly panels' widgets, by name
 
-    def hooks() -> tuple[Callable[[], None], Callable[[], bool]]:
+    def hooks() -> tuple[Callable[[], None], Callable[[], bool], Callable[[Session], None]]:
         count = [0]
 
         def notify() -> None:
@@ -79,12 +82,21 @@ def Page() -> Any:
             with context:
                 set_version(count[0])
 
-        return notify, _alive(context)
+        def draw(session: Session) -> None:
+            """A week of play: only the panels that change each week, straight into their widgets."""
+            with context:
+                for name, text in weekly_html(session, projector.value, zoom.value).items():
+                    widget = widgets.get(name)
+                    if widget is not None and widget.unsafe_innerHTML != text:
+                        widget.unsafe_innerHTML = text
 
-    notify, alive = solara.use_memo(hooks, [])
+        return notify, _alive(context), draw
+
+    notify, alive, draw = solara.use_memo(hooks, [])
     fresh: Session = solara.use_memo(lambda: Session(settings, notify, alive), [])
     resumed: solara.Reactive[Session | None] = solara.use_reactive(None)
     session = resumed.value or fresh
+    session.draw = lambda: draw(session)
 
     def leave() -> Callable[[], None]:
         def gone() -> None:
@@ -94,15 +106,18 @@ def Page() -> Any:
 
     solara.use_effect(leave, [session])
     solara.use_effect(_look_again(notify), [])
-    projector = solara.use_reactive(False)
-    zoom = solara.use_reactive("")
     ws = session.ws
     playing = session.playing
-    # What changes every week is drawn every week; the panels of buttons and menus only when
-    # something they show changes (during play, the week is left out of them): drawing a week
-    # stays cheap enough to draw every week.
+    # Play draws a week by setting the weekly panels' widgets (`draw`), not by drawing the page
+    # again; the panels of buttons and menus are drawn when something they show changes (during
+    # play, the week is left out of them). So a week of play stays cheap enough to draw every week.
     still = None if playing else ws.week
     runs = (id(ws), playing, ws.running, still, tuple(len(f.tracker.notes) for f in ws.feeds))
+    html = weekly_html(session, projector.value, zoom.value)
+
+    def panel(name: str, css: str = "", **style: str) -> None:
+        Weekly(name, html[name], css, ";".join(f"{k.replace('_', '-')}:{v}" for k, v in style.items()),
+               widgets)
     with solara.Column(gap="0", classes=["orgsim-root"],
                        style=f"font-size:{SIZES[projector.value]}px;color:#1a1a1a;background:white"):
         solara.Style(CSS)
@@ -112,22 +127,60 @@ def Page() -> Any:
         with solara.v.Html(tag="div", class_="orgsim-screen"):
             with solara.Row(gap="8px", classes=["orgsim-controls"],
                             style="align-items:center;flex-wrap:wrap;padding:6px 8px"):
-                solara.HTML(tag="div", unsafe_innerHTML=summary.week_text(ws), classes=["orgsim-week"],
-                            style="font-size:1.5em;font-weight:600;margin-right:8px")
+                panel("week", "orgsim-week", font_size="1.5em", font_weight="600", margin_right="8px")
                 Controls(session, (*runs, session.speed), projector)
             with solara.v.Html(tag="div", class_="orgsim-main"):
                 with solara.v.Html(tag="div", class_="orgsim-left"):
-                    solara.HTML(tag="div", unsafe_innerHTML=summary.page_html(ws, projector.value),
-                                classes=["orgsim-summary"])
+                    panel("summary", "orgsim-summary")
                     DecidePanel(session, runs)
-                Charts(session, version, zoom)
+                with solara.v.Html(tag="div", class_="orgsim-charts"):
+                    panel("legend", grid_column="1/3")
+                    for column, _ in PANELS:
+                        with solara.v.Html(tag="div", class_="orgsim-cell"):
+                            panel(column, height="100%")
+                            Enlarge(column, zoom)
+        if zoom.value:
+            with solara.v.Html(tag="div", class_="orgsim-zoom"):
+                with solara.Row(style="align-items:center"):
+                    panel("legend_zoom", flex="1")
+                    solara.Button("Close", on_click=lambda: zoom.set(""), outlined=True,
+                                  classes=["orgsim-close"])
+                panel("zoom", flex="1", min_height="0")
         with solara.Row(gap="24px", style="padding:8px 16px;align-items:flex-start;flex-wrap:wrap"):
             Choices(session, (*runs, session.pending, session.choice, session.band_on,
                               session.band_status()))
-            solara.HTML(tag="div", unsafe_innerHTML=P.organisations_html(ws),
-                        classes=["orgsim-organisations"], style="flex:1 1 24em")
-            solara.HTML(tag="div", unsafe_innerHTML=P.forums_html(ws), classes=["orgsim-forums"],
-                        style="flex:1 1 20em")
+            panel("organisations", "orgsim-organisations", flex="1 1 24em")
+            panel("forums", "orgsim-forums", flex="1 1 20em")
+
+
+def weekly_html(session: Session, projector: bool, zoom: str) -> dict[str, str]:
+    """Every panel that changes each week, by name: the week, figures, legend, charts, who holds what."""
+    ws = session.ws
+    bands = session.bands()
+    drawn = P.charts_html(ws, bands)
+    legend = P.legend_html(ws, any(bands), session.band_status())
+    return {"week": summary.week_text(ws), "summary": summary.page_html(ws, projector), "legend": legend,
+            "legend_zoom": legend, "zoom": drawn.get(zoom, ""), **drawn,
+            "organisations": P.organisations_html(ws), "forums": P.forums_html(ws)}
+
+
+@solara.component  # type: ignore[misc]
+def Weekly(name: str, html: str, css: str, style: str, widgets: dict[str, Any]) -> Any:
+    """A panel that changes every week; its widget is kept in `widgets` for play to set directly."""
+    el = solara.HTML(tag="div", unsafe_innerHTML=html, classes=[css] if css else [], style=style)
+
+    def register() -> Callable[[], None]:
+        widgets[name] = solara.get_widget(el)
+        return lambda: widgets.pop(name, None)
+
+    solara.use_effect(register, [])
+    return el
+
+
+@solara.component  # type: ignore[misc]
+def Enlarge(column: str, zoom: solara.Reactive[str]) -> None:
+    """The button that shows a chart full screen."""
+    solara.Button("⤢", on_click=lambda: zoom.set(column), text=True, classes=["orgsim-enlarge"])
 
 
 def _look_again(notify: Callable[[], None]) -> Callable[[], Callable[[], None]]:
@@ -214,28 +267,6 @@ def Controls(session: Session, state: tuple[Any, ...], projector: solara.Reactiv
         if said.value:
             solara.HTML(tag="div", unsafe_innerHTML=said.value, classes=["orgsim-refused"],
                         style="color:#C62828")
-
-
-@solara.component  # type: ignore[misc]
-def Charts(session: Session, version: int, zoom: solara.Reactive[str]) -> None:
-    """The four charts with the legend above; any of them can fill the screen."""
-    ws = session.ws
-    bands = session.bands()
-    drawn = P.charts_html(ws, bands)
-    with solara.v.Html(tag="div", class_="orgsim-charts"):
-        solara.HTML(tag="div", unsafe_innerHTML=P.legend_html(ws, any(bands), session.band_status()),
-                    style="grid-column:1/3")
-        for column, _ in PANELS:
-            with solara.v.Html(tag="div", class_="orgsim-cell"):
-                solara.HTML(tag="div", unsafe_innerHTML=drawn[column], style="height:100%")
-                solara.Button("⤢", on_click=lambda c=column: zoom.set(c), text=True,  # type: ignore[misc]
-                              classes=["orgsim-enlarge"])
-    if zoom.value:
-        with solara.v.Html(tag="div", class_="orgsim-zoom"):
-            with solara.Row(style="align-items:center"):
-                solara.HTML(tag="div", unsafe_innerHTML=P.legend_html(ws, any(bands)), style="flex:1")
-                solara.Button("Close", on_click=lambda: zoom.set(""), outlined=True, classes=["orgsim-close"])
-            solara.HTML(tag="div", unsafe_innerHTML=drawn[zoom.value], style="flex:1;min-height:0")
 
 
 @solara.component  # type: ignore[misc]

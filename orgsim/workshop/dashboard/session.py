@@ -50,13 +50,15 @@ class Session:
 
     Args:
         settings: The command's choices.
-        notify: Called after every change the page should draw (from the play thread too).
+        notify: Called after every change the page should draw (from the play thread too);
+            `draw`, called after each week of play, is it too unless the page sets its own.
         alive: Whether the page is still open; play stops when it says no.
     """
 
     def __init__(self, settings: Settings, notify: Callable[[], None] = lambda: None,
                  alive: Callable[[], bool] = lambda: True) -> None:
         self.settings, self.notify, self.alive = settings, notify, alive
+        self.draw = notify  # what play calls each week: the page may draw just what changes
         self.choice = self.pending = first_choice(settings)
         self.speed = 10.0
         self.ws = self._build()
@@ -167,7 +169,7 @@ class Session:
                 started = time.monotonic()
                 if not self._step(ws, stop):
                     break
-                self.notify()  # the page draws the week before the next is stepped
+                self.draw()  # the page draws the week before the next is stepped
                 if self.speed > 0:
                     stop.wait(max(0.0, 1.0 / self.speed - (time.monotonic() - started)))
         finally:
