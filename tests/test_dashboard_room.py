@@ -264,6 +264,7 @@ def test_the_projector_layout_fits_1280_by_720_and_is_legible(browser: Any, serv
     page.locator(".orgsim-until input").fill("60")
     page.locator(".orgsim-go").click()
     wait_for_week(page, 60)
+    page.locator(".orgsim-play").wait_for()  # play has stopped at the week asked for
     page.screenshot(path=str(SHOTS / "default.png"))
     page.set_viewport_size({"width": 1280, "height": 720})
     page.locator(".orgsim-projector").get_by_text("Projector").click()
