@@ -424,8 +424,10 @@ def week(page: Any) -> int:
 
 
 def table(page: Any) -> dict[str, list[str]]:
-    rows = page.locator("table.orgsim-figures tr").all_inner_texts()
-    cells = [r.split("\t") for r in rows]
+    """The figures table, row name -> cells, read in one go (play may replace it meanwhile)."""
+    page.locator("table.orgsim-figures").wait_for()
+    cells = page.eval_on_selector("table.orgsim-figures", "t => Array.from(t.rows).map("
+                                  "r => Array.from(r.cells).map(c => c.innerText))")
     return {c[0].strip(): [x.strip() for x in c[1:]] for c in cells}
 
 
