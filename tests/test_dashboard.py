@@ -2,8 +2,10 @@
 
 The browser tests start `orgsim workshop` on a short copy of the shipped
 scenario and drive Debian's chromium with Playwright, as a facilitator would:
-load, step, play, pause, take a decision (one refused, one applied), move a
-slider and reset. They save a screenshot to results/dashboard/screenshot.png.
+load, step, play, pause, take a decision (one refused where it is typed, one
+applied), move a slider and reset. They save a screenshot to
+results/dashboard/screenshot.png. `test_dashboard_room.py` tests what a room
+needs: sessions apart, the projector layout, saving and replaying.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ import sys
 import threading
 import urllib.error
 import urllib.request
-import warnings
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -38,7 +39,7 @@ from orgsim.store.rundir import write_run
 from orgsim.workshop.dashboard import levers as L
 from orgsim.workshop.dashboard.decisions import decide, in_force
 from orgsim.workshop.dashboard.model import NONE, Outcome, Workshop
-from orgsim.workshop.dashboard.params import model_params
+from orgsim.workshop.dashboard.params import LEVERS
 from orgsim.workshop.dashboard.settings import Settings, baseline, check
 from orgsim.workshop.dashboard.summary import figures, holdings, log, queues, series
 from scenarios import ROOT, SHIPPED, shipped_copy
@@ -238,7 +239,7 @@ def test_a_scripted_scenario_is_shown_beside_itself_without_the_script(scripted:
                                                                       scenario: Path) -> None:
     settings = check(scripted, None, None)
     assert settings.models == (A, baseline(A)) == (A, "internal_commissioning, no interventions")
-    assert baseline(B) in model_params(settings)["model_b"]["values"]
+    assert baseline(B) in settings.baselines
     assert check(scripted, [B], None).models == (B, baseline(B))
     assert not check(scenario, None, None).baselines  # no script: nothing to leave out
     ws = Workshop(settings, staff=2.0)
@@ -258,13 +259,16 @@ def test_a_live_decision_is_logged_and_parts_the_runs_from_its_week(scripted: Pa
     assert not refused.applied and refused.message.startswith("Not applied (Internal commissioning): Unknown")
     done = ws.decide([0], "switch_model", {"to": "merged_devolved", "dip": 0.3, "duration_weeks": 4},
                      "Merged early")
-    assert done == Outcome(True, "Applied at week 10 to Internal commissioning: Merged early")
-    assert log(ws.feeds) == ["week 10 · Internal commissioning: Merged early (decided in the room)"]
+    did = "reorganisation into merged_devolved (productivity -30% for 4 weeks)"
+    assert done == Outcome(True, f"Applied at week 10 to Internal commissioning: Merged early — {did}")
+    a = "A (Merged devolved (was Internal commissioning))"  # the run is named after the model in force
+    assert log(ws.feeds) == [f"week 10 · {a}: Merged early — {did} (decided in the room)"]
     while ws.running:
         ws.step()
-    assert log(ws.feeds) == ["week 10 · Internal commissioning: Merged early (decided in the room)",
-                             f"week {SWITCH_WEEK} · Internal commissioning: {SCRIPT[0]['label']}",
-                             "week 30 · Internal commissioning: ics_board meets every 2 weeks"]
+    a = "A (Joined up planning (was Internal commissioning))"
+    assert log(ws.feeds) == [f"week 10 · {a}: Merged early — {did} (decided in the room)",
+                             f"week {SWITCH_WEEK} · {a}: {SCRIPT[0]['label']}",
+                             f"week 30 · {a}: ics_board meets every 2 weeks"]
     after = ws.live()[0].in_force()  # the script's changes are in force after the live ones
     assert after.plan.model == B and [iv.label for iv in after.since] == ["ics_board meets every 2 weeks"]
     with_, without = (f.tracker.rows for f in ws.feeds)
@@ -323,14 +327,8 @@ def test_the_controls_are_the_workshop_model_arguments(scenario: Path) -> None:
     settings = check(scenario, None, None)
     assert settings.models == (A, B)  # the scenario's first two
     assert Settings.from_env(settings.to_env()) == settings
-    params = model_params(settings)
-    assert set(params) <= set(inspect.signature(Workshop.__init__).parameters)
-    replay = replace(settings, run_dirs=("x",))
-    assert model_params(replay) == {"settings": replay}  # a recording has no levers ...
-    with warnings.catch_warnings():  # Mesa's own page code trips Solara's check of hooks on import
-        warnings.simplefilter("ignore", UserWarning)
-        from orgsim.workshop.dashboard.components import DecidePanel, panels
-    assert DecidePanel in panels(settings) and DecidePanel not in panels(replay)  # ... nor decisions
+    assert set(LEVERS) <= set(inspect.signature(Workshop.__init__).parameters)
+    assert set(LEVERS) <= set(inspect.signature(L.Levers).parameters)
 
 
 def test_workshop_with_a_bad_scenario_exits_2_naming_the_file(tmp_path: Path) -> None:
@@ -426,8 +424,10 @@ def week(page: Any) -> int:
 
 
 def table(page: Any) -> dict[str, list[str]]:
-    rows = page.locator("table.orgsim-figures tr").all_inner_texts()
-    cells = [r.split("\t") for r in rows]
+    """The figures table, row name -> cells, read in one go (play may replace it meanwhile)."""
+    page.locator("table.orgsim-figures").wait_for()
+    cells = page.eval_on_selector("table.orgsim-figures", "t => Array.from(t.rows).map("
+                                  "r => Array.from(r.cells).map(c => c.innerText))")
     return {c[0].strip(): [x.strip() for x in c[1:]] for c in cells}
 
 
@@ -438,71 +438,74 @@ def wait_for_week(page: Any, at_least: int) -> None:
 
 
 def choose(page: Any, menu: str, option: str) -> None:
-    page.locator(f".orgsim-choose-{menu}").click()
+    """Pick `option` in a menu; a click that lands while another menu is still closing is tried again."""
+    from playwright.sync_api import TimeoutError as Timeout
+
+    for _ in range(3):
+        page.locator(f".orgsim-choose-{menu}").click()
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=5_000)
+            return
+        except Timeout:
+            page.keyboard.press("Escape")
     page.get_by_role("option", name=option, exact=True).click()
 
 
-def decide_cadence(page: Any, weeks: str, name: str = "") -> None:
-    """In "Decide now": both runs' ICS boards meet every `weeks` weeks, called `name` in the log."""
+def decide_cadence(page: Any, weeks: str, name: str = "", pick: bool = True) -> None:
+    """In "Decide now": both runs' ICS boards to meet every `weeks` weeks, called `name` in the log."""
     panel = page.locator(".orgsim-decide")
-    choose(page, "apply", "A and B")
-    choose(page, "change", "Forum cadence")
-    choose(page, "forum", "ICS board")
+    if pick:
+        choose(page, "apply", "A and B")
+        choose(page, "change", "Forum cadence")
+        choose(page, "forum", "ICS board")
     panel.get_by_label("Weeks between meetings").fill(weeks)
-    panel.get_by_label("Weeks between meetings").press("Enter")
     if name:
         panel.get_by_label("Label in the log (optional)").fill(name)
-        panel.get_by_label("Label in the log (optional)").press("Enter")
-    panel.locator(".orgsim-apply").click()
 
 
 def test_the_page_steps_plays_and_compares_two_models(page: Any) -> None:
-    assert week(page) == 0 and page.get_by_text("orgsim workshop").first.is_visible()
-    assert list(table(page)[""]) == ["Internal commissioning", "Joined up planning"]
-    charts = page.locator("img.orgsim-charts").get_attribute("src")
+    assert week(page) == 0
+    assert list(table(page)[""]) == ["■ A: Internal commissioning", "■ B: Joined up planning"]
+    charts = page.locator(".orgsim-wip").inner_html()
     page.get_by_role("button", name="Step").click()
     wait_for_week(page, 1)
-    page.get_by_role("button", name="▶").click()
+    page.locator(".orgsim-play").click()
     wait_for_week(page, 16)
-    page.get_by_role("button", name="❚❚").click()
-    page.get_by_role("button", name="▶").wait_for()
+    page.locator(".orgsim-pause").click()
+    page.locator(".orgsim-play").wait_for()
     assert week(page) >= 16
-    assert page.locator("img.orgsim-charts").get_attribute("src") != charts
+    assert page.locator(".orgsim-wip").inner_html() != charts
     figures = table(page)
     assert figures["arrived"][0] == figures["arrived"][1]  # the same initiatives ...
     assert any(a != b for a, b in list(figures.values())[1:])  # ... handled differently
-    decide_cadence(page, "0")
-    page.locator(".orgsim-refused", has_text="Weeks between meetings: must be > 0").wait_for()
-    decide_cadence(page, "2", "ICS boards meet fortnightly")
+    decide_cadence(page, "0")  # refused where it is typed: Apply cannot be pressed
+    page.locator(".orgsim-decide", has_text="Must be more than 0, got 0.").wait_for()
+    assert page.locator(".orgsim-apply").is_disabled()
+    decide_cadence(page, "2", "ICS boards meet fortnightly", pick=False)
+    page.locator(".orgsim-apply").click()
     decided = page.locator(".orgsim-decided", has_text="to both runs")
-    decided.wait_for()  # a step still under way when paused may finish first: read the week applied
+    decided.wait_for()
     found = re.search(r"Applied at week (\d+) to both runs", decided.inner_text())
     assert found, decided.inner_text()
     now = int(found[1])
-    assert now >= 16
-    page.locator(".orgsim-log", has_text=f"week {now} · both runs: ICS boards meet fortnightly "
-                                         "(decided in the room)").wait_for()
+    assert now == week(page) >= 16
+    page.locator(".orgsim-log", has_text=f"week {now} · both runs: ICS boards meet fortnightly — "
+                                         "ics_board meets every 2 weeks (decided in the room)").wait_for()
     page.get_by_role("button", name="Step").click()
     wait_for_week(page, now + 1)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "screenshot.png"), full_page=True)
 
 
-def test_a_slider_changes_the_model_after_reset(page: Any) -> None:
-    from playwright.sync_api import TimeoutError as Timeout
-
-    slider = page.locator(".v-input", has_text="Demand ×").locator("[role=slider]")
+def test_a_slider_shows_its_value_and_changes_the_model_after_reset(page: Any) -> None:
+    slider = page.locator(".orgsim-lever-demand").locator("[role=slider]")
     slider.focus()
     for _ in range(4):  # steps of 0.25: from 1 to 2
         slider.press("ArrowRight")
-    page.wait_for_function("() => document.querySelector('.v-input [aria-valuenow=\"2\"]') !== null")
+    page.locator(".orgsim-lever-demand", has_text="Demand × 2").wait_for()
+    page.locator(".orgsim-pending", has_text="takes effect on Reset").wait_for()
     assert "Levers: as configured" in page.locator(".orgsim-summary").inner_text()
-    changed = page.get_by_text("Levers: demand ×2")
-    for _ in range(3):  # the slider's value reaches the server a moment after the key press
-        page.get_by_role("button", name="Reset").click()
-        try:
-            changed.wait_for(timeout=5_000)
-            break
-        except Timeout:
-            continue
-    assert changed.is_visible() and week(page) == 0
+    page.locator(".orgsim-reset").click()
+    page.get_by_text("Levers: demand ×2").wait_for()
+    page.locator(".orgsim-pending").wait_for(state="detached")
+    assert week(page) == 0

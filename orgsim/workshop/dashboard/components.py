@@ -1,67 +1,89 @@
-"""The dashboard's panels: functions of the `Workshop` model that return Solara elements.
+"""The dashboard's panels as HTML, from a `Workshop` as it is now: charts, organisations, forums.
 
-They are plain functions, not `@solara.component`s, on purpose: SolaraViz
-wraps plain functions in a component that redraws after every step, while a
-component of our own would see the same model object and never redraw.
-Panels sit in boxes of a fixed size that the room can drag and resize;
-figures are PNGs that scale to their box.
+Plain functions, tested without a browser; the page (`app`) places them.
+Every run is drawn in its place's colour (A, then B), so a line keeps its
+colour when its run is reorganised into another operating model, and is named
+after the operating model in force (`summary.run_name`).
 """
 
 from __future__ import annotations
 
-import base64
-from typing import Any
+import io
+import math
+from collections.abc import Sequence
 
-import solara
-
-from orgsim.plots.live import holdings_chart, live_charts, png, queues_chart
-from orgsim.plots.style import model_colours
+from orgsim.plots.live import PANELS, live_charts, png
+from orgsim.plots.style import PALETTE
+from orgsim.workshop.dashboard import charts as C
 from orgsim.workshop.dashboard import summary
-from orgsim.workshop.dashboard.decide import DecidePanel
+from orgsim.workshop.dashboard.band import Band
+from orgsim.workshop.dashboard.feeds import Feed
 from orgsim.workshop.dashboard.model import Workshop
-from orgsim.workshop.dashboard.settings import Settings
-
-DPI = 110
-FILL = "width:100%;height:100%;object-fit:contain;object-position:top left"
 
 
-def _image(fig: Any, name: str) -> Any:
-    """`fig` as an image that fills its box, keeping its proportions."""
-    src = "data:image/png;base64," + base64.b64encode(png(fig, DPI)).decode("ascii")
-    return solara.HTML(tag="img", attributes={"src": src, "alt": name}, style=FILL,
-                       classes=[f"orgsim-{name}"])
+def colours(feeds: Sequence[Feed]) -> dict[str, str]:
+    """Run name now -> its place's colour."""
+    return {summary.run_name(f): PALETTE[i] for i, f in enumerate(feeds)}
 
 
-def summary_panel(model: Workshop) -> Any:
-    """The week and the running figures of each operating model, side by side."""
-    return solara.HTML(tag="div", unsafe_innerHTML=summary.page_html(model),
-                       style="height:100%;overflow:auto;padding:4px 8px", classes=["orgsim-summary"])
+def chart_lines(ws: Workshop, bands: Sequence[Band | None] = ()) -> dict[str, list[C.Line]]:
+    """Each chart's lines: a run's weekly figures, its interventions, and its band over seeds if any."""
+    out: dict[str, list[C.Line]] = {column: [] for column, _ in PANELS}
+    for i, f in enumerate(ws.feeds):
+        rows = f.tracker.rows
+        marks = [week for week, _ in f.tracker.notes]
+        band = bands[i] if i < len(bands) else None
+        for column in out:
+            points = [(r["week"], r[column]) for r in rows]
+            out[column].append(C.Line(summary.run_name(f), PALETTE[i], points, marks,
+                                      (band or {}).get(column, [])))
+    return out
 
 
-def charts_panel(model: Workshop) -> Any:
-    """Work in progress, decision latency, deliveries and duplication week by week."""
-    warmup = max(f.tracker.warmup for f in model.feeds)
-    colours = model_colours(f.name for f in model.feeds)
-    marks = {f.name: [week for week, _ in f.tracker.notes] for f in model.feeds}
-    fig, _ = live_charts(summary.series(model.feeds), colours, warmup, model.horizon, marks)
-    return _image(fig, "charts")
+def charts_html(ws: Workshop, bands: Sequence[Band | None] = ()) -> dict[str, str]:
+    """Every chart, by column."""
+    warmup = max((f.tracker.warmup for f in ws.feeds), default=0.0)
+    return C.charts(chart_lines(ws, bands), ws.horizon, warmup)
 
 
-def organisations_panel(model: Workshop) -> Any:
-    """Who holds how much work now, and what it waits for."""
-    fig, _ = holdings_chart({f.name: summary.holdings(f) for f in model.feeds}, model.week)
-    return _image(fig, "organisations")
+def legend_html(ws: Workshop, band: bool = False, status: str = "") -> str:
+    """The runs' colours, the warm-up, interventions, the band over seeds if shown and how far it is."""
+    warmup = max((f.tracker.warmup for f in ws.feeds), default=0.0)
+    return C.legend(colours(ws.feeds), warmup, any(f.tracker.notes for f in ws.feeds), band, status)
 
 
-def forums_panel(model: Workshop) -> Any:
-    """How many initiatives wait for each forum's decision now."""
-    fig, _ = queues_chart({f.name: summary.queues(f) for f in model.feeds}, model.week)
-    return _image(fig, "forums")
+def organisations_html(ws: Workshop) -> str:
+    """Who holds how much work now, by what it waits for, in each run (the units in force listed)."""
+    parts = [C.bars(f"{slot}: {summary.run_name(f)}", f.tracker.holdings(f.nodes), "orgsim-holdings")
+             for slot, f in zip("AB", ws.feeds)]
+    return C.bar_key() + "".join(parts)
 
 
-PANELS = [summary_panel, charts_panel, organisations_panel, forums_panel]
+def forums_html(ws: Workshop) -> str:
+    """How many initiatives wait for each forum's decision now (the forums in force listed)."""
+    parts = []
+    for slot, f in zip("AB", ws.feeds):
+        rows = {name: {"forum": int(n)} for name, n in summary.queues(f).items()}
+        parts.append(C.bars(f"{slot}: {summary.run_name(f)}", rows, "orgsim-queues"))
+    return "".join(parts)
 
 
-def panels(settings: Settings) -> list[Any]:
-    """The panels of a page: live runs also get "Decide now", beside the figures it changes."""
-    return PANELS if settings.replay else [*PANELS[:2], DecidePanel, *PANELS[2:]]
+def charts_png(ws: Workshop) -> bytes:
+    """The four charts as one PNG (matplotlib), for the download button."""
+    frame = summary.series(ws.feeds)
+    names = {f.name: summary.run_name(f) for f in ws.feeds}
+    frame["model"] = frame["model"].map(names)
+    marks = {summary.run_name(f): [w for w, _ in f.tracker.notes] for f in ws.feeds}
+    warmup = max((f.tracker.warmup for f in ws.feeds), default=0.0)
+    fig, _ = live_charts(frame, colours(ws.feeds), warmup, ws.horizon, marks)
+    return png(fig, 150)
+
+
+def figures_csv(ws: Workshop) -> bytes:
+    """Every run's weekly figures so far, one row per run and week, named as the page names them."""
+    frame = summary.series(ws.feeds)
+    frame.insert(0, "run", frame["model"].map({f.name: "AB"[i] for i, f in enumerate(ws.feeds)}))
+    frame["model"] = frame["model"].map({f.name: f.model_now for f in ws.feeds})
+    buf = io.StringIO()
+    frame.to_csv(buf, index=False, float_format=lambda v: "" if math.isnan(v) else f"{v:.6g}")  # type: ignore[arg-type]
+    return buf.getvalue().encode("utf-8")

@@ -1,12 +1,14 @@
 """The "Decide now" panel: the room changes one run or both during play and sees at once what was done.
 
-Unlike the other panels this is a Solara component of its own: it keeps the
-choice being made between redraws. It still redraws after every step (it
-reads Mesa's update counter), so the week on its button is the week now. The
-menus offer what the runs have now (`Menus`); `Workshop.decide` checks the
-choice and applies it, or says why not. Inputs take plain values, never
-reactive variables: Solara reuses the input in a place when another change is
-picked, and cannot switch one from a reactive variable to a value.
+It keeps the choice being made between redraws of the page. The page draws it
+again when what it shows changes (`state`): after every step when paused, so
+the week on its button is the week now; during play only when an intervention
+changes what is in force, and its button then says "now" rather than a week. The
+menus offer what the runs have now (`Menus`). Numbers are typed as text and
+checked as they are typed (`inputs`): a value that cannot be applied says why
+beside its field and disables Apply. `Workshop.decide` then checks the choice
+against the run as a timeline entry would be checked, and applies it or says
+why not.
 """
 
 from __future__ import annotations
@@ -16,20 +18,24 @@ from html import escape
 from typing import Any
 
 import solara
-from mesa.visualization.utils import force_update, update_counter
 
 from orgsim.workshop import words
 from orgsim.workshop.dashboard.decisions import CHANGES, InForce
-from orgsim.workshop.dashboard.feeds import label
-from orgsim.workshop.dashboard.model import Outcome, Workshop
+from orgsim.workshop.dashboard.inputs import Rule, check
+from orgsim.workshop.dashboard.model import Outcome
+from orgsim.workshop.dashboard.session import Session
+from orgsim.workshop.dashboard.summary import run_name
 
 BOTH = "A and B"
-NOTE = ("A decision acts from the week shown. Decisions are lost on Reset (and when a model or lever "
-        "changes): note them down to play them again.")
-BOX = "padding:4px 10px;height:100%;overflow:auto"
+NOTE = ("A decision acts from the week shown. Save session keeps the decisions as a scenario "
+        "timeline, to play them again; Reset starts afresh without them.")
+BOX = "padding:4px 10px"
 FIELD = "min-width:0;flex:{grow} 1 0"  # inputs of a row share its width
-MESSAGE = "font-size:13px;padding:4px 8px"
-HINT = "font-size:12px;color:#555;margin-top:-4px"
+MESSAGE = "padding:4px 8px"
+HINT = "font-size:0.9em;color:#444;margin-top:-4px"
+RULES = {"dip": Rule(low=0, high=1), "duration": Rule(above=0), "people": Rule(whole=True, blank=True),
+         "cadence": Rule(above=0, blank=True), "p_approve": Rule(low=0, high=1, blank=True),
+         "capacity": Rule(whole=True, low=1, blank=True)}
 
 
 class Menus:
@@ -71,19 +77,16 @@ def _first(value: str, values: Sequence[str]) -> str:
 
 
 @solara.component  # type: ignore[misc]
-def DecidePanel(model: Workshop) -> Any:
+def DecidePanel(session: Session, state: tuple[Any, ...]) -> Any:
     """Pick a change, the runs it applies to, and apply it now."""
-    update_counter.get()  # redraw after every step: the week changes
     target, change = solara.use_reactive(""), solara.use_reactive(next(iter(CHANGES)))
-    into, dip, duration = solara.use_reactive(""), solara.use_reactive(0.2), solara.use_reactive(26.0)
-    forum, cadence = solara.use_reactive(""), solara.use_reactive(None)  # None: as the forum meets now
-    p_approve, capacity = solara.use_reactive(None), solara.use_reactive(None)
-    unit, team, people = solara.use_reactive(""), solara.use_reactive(""), solara.use_reactive(0)
-    name = solara.use_reactive("")
+    into, texts = solara.use_reactive(""), solara.use_reactive({"dip": "0.2", "duration": "26", "people": ""})
+    forum, unit, team, name = (solara.use_reactive("") for _ in range(4))
     said: solara.Reactive[tuple[int, Outcome] | None] = solara.use_reactive(None)
 
+    model = session.ws
     runs = model.live()
-    chosen: dict[str, list[int]] = {f"{'AB'[i]}: {label(f.name)}": [i] for i, f in enumerate(runs)}
+    chosen: dict[str, list[int]] = {f"{'AB'[i]}: {run_name(f)}": [i] for i, f in enumerate(runs)}
     if len(runs) == 2:
         chosen[BOTH] = [0, 1]
     which = _first(target.value, list(chosen))
@@ -95,71 +98,74 @@ def DecidePanel(model: Workshop) -> Any:
     unit_now = _first(unit.value, menus.units)
     team_now = _first(team.value, menus.teams(unit_now))
     meets, size = menus.now(forum_key, unit_now, team_now)
-    spec = next((s.forum(forum_key) for s in menus.states if forum_key in s.plan.forums), None)
+    keys = {"switch_model": ("dip", "duration"), "staff": ("people",), "cadence": ("cadence",),
+            "funding": ("p_approve", "capacity")}[change.value]
+    checked = {k: check(texts.value.get(k, ""), RULES[k]) for k in keys}
+    problems = [why for _, why in checked.values() if why]
+    if change.value == "staff" and checked["people"][0] is None:
+        problems.append("how many people")  # nothing typed yet: nothing to apply, nothing wrong
 
-    def pick_forum(value: str) -> None:
-        forum.set(value)
-        for r in (cadence, p_approve, capacity):
-            r.set(None)
+    def typed(key: str) -> Callable[[str], None]:
+        return lambda text: texts.set({**texts.value, key: text})
 
     def fields() -> dict[str, Any]:
+        v = {k: value for k, (value, _) in checked.items()}
         if change.value == "switch_model":
-            return {"to": _first(into.value, menus.models), "dip": dip.value,
-                    "duration_weeks": duration.value}
+            return {"to": _first(into.value, menus.models), "dip": v["dip"], "duration_weeks": v["duration"]}
         if change.value == "staff":
-            return {"unit": unit_now, "team": team_now, "change": people.value}
+            return {"unit": unit_now, "team": team_now, "change": v["people"]}
         if change.value == "cadence":
-            weeks = cadence.value if cadence.value is not None else spec.cadence_weeks if spec else None
-            return {"forum": forum_key, "cadence_weeks": weeks}
-        new = {"p_approve": p_approve.value, "capacity": capacity.value}
-        return {"forum": forum_key, **{k: v for k, v in new.items()
-                                       if v is not None and spec is not None and v != getattr(spec, k)}}
+            return {"forum": forum_key, "cadence_weeks": v["cadence"]}
+        return {"forum": forum_key, "p_approve": v["p_approve"], "capacity": v["capacity"]}
 
     def apply() -> None:
         outcome = model.decide(chosen.get(which, []), change.value, fields(), name.value)
         said.set((id(model), outcome))
         if outcome.applied:
             name.set("")
-            for r in (cadence, p_approve, capacity):  # the inputs show what is in force now
-                r.set(None)
-            force_update()  # the summary and charts show it before the next step
+            texts.set({**texts.value, "cadence": "", "p_approve": "", "capacity": "", "people": ""})
+            session.notify()  # the figures and charts show it before the next step
 
     with solara.Column(gap="6px", classes=["orgsim-decide"], style=BOX):
-        solara.HTML(tag="div", unsafe_innerHTML=f"Decide now: week {words.weeks(model.week)}",
-                    style="font-size:18px;font-weight:600")
+        now = "now" if session.playing else f"at week {words.weeks(model.week)}"
+        heading = "Decide now" + ("" if session.playing else f": week {words.weeks(model.week)}")
+        solara.HTML(tag="div", unsafe_innerHTML=heading, style="font-size:1.2em;font-weight:600")
         if not runs:
             solara.Info("A recorded run is replayed, not simulated: it cannot take decisions.", dense=True)
             return
-        with solara.Row(gap="10px"):
+        with solara.Row(gap="10px", style="align-items:flex-start"):
             _select("Apply to", list(chosen), which, target.set)
             _select("Change", list(CHANGES.values()), CHANGES[change.value],
                     lambda v: change.set(next(k for k, t in CHANGES.items() if t == v)))
-        with solara.Row(gap="10px"):
+        with solara.Row(gap="10px", style="align-items:flex-start"):  # a message does not stretch a menu
             if change.value == "switch_model":
                 _select("Into", menus.models, _first(into.value, menus.models), into.set, grow=2)
-                _input(solara.InputFloat, "Productivity dip (0-1)", dip.value, dip.set)
-                _input(solara.InputFloat, "Dip lasts (weeks)", duration.value, duration.set)
+                _text("Productivity dip (0-1)", texts.value.get("dip", ""), typed("dip"), checked["dip"][1])
+                _text("Dip lasts (weeks)", texts.value.get("duration", ""), typed("duration"),
+                      checked["duration"][1])
             elif change.value == "staff":
                 _select("Unit", menus.units, unit_now, unit.set)
                 _select("Team", menus.teams(unit_now), team_now, team.set)
-                _input(solara.InputInt, "Add (+) or remove (-)", people.value, people.set)
+                _text("Add (+) or remove (-)", texts.value.get("people", ""), typed("people"),
+                      checked["people"][1])
             else:
-                _select("Forum", list(menus.forums), forum_label, pick_forum)
-                _forum_inputs(change.value, spec, cadence, p_approve, capacity)
+                _select("Forum", list(menus.forums), forum_label, forum.set)
+                _forum_inputs(change.value, texts.value, typed, checked)
         hint = size if change.value == "staff" else meets if change.value != "switch_model" else ""
         if hint:
             solara.HTML(tag="div", unsafe_innerHTML=escape(hint), style=HINT)
         with solara.Row(gap="10px", style="align-items:center"):
-            _input(solara.InputText, "Label in the log (optional)", name.value, name.set)
-            solara.Button(f"Apply at week {words.weeks(model.week)}", on_click=apply, color="primary",
-                          disabled=not model.running, classes=["orgsim-apply"])
+            _text("Label in the log (optional)", name.value, name.set, "")
+            solara.Button(f"Apply {now}", on_click=apply, color="primary",
+                          disabled=not model.running or bool(problems), classes=["orgsim-apply"])
         if said.value is not None and said.value[0] == id(model):
             outcome = said.value[1]
             css, colour, tint = (("orgsim-decided", "#2E7D32", "#EEF7EE") if outcome.applied
                                  else ("orgsim-refused", "#C62828", "#FDEEEE"))
             solara.HTML(tag="div", unsafe_innerHTML=escape(outcome.message), classes=[css],
                         style=f"{MESSAGE};border-left:3px solid {colour};background:{tint}")
-        solara.HTML(tag="div", unsafe_innerHTML=NOTE, style="font-size:11px;color:#666")
+        solara.HTML(tag="div", unsafe_innerHTML=NOTE, classes=["orgsim-note"],
+                    style="font-size:0.85em;color:#444")
 
 
 def _select(text: str, values: list[str], value: str, on_value: Callable[[str], None], grow: int = 1) -> None:
@@ -169,19 +175,18 @@ def _select(text: str, values: list[str], value: str, on_value: Callable[[str], 
                   classes=[css])
 
 
-def _input(kind: Callable[..., Any], text: str, value: Any, on_value: Callable[[Any], None]) -> None:
-    """An input of `kind` (InputFloat, InputInt or InputText) taking one share of the row."""
-    kind(text, value, on_value=on_value, dense=True, style=FIELD.format(grow=1))
+def _text(text: str, value: str, on_value: Callable[[str], None], error: str) -> None:
+    """A text field taking one share of the row, its reason for refusing a value beneath it."""
+    solara.InputText(text, value, on_value=on_value, continuous_update=True, error=error or False,
+                     style=FIELD.format(grow=1), classes=["orgsim-field"])
 
 
-def _forum_inputs(change: str, spec: Any, cadence: solara.Reactive[Any], p_approve: solara.Reactive[Any],
-                  capacity: solara.Reactive[Any]) -> None:
-    """The numbers of a forum's cadence or funding, showing how it meets now until changed."""
-    def now(r: solara.Reactive[Any], key: str) -> Any:
-        return r.value if r.value is not None else getattr(spec, key, None)
-
+def _forum_inputs(change: str, texts: dict[str, str], typed: Callable[[str], Callable[[str], None]],
+                  checked: dict[str, tuple[Any, str]]) -> None:
+    """The numbers of a forum's cadence or funding; left empty, a number stays as the forum meets now."""
     if change == "cadence":
-        _input(solara.InputFloat, "Weeks between meetings", now(cadence, "cadence_weeks"), cadence.set)
+        _text("Weeks between meetings", texts.get("cadence", ""), typed("cadence"), checked["cadence"][1])
     else:
-        _input(solara.InputFloat, "Approval probability (0-1)", now(p_approve, "p_approve"), p_approve.set)
-        _input(solara.InputInt, "Items decided a meeting", now(capacity, "capacity"), capacity.set)
+        _text("Approval probability (0-1)", texts.get("p_approve", ""), typed("p_approve"),
+              checked["p_approve"][1])
+        _text("Items decided a meeting", texts.get("capacity", ""), typed("capacity"), checked["capacity"][1])

@@ -27,13 +27,26 @@ class Feed(Protocol):
     seed: int | None
     horizon: float
     tracker: Tracker
-    nodes: list[str]  # organisations as drawn, the ICSs first
-    forums: list[str]
     ics_prefix: str
-    decided: set[int]  # which of `tracker.notes` were decisions taken during play
+    decided: dict[int, str]  # which of `tracker.notes` were decisions taken during play -> what each did
 
     @property
     def week(self) -> float: ...
+
+    @property
+    def model_now(self) -> str:
+        """The operating model in force now (the run's own until a reorganisation)."""
+        ...
+
+    @property
+    def nodes(self) -> list[str]:
+        """Organisations in force now, as drawn, the ICSs first."""
+        ...
+
+    @property
+    def forums(self) -> list[str]:
+        """Forums in force now."""
+        ...
 
     def advance(self) -> Sequence[Rec]:
         """Move one week on; the records of that week, in the order they were written."""
@@ -77,14 +90,13 @@ class LiveFeed:
         self.model = OrgModel(plan, seed)
         sc = plan.scenario
         self.ics_prefix = sc.ics.prefix if sc.ics is not None else "ICS"
-        node = node_of(self.ics_prefix)
+        node = self._node = node_of(self.ics_prefix)
         self.horizon = float(sc.horizon_weeks)
-        self.nodes = _nodes(list(plan.units), node)
-        self.forums = list(plan.forums)
         keys = {it.id: it.capability_key for it in self.model.initiatives}
         self.tracker = Tracker(keys, float(sc.warmup_weeks), self.horizon, node)
-        self.decided: set[int] = set()
+        self.decided: dict[int, str] = {}
         self.applied: list[InterventionPlan] = []  # scripted and decided, in the order they acted
+        self.entries: list[dict[str, Any]] = []  # the decisions as timeline entries, for saving
         self._script = list(plan.timeline)
         self._seen = 0
 
@@ -95,6 +107,18 @@ class LiveFeed:
     @property
     def finished(self) -> bool:
         return bool(self.model.finished)
+
+    @property
+    def model_now(self) -> str:
+        return self.in_force().plan.model
+
+    @property
+    def nodes(self) -> list[str]:
+        return _nodes(list(self.in_force().plan.units), self._node)
+
+    @property
+    def forums(self) -> list[str]:
+        return list(self.in_force().plan.forums)
 
     def in_force(self) -> InForce:
         """How the run is organised now, for checking a decision against it."""
@@ -109,12 +133,19 @@ class LiveFeed:
         return next((iv for iv in self._script
                      if isinstance(iv, SwitchPlan) and iv.week < self.week + 1.0), None)
 
-    def decide(self, iv: InterventionPlan) -> None:
-        """Apply `iv` now; its records reach the tracker at once, so the page shows it before a step."""
+    def decide(self, iv: InterventionPlan, entry: dict[str, Any], did: str) -> None:
+        """Apply `iv` now; its records reach the tracker at once, so the page shows it before a step.
+
+        Args:
+            iv: The decision, checked.
+            entry: It as a scenario's timeline entry, so a saved session plays it again.
+            did: What it does, in words (the log shows it beside the label the room typed).
+        """
         self.model.intervene(iv)
         self.applied.append(iv)
+        self.entries.append(entry)
         self.tracker.take(self._new())
-        self.decided.add(len(self.tracker.notes) - 1)
+        self.decided[len(self.tracker.notes) - 1] = did
 
     def advance(self) -> Sequence[Rec]:
         self.model.step()
@@ -136,8 +167,9 @@ class ReplayFeed:
 
     def __init__(self, run: RunData) -> None:
         self.name, self.run, self.seed = run.model, run, run.seed
+        self.model_now = run.model  # a recording does not say when it was reorganised
         self.horizon = run.horizon
-        self.decided: set[int] = set()  # a recording cannot tell scripted from decided
+        self.decided: dict[int, str] = {}  # a recording cannot tell scripted from decided
         self.week = 0.0
         ev = run.events
         self._rows: list[Rec] = list(ev[list(COLUMNS)].itertuples(index=False, name=None))

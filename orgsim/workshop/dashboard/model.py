@@ -1,9 +1,9 @@
 """`Workshop`: the Mesa model the dashboard steps, holding one or two runs side by side.
 
-SolaraViz re-creates the model with its keyword arguments on every reset, so
-the arguments are the dashboard's controls: which operating models, and the
-levers. Live runs share the seed, so every operating model gets the same
-initiatives (common random numbers) and differences are the models' own.
+A page's Reset re-creates it from the page's choices, so its arguments are
+the dashboard's controls: which operating models, and the levers. Live runs
+share the seed, so every operating model gets the same initiatives (common
+random numbers) and differences are the models' own.
 """
 
 from __future__ import annotations
@@ -136,19 +136,24 @@ class Workshop(mesa.Model):  # type: ignore[misc]
         if not chosen:
             return Outcome(False, "Choose a run to apply the decision to.")
         with self.lock:
-            plans: list[InterventionPlan] = []
+            plans: list[tuple[InterventionPlan, str]] = []
             for f in chosen:
                 out = decide(change, fields, f.week, f.in_force(), self.target, name)
                 if isinstance(out, str):
                     whose = f"Not applied ({label(f.name)}): " if len(chosen) > 1 else "Not applied: "
                     return Outcome(False, whose + out)
-                plans.append(out)
-            for f, iv in zip(chosen, plans):
-                f.decide(iv)
+                plain = decide(change, fields, f.week, f.in_force(), self.target) if name.strip() else out
+                plans.append((out, plain.label if not isinstance(plain, str) else out.label))
+            given = {k: v for k, v in fields.items() if v is not None}
+            for f, (iv, did) in zip(chosen, plans):
+                entry = {"week": f.week, **({"label": name.strip()} if name.strip() else {}), change: given}
+                f.decide(iv, entry, did)
             week = words.weeks(chosen[0].week)
             undone = [(f, switch) for f in chosen if (switch := f.undone_by()) is not None]
         runs_text = "both runs" if len(chosen) == 2 else label(chosen[0].name)
-        message = f"Applied at week {week} to {runs_text}: {plans[0].label}"
+        iv, did = plans[0]
+        message = f"Applied at week {week} to {runs_text}: {iv.label}"
+        message += f" — {did}" if did != iv.label else ""
         for f, switch in undone:
             message += (f". It will not last in {label(f.name)}: the scenario reorganises it this week "
                         f"({switch.label}), rebuilding the organisation from the scenario")

@@ -26,7 +26,8 @@ from orgsim.workshop.dashboard.settings import ENV, Settings
 
 APP = Path(__file__).with_name("app.py")
 START_SECONDS = 120.0  # importing Mesa and Solara takes a few seconds on a cold machine
-QUIET = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "PYTHONUNBUFFERED": "1"}
+QUIET = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "PYTHONUNBUFFERED": "1",
+         "SOLARA_THEME_SHOW_BANNER": "False", "SOLARA_THEME_VARIANT": "light"}  # no badge over a chart
 
 
 class ServerError(Exception):
@@ -36,6 +37,18 @@ class ServerError(Exception):
 def _socket(host: str) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     return socket.socket(family, socket.SOCK_STREAM)
+
+
+def loopback(host: str) -> bool:
+    """Whether `host` is only reachable from this machine (127.0.0.0/8, ::1 or localhost)."""
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def url_of(host: str, port: int) -> str:

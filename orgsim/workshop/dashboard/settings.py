@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from orgsim.config.load import PACKAGE_MODELS, load_plan, load_plans, load_scenario
@@ -19,6 +19,7 @@ from orgsim.workshop.rundata import ReplayError, load_run
 
 ENV = "ORGSIM_WORKSHOP"
 MAX_MODELS = 2
+SAVE_DIR = "results/workshop"
 NO_INTERVENTIONS = ", no interventions"  # a menu entry's ending: the model without the timeline
 
 
@@ -39,6 +40,7 @@ class Settings:
         functions: Staff functions the staff lever can pick.
         seed: Root seed of live runs (None: the scenario's).
         run_dirs: Recorded runs to replay instead of simulating (one model's folder each).
+        save_dir: Where "Save session" writes (a folder per save).
     """
 
     scenario: str
@@ -48,6 +50,7 @@ class Settings:
     functions: tuple[str, ...] = ()
     seed: int | None = None
     run_dirs: tuple[str, ...] = field(default=())
+    save_dir: str = SAVE_DIR
 
     @property
     def replay(self) -> bool:
@@ -66,12 +69,18 @@ class Settings:
         return cls(scenario=data["scenario"], models=tuple(data["models"]),
                    choices=tuple(data["choices"]), baselines=tuple(data.get("baselines", ())),
                    functions=tuple(data["functions"]),
-                   seed=data["seed"], run_dirs=tuple(data["run_dirs"]))
+                   seed=data["seed"], run_dirs=tuple(data["run_dirs"]),
+                   save_dir=data.get("save_dir", SAVE_DIR))
 
 
 def check(scenario: str | Path, models: list[str] | None, seed: int | None,
-          run_dirs: list[Path] | None = None) -> Settings:
+          run_dirs: list[Path] | None = None, save_dir: str | Path = SAVE_DIR) -> Settings:
     """Read everything the dashboard will use; raise ConfigError (or ReplayError) on the first mistake."""
+    return replace(_check(scenario, models, seed, run_dirs), save_dir=str(Path(save_dir).resolve()))
+
+
+def _check(scenario: str | Path, models: list[str] | None, seed: int | None,
+           run_dirs: list[Path] | None) -> Settings:
     if seed is not None and seed < 0:
         raise ConfigError("--seed", None, "", f"must be >= 0, got {seed}")
     if models and len(models) > MAX_MODELS:

@@ -14,10 +14,12 @@ from html import escape
 
 import pandas as pd
 
+from orgsim.plots.style import PALETTE
 from orgsim.workshop import words
 from orgsim.workshop.dashboard.feeds import Feed, label
 from orgsim.workshop.dashboard.levers import ALL, Levers
 from orgsim.workshop.dashboard.model import Workshop
+from orgsim.workshop.dashboard.settings import NO_INTERVENTIONS
 from orgsim.workshop.dashboard.tracker import SERIES, STATES
 
 LEVER_WORDS = {"cadence": "forum cadence", "overhead": "planning overhead",
@@ -36,7 +38,15 @@ ROWS = (
 )
 # The log keeps the figures in view: three lines or so, scrolling when there are more.
 LOG_STYLE = "margin:0;padding-left:18px;line-height:1.35;max-height:4.3em;overflow-y:auto"
-TABLE_STYLE = "border-collapse:collapse;font-size:13px;line-height:1.3;margin-top:6px;white-space:nowrap"
+TABLE_STYLE = "border-collapse:collapse;line-height:1.3;margin-top:6px;white-space:nowrap"
+
+
+def run_name(feed: Feed) -> str:
+    """What a run is called now: its operating model in force, and the one it was if reorganised."""
+    base = feed.name.removesuffix(NO_INTERVENTIONS)
+    if feed.model_now == base:
+        return label(feed.name)
+    return f"{label(feed.model_now)} (was {label(base)})"
 
 
 def levers_text(levers: Levers) -> str:
@@ -58,7 +68,7 @@ def heading(ws: Workshop) -> list[str]:
     else:
         seeds = ", ".join(sorted({str(f.seed) for f in ws.feeds}))
         lines.append(f"{clock}Seed {seeds}: every operating model gets the same initiatives.")
-        lines.append(f"Levers: {levers_text(ws.levers)} (set in the sidebar, applied on Reset).")
+        lines.append(f"Levers: {levers_text(ws.levers)} (set under Models and levers, applied on Reset).")
     return lines
 
 
@@ -67,17 +77,18 @@ def log(feeds: Sequence[Feed]) -> list[str]:
 
     One that every run shown took at the same week is listed once, for both.
     """
-    entries: dict[tuple[float, str, bool, int], list[str]] = {}
-    for f in feeds:
-        seen: Counter[tuple[float, str, bool]] = Counter()
+    entries: dict[tuple[float, str, str | None, int], list[str]] = {}
+    for slot, f in zip("AB", feeds):
+        seen: Counter[tuple[float, str, str | None]] = Counter()
         for i, (week, what) in enumerate(f.tracker.notes):
-            key = (week, what, i in f.decided)
+            key = (week, what, f.decided.get(i))
             seen[key] += 1  # the same change made twice in a week is listed twice
-            entries.setdefault((*key, seen[key]), []).append(label(f.name))
+            entries.setdefault((*key, seen[key]), []).append(f"{slot} ({run_name(f)})")
     lines = []
-    for (week, what, decided, _), runs in sorted(entries.items(), key=lambda e: e[0][0]):
+    for (week, what, did, _), runs in sorted(entries.items(), key=lambda e: e[0][0]):
         whose = "" if len(feeds) < 2 else " · both runs" if len(runs) == len(feeds) else f" · {runs[0]}"
-        tag = " (decided in the room)" if decided else ""
+        tag = "" if did is None else " (decided in the room)" if did == what else \
+            f" — {did} (decided in the room)"
         lines.append(f"week {words.weeks(week)}{whose}: {what}{tag}")
     return lines
 
@@ -90,17 +101,33 @@ def figures(feeds: Sequence[Feed]) -> pd.DataFrame:
         for _, get, fmt in ROWS:
             value = get(f.tracker)
             cells.append("–" if isinstance(value, float) and math.isnan(value) else fmt.format(value))
-        table[label(f.name)] = cells
+        table[run_name(f)] = cells
     return pd.DataFrame(table, index=[name for name, _, _ in ROWS])
 
 
-def page_html(ws: Workshop) -> str:
-    """The heading, the intervention log and the figures table as one HTML fragment."""
-    first, *rest = heading(ws)
+KEY = ("in the system now", "decision latency (weeks)", "needs met (per quarter)",
+       "duplication (build effort)", "work in progress (mean)")  # what a projector shows
+
+
+def week_text(ws: Workshop) -> str:
+    return heading(ws)[0]
+
+
+def page_html(ws: Workshop, key_only: bool = False) -> str:
+    """The lines under the week, the intervention log and the figures table as one HTML fragment.
+
+    Args:
+        ws: The runs.
+        key_only: Only the key figures and no notes, for a projector.
+    """
+    _, *rest = heading(ws)
     table = figures(ws.feeds)
+    if key_only:
+        table = table.loc[list(KEY)]
     cell = "padding:1px 8px;border-bottom:1px solid #e4e4e4"
-    head = "".join(f'<th style="{cell};text-align:right;white-space:normal;max-width:190px">{escape(c)}</th>'
-                   for c in table.columns)  # a long run name wraps rather than pushing the table wider
+    head = "".join(f'<th style="{cell};text-align:right;white-space:normal;max-width:12em">'
+                   f'<span style="color:{colour}">■</span> {slot}: {escape(c)}</th>'
+                   for slot, colour, c in zip("AB", PALETTE, table.columns))  # a long name wraps
     body = "".join(
         f'<tr><td style="{cell}">{escape(str(name))}</td>'
         + "".join(f'<td style="{cell};text-align:right">{escape(v)}</td>' for v in row) + "</tr>"
@@ -108,15 +135,16 @@ def page_html(ws: Workshop) -> str:
     entries = "".join(f"<li>{escape(line)}</li>" for line in reversed(log(ws.feeds)))
     listed = (f'<b>Interventions, latest first:</b><ul style="{LOG_STYLE}">{entries}</ul>' if entries
               else "<b>Interventions:</b> none so far")
-    interventions = f'<div class="orgsim-log" style="font-size:13px;margin-top:4px">{listed}</div>'
+    interventions = f'<div class="orgsim-log" style="margin-top:4px">{listed}</div>'
     note = ("Counts run from week 0. Latency, needs met, duplication and work in progress count "
             "initiatives that arrived after the warm-up, as the final metrics do, and equal them at "
             "the horizon.")
-    return (f'<div class="orgsim-week" style="font-size:22px;font-weight:600">{escape(first)}</div>'
-            + "".join(f'<div style="font-size:13px;color:#444">{escape(line)}</div>' for line in rest)
-            + interventions
-            + f'<table class="orgsim-figures" style="{TABLE_STYLE}"><tr><th></th>{head}</tr>{body}</table>'
-            + f'<div style="font-size:11px;color:#666;margin-top:4px">{escape(note)}</div>')
+    lines = "" if key_only else "".join(f'<div style="color:#444">{escape(line)}</div>' for line in rest)
+    small = "font-size:0.85em;color:#444;margin-top:4px"
+    notes = "" if key_only else f'<div style="{small}">{escape(note)}</div>'
+    figures_table = (f'<table class="orgsim-figures" style="{TABLE_STYLE}"><tr><th></th>{head}</tr>'
+                     f'{body}</table>')
+    return lines + figures_table + interventions + notes
 
 
 def series(feeds: Sequence[Feed]) -> pd.DataFrame:

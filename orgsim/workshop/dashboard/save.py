@@ -1,0 +1,95 @@
+"""Save a room's session: each run's decisions as a scenario file, and the runs as run folders.
+
+A decision taken during play is a timeline entry at the week it was taken
+(`LiveFeed.entries`), so a run's scenario file is the session's scenario with
+its timeline: the scripted entries it ran with, and the decisions, each before
+the scripted entries of its week (the room decided before the week was played).
+`orgsim run` and `orgsim workshop` play that file again, and the run folders
+are that file run to the horizon, with the levers the runs were made with:
+their records up to the week the room reached are the session's own.
+
+Levers change operating model files, which a scenario cannot say; a session
+made with levers saves them in `levers.txt`, and its scenario files replay
+the decisions on the operating models as their files describe them.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from orgsim.api import measure
+from orgsim.config.load import load_plan, load_scenario
+from orgsim.config.yamlio import read_yaml
+from orgsim.engine.run import simulate
+from orgsim.store.rundir import write_run
+from orgsim.workshop.dashboard.feeds import LiveFeed
+from orgsim.workshop.dashboard.levers import apply
+from orgsim.workshop.dashboard.model import Workshop
+from orgsim.workshop.dashboard.settings import NO_INTERVENTIONS
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What was written: a scenario file per run, the run folders' parent, and a sentence for the page."""
+
+    folder: Path
+    scenarios: tuple[Path, ...]
+    runs: Path
+    message: str
+
+
+def timeline(feed: LiveFeed, scripted: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The run's timeline entries: the scripted ones it ran with, and its decisions before them in a week."""
+    own = [] if feed.name.endswith(NO_INTERVENTIONS) else scripted
+    tagged = [(float(e["week"]), 0, i, e) for i, e in enumerate(feed.entries)]
+    tagged += [(float(e["week"]), 1, i, e) for i, e in enumerate(own)]
+    return [_plain(e) for *_, e in sorted(tagged, key=lambda t: t[:3])]
+
+
+def _plain(entry: dict[str, Any]) -> dict[str, Any]:
+    """`entry` with whole weeks written as integers, as a person would write them."""
+    week = float(entry["week"])
+    return {**entry, "week": int(week) if week.is_integer() else week}
+
+
+def scenario_doc(ws: Workshop, feed: LiveFeed, where: Path) -> dict[str, Any]:
+    """The scenario file of one run, written in `where`: the session's scenario, this run's timeline."""
+    path = Path(ws.settings.scenario).resolve()
+    sc, _ = load_scenario(path)
+    raw = read_yaml(path).data
+    model = feed.name.removesuffix(NO_INTERVENTIONS)
+    models_dir = (path.parent / sc.operating_models_dir).resolve()
+    return {"extends": os.path.relpath(path, where), "name": f"{sc.name}_workshop",
+            "description": f"{sc.name} as a workshop played it: {model} with the room's decisions.",
+            "operating_models_dir": os.path.relpath(models_dir, where), "operating_models": [model],
+            "seed": feed.seed, "timeline": timeline(feed, list(raw.get("timeline") or []))}
+
+
+def save(ws: Workshop, out: Path, stamp: str | None = None) -> Saved:
+    """Write the session into `out/session-<stamp>/`: A.yaml (and B.yaml), runs/<A or B>/ run folders."""
+    folder = Path(out) / f"session-{stamp or time.strftime('%Y%m%d-%H%M%S')}"
+    folder.mkdir(parents=True, exist_ok=True)
+    written, runs = [], folder / "runs"
+    for slot, feed in zip("AB", ws.live()):
+        doc = scenario_doc(ws, feed, folder)
+        path = folder / f"{slot}.yaml"
+        path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        written.append(path)
+        result = simulate(apply(load_plan(path, doc["operating_models"][0]), ws.levers))
+        write_run(runs, result, measure(result), name=slot)
+    levers = ws.levers.changed()
+    note = ""
+    if levers:
+        text = ", ".join(f"{k} ×{v:g}" for k, v in levers.items())
+        (folder / "levers.txt").write_text(f"levers: {text} (function: {ws.levers.function})\n",
+                                           encoding="utf-8")
+        note = f" The runs were made with levers ({text}), which the scenario files do not hold."
+    message = (f"Saved in {folder}: {', '.join(p.name for p in written)} (orgsim run / orgsim workshop "
+               f"play them again) and runs/ (orgsim replay / orgsim workshop --run-dir).{note}")
+    return Saved(folder, tuple(written), runs, message)
