@@ -253,6 +253,36 @@ def experiment(
 
 @app.command()
 @_friendly
+def optimise(
+    file: Annotated[Path, typer.Argument(help="Optimisation YAML file (see experiments/).")],
+    workers: Annotated[int, typer.Option(help="Parallel workers.")] = 2,
+    backend: Annotated[str, typer.Option(help="serial, processes or dask.")] = "processes",
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (dask backend).")] = None,
+    resume: Annotated[bool, typer.Option(help="Continue a stopped search, reusing finished runs.")] = False,
+    out: Annotated[Path | None, typer.Option(help="Results directory (default results/NAME).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Search for the best settings of one operating model: Pareto front, convergence, designs."""
+    if backend not in ("serial", "processes", "dask"):
+        _fail(f"--backend: expected serial, processes or dask, found {backend!r}")
+    if workers < 1:
+        _fail(f"--workers: must be >= 1, got {workers}")
+    bar = _Bar(quiet)
+    try:
+        from orgsim.optimise import optimise as search
+
+        root = search(file, out, backend, workers, scheduler, resume, bar)  # type: ignore[arg-type]
+    finally:
+        bar.stop()
+    import pandas as pd
+
+    front = pd.read_csv(root / "front.csv")
+    typer.echo(f"{len(front)} non-dominated designs: {root / 'front.csv'}, {root / 'designs'}, "
+               f"{root / 'plots'}")
+
+
+@app.command()
+@_friendly
 def summarise(
     results: Annotated[Path, typer.Argument(metavar="FOLDER", help="Results folder of an experiment.")],
 ) -> None:
