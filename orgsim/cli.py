@@ -309,7 +309,39 @@ def _summarise(root: Path, quiet: bool) -> None:
 
         console = Console()
         console.print(summary_table(checked.exp, summary, console.width))
+        _print_decision(console, summary, list(checked.exp.models), list(checked.exp.outcomes))
     typer.echo(f"tables written to {root / 'summary'}")
+
+
+def _print_decision(console: Any, summary: Any, models: list[str], outcomes: list[str]) -> None:
+    """Regret (90th percentile and maximum) and satisficing, when the summary has them."""
+    from rich.table import Table
+
+    from orgsim.metrics.table import LABELS
+
+    regret = summary.regret[summary.regret["outcome"].isin(outcomes)].set_index(["outcome", "model"])
+    models = [m for m in models if m in set(summary.regret["model"])] or models
+    if len(regret):
+        table = Table(title="Regret: shortfall from the best model in the same scenario, "
+                      "90th percentile / maximum")
+        table.add_column("outcome", no_wrap=True)
+        for m in models:
+            table.add_column(m, justify="right")
+        for outcome in dict.fromkeys(regret.index.get_level_values(0)):
+            cells = [f"{regret.loc[(outcome, m), 'p90_regret']:.3g} / "
+                     f"{regret.loc[(outcome, m), 'max_regret']:.3g}" for m in models]
+            table.add_row(LABELS.get(outcome, (outcome, ""))[0], *cells)
+        console.print(table)
+    met = summary.satisficing
+    if len(met):
+        table = Table(title="Satisficing: share of scenarios meeting the thresholds")
+        table.add_column("threshold", no_wrap=True)
+        for m in models:
+            table.add_column(m, justify="right")
+        shares = met.set_index(["criterion", "model"])["share_runs"]
+        for criterion in dict.fromkeys(met["criterion"]):
+            table.add_row(criterion, *(f"{shares[(criterion, m)]:.0%}" for m in models))
+        console.print(table)
 
 
 @app.command()

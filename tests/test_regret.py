@@ -4,6 +4,7 @@ thresholds are checked like every other key; the summary, CLI and report show bo
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -82,3 +83,39 @@ BASE = {"name": "x", "scenario": "s.yaml", "models": ["A", "B"]}
 def test_bad_thresholds_are_refused(satisficing: dict, message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         Experiment.model_validate({**BASE, "satisficing": satisficing})
+
+
+# --- in the summary, the CLI and the report ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from decision_data import sampled_results
+
+    return sampled_results(tmp_path_factory.mktemp("regret"))
+
+
+def test_summarise_prints_and_writes_regret_and_satisficing(results: Path) -> None:
+    from typer.testing import CliRunner
+
+    from orgsim.analysis import load
+    from orgsim.cli import app
+
+    done = CliRunner().invoke(app, ["summarise", str(results)])
+    assert done.exit_code == 0, done.output
+    assert "Regret" in done.output and "decision_latency_mean < 12" in done.output
+    saved = load(results)
+    assert list(saved.regret.columns) == REGRET
+    assert set(saved.satisficing.criterion) == {"decision_latency_mean < 12", "needs_met > 20", ALL}
+    assert (saved.regret.n == 24).all()  # 12 points x 2 replications, every one paired
+    (results / "summary" / "regret.csv").unlink()  # a folder summarised by an older version
+    assert load(results).regret.empty
+
+
+def test_the_report_shows_regret_and_satisficing(results: Path) -> None:
+    from orgsim.report import write_report
+
+    html = write_report(results).read_text(encoding="utf-8")
+    assert 'id="regret"' in html and "Regret and satisficing" in html
+    for name in ("regret", "satisficing"):
+        assert f'<figure id="plot-{name}">' in html
+        assert (results / "plots" / f"{name}.svg").stat().st_size > 1000
