@@ -346,6 +346,51 @@ def _print_decision(console: Any, summary: Any, models: list[str], outcomes: lis
 
 @app.command()
 @_friendly
+def discover(
+    results: Annotated[Path, typer.Argument(help="Results directory of an experiment that sampled "
+                                            "uncertainties.")],
+    cases: Annotated[str, typer.Option("--cases", "-c", help="Cases of interest over MODEL.OUTCOME "
+                     "names, e.g. 'joined_up_planning.lead_time_mean > "
+                     "internal_commissioning.lead_time_mean'.")],
+    on: Annotated[str, typer.Option(help="runs: each design point and replication (paired); "
+                  "means: each design point's replication mean.")] = "runs",
+    label: Annotated[str, typer.Option(help="The cases in words, to open the sentence "
+                     "(e.g. 'Joined-up planning loses on lead time').")] = "",
+    box: Annotated[int | None, typer.Option(help="Box of PRIM's trajectory to describe "
+                   "(default: the highest coverage x density).")] = None,
+    peel_alpha: Annotated[float, typer.Option(help="Share of the box each peel removes.")] = 0.05,
+    paste_alpha: Annotated[float, typer.Option(help="Share added by each paste.")] = 0.05,
+    mass_min: Annotated[float, typer.Option(help="Smallest box, as a share of the cases.")] = 0.05,
+) -> None:
+    """Scenario discovery: under which assumptions the cases of interest happen (PRIM and CART)."""
+    if on not in ("runs", "means"):
+        _fail(f"--on: expected runs or means, found {on!r}")
+    for option, value in (("--peel-alpha", peel_alpha), ("--paste-alpha", paste_alpha),
+                          ("--mass-min", mass_min)):
+        if not 0 < value < 0.5:
+            _fail(f"{option}: expected a share between 0 and 0.5, found {value:g}")
+    from orgsim.analysis.cases import CasesError
+    from orgsim.analysis.discovery import DiscoveryError, Question
+    from orgsim.analysis.discovery import discover as run_discovery
+
+    question = Question(cases, on, label, peel_alpha, paste_alpha, mass_min)  # type: ignore[arg-type]
+    try:
+        found = run_discovery(results, question, box)
+    except (CasesError, DiscoveryError) as err:
+        _fail(f"--cases: {err}" if isinstance(err, CasesError) else str(err))
+        return
+    from orgsim.report.decision import save_discovery_plots
+
+    save_discovery_plots(found, results / "plots")
+    t = found.trajectory
+    typer.echo(t.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    typer.echo(f"\nbox {found.box}:\n" + found.limits.to_string(index=False))
+    typer.echo(f"\n{found.sentence}\n\ntables written to {results / 'discovery'}; "
+               f"`orgsim report {results}` adds them to the report")
+
+
+@app.command()
+@_friendly
 def report(
     results: Annotated[Path, typer.Argument(metavar="FOLDER", help="Results folder of an experiment, "
                                             "or the folder `orgsim run` wrote.")],

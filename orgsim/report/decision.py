@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -43,3 +44,65 @@ def satisficing(summary: Any) -> str:
                       "replication mean.")
             + table(["threshold", "model", "runs meeting it", "runs", "design points meeting it",
                      "design points"], rows, numeric=False))
+
+
+def discovery(found: Any) -> str:
+    """The question, the sentence, the chosen box, the trajectory and the tree's leaves."""
+    if found is None:
+        return ""
+    q = found.question
+    from orgsim.analysis.discovery import describe
+
+    head = paragraph(found.sentence)
+    unit = "scenarios (design point and replication)" if q.on == "runs" \
+        else "design points (replication means)"
+    how = paragraph(f"Cases of interest: {q.expression} ({found.cases} of {found.scenarios} {unit}). "
+                    f"PRIM peeled {q.peel_alpha:g} of the box at each step (pasting {q.paste_alpha:g}, "
+                    f"smallest box {q.mass_min:g} of the data); box {found.box} was chosen "
+                    "(`orgsim discover --box N` picks another).", "muted")
+    limits = [[describe(r.uncertainty), r.low, r.high, r.explored_low, r.explored_high,
+               _p(r.qp_low), _p(r.qp_high)] for r in found.limits.itertuples()]
+    box = table(["uncertainty", "box from", "box to", "explored from", "explored to",
+                 "quasi-p (lower)", "quasi-p (upper)"], limits)
+    t = found.trajectory
+    trajectory = table(["box", "coverage", "density", "mass", "inputs restricted", "phase"],
+                       [[r.id, r.coverage, r.density, r.mass, r.res_dim, r.phase]
+                        for r in t.itertuples()])
+    leaves = table(["leaf", "coverage", "density", "mass", "rule"],
+                   [[r.leaf, r.coverage, r.density, r.mass, r.rule] for r in found.cart.itertuples()])
+    from orgsim.report.html import collapsed
+
+    return (head + how + box + collapsed("Every box on PRIM's trajectory", trajectory)
+            + paragraph("A classification tree (CART) as a second view: each leaf is a box.")
+            + leaves)
+
+
+def _p(value: float) -> str:
+    return "–" if pd.isna(value) else f"{value:.2g}"
+
+
+def discovery_figures(found: Any) -> list[tuple[str, str, str, Any]]:
+    """(name, heading, caption, figure) of the discovery plots, none without a discovery."""
+    if found is None:
+        return []
+    from orgsim.analysis.discovery import describe
+    from orgsim.plots.discovery import box_limits, tradeoff
+
+    labels = {u: describe(u) for u in found.limits["uncertainty"]}
+    return [("discovery_tradeoff", "Scenario discovery: coverage and density", "Every box of "
+             "PRIM's trajectory; the chosen box ringed; the classification tree's leaves as squares.",
+             tradeoff(found.trajectory, found.box, found.cart)[0]),
+            ("discovery_box", "Scenario discovery: the chosen box", "The chosen box on each input "
+             "it restricts, within the range the experiment explored.",
+             box_limits(found.limits, labels)[0])]
+
+
+def save_discovery_plots(found: Any, folder: Path) -> list[Path]:
+    """Write the discovery plots as PNG and SVG in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for name, _, _, fig in discovery_figures(found):
+        for ext in ("png", "svg"):
+            fig.savefig(folder / f"{name}.{ext}", format=ext, dpi=150)
+            out.append(folder / f"{name}.{ext}")
+    return out

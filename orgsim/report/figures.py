@@ -115,6 +115,10 @@ def _uncertainty(inputs: Inputs, outcomes: list[str], colours: dict[str, str]) -
         yield ("robustness", "Robustness", "Share of design points where each model has the best "
                "mean.", plots.robustness(robust, ranked, colours)[0])
     yield from _decision(inputs, outcomes, colours)
+    from orgsim.analysis.discovery import load as load_discovery
+    from orgsim.report.decision import discovery_figures
+
+    yield from discovery_figures(load_discovery(inputs.root))
 
 
 def _decision(inputs: Inputs, outcomes: list[str], colours: dict[str, str]) -> Drawn:
