@@ -26,7 +26,11 @@ def tradeoff(trajectory: pd.DataFrame, chosen: int, cart: pd.DataFrame | None = 
     ax = fig.subplots()
     points = ax.scatter(trajectory["coverage"], trajectory["density"], c=trajectory["res_dim"],
                         cmap="viridis", s=40, zorder=2, label="PRIM boxes")
-    fig.colorbar(points, ax=ax, label="inputs restricted")
+    from matplotlib.ticker import MaxNLocator
+
+    bar = fig.colorbar(points, ax=ax, label="inputs restricted")
+    bar.locator = MaxNLocator(integer=True)
+    bar.update_ticks()
     pick = trajectory.set_index("id").loc[chosen]
     ax.scatter([pick["coverage"]], [pick["density"]], s=260, facecolors="none", edgecolors="black",
                linewidths=2, zorder=3, label=f"chosen box ({chosen})")
@@ -67,12 +71,13 @@ def box_limits(limits: pd.DataFrame, labels: dict[str, str] | None = None) -> tu
         ax.text(1.02, at, f"{style.number(row.low)} to {style.number(row.high)}"
                 f"  (qp {_qp(row.qp_low)}, {_qp(row.qp_high)})", va="center", fontsize=style.SMALL)
     ax.set_yticks(y, [labels.get(u, u) for u in limits["uncertainty"]], fontsize=style.TICK)
-    ax.set_xlim(0, 1)
-    ax.set_xticks([0, 1], ["lowest explored", "highest explored"], fontsize=style.TICK)
+    ax.set_xlim(0, 1.75)
+    ax.set_xticks([0, 1], ["lowest explored", "highest"], fontsize=style.TICK)
+    ax.spines["bottom"].set_bounds(0, 1)
     style.tidy(ax, "")
     style.title(fig, "The chosen box against the ranges explored",
-                "blue: the box; grey: the range sampled; qp: quasi-p-value of the lower and upper "
-                "limit (-: not restricted)")
+                "blue: the box; grey: the range sampled; qp: quasi-p-values of its lower and "
+                "upper limits")
     return fig, ax
 
 

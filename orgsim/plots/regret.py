@@ -54,8 +54,7 @@ def regret(table: pd.DataFrame, outcomes: Sequence[str] | None = None,
     for ax in axes[len(outcomes):]:
         ax.set_visible(False)
     style.title(fig, "Regret: how far each model falls short of the best",
-                "per scenario (design point and replication): bar to the 90th percentile, "
-                "dot at the maximum, tick at the mean")
+                "per scenario: bar to the 90th percentile, dot at the maximum, tick at the mean")
     return fig, axes[: len(outcomes)]
 
 
