@@ -78,8 +78,8 @@ def _expect(file: Path, wanted: Kind) -> None:
 @app.command()
 @_friendly
 def validate(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="A scenario, operating model or "
-                                         "experiment YAML file.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A scenario, operating model, "
+                                         "experiment or optimisation YAML file.")],
     scenario: Annotated[Path, typer.Option(metavar="FILE", help="Scenario to check an operating model "
                                            "against.")] = Path("configs/nhs_england.yaml"),
 ) -> None:
@@ -90,6 +90,14 @@ def validate(
     from orgsim.config.yamlio import read_yaml
 
     kind = guess(read_yaml(file).data)
+    if kind == "optimisation":
+        from orgsim.optimise import load
+
+        problem = load(file)
+        typer.echo(f"ok: {file} (optimisation {problem.opt.name!r} of {problem.name!r}; "
+                   f"{len(problem.opt.levers)} levers, {len(problem.opt.objectives)} objectives, "
+                   f"at most {problem.opt.most_runs:,} runs)")
+        return
     if kind == "experiment":
         from orgsim.experiments.points import load_experiment
 

@@ -21,7 +21,7 @@ import numpy as np
 from orgsim.config.errors import from_validation
 from orgsim.config.load import load_operating_model, load_scenario
 from orgsim.config.plan import Plan
-from orgsim.config.yamlio import ConfigError, Source, dotted, read_yaml
+from orgsim.config.yamlio import ConfigError, Source, read_yaml
 from orgsim.experiments.points import Bases, plans
 from orgsim.experiments.spec import Experiment
 from orgsim.experiments.tasks import replication_seeds
@@ -201,22 +201,28 @@ def _check_levers(problem: Problem) -> None:
 
 
 def _check_ends(problem: Problem, path: str, lever: Lever, keys: tuple[str, ...]) -> None:
-    """Each end of a lever's range, the other levers as configured, must be a valid setting.
+    """Each end of a lever's range must pass the schema (a cadence above zero, a whole number
+    of teams); an end that is valid in itself but leaves too few people for the teams asked for
+    is not refused here: that is a constraint the search respects."""
+    from pydantic import ValidationError
 
-    An end that is valid in itself but leaves too few people for the teams asked
-    for is not refused here: that is a constraint the search respects.
-    """
+    from orgsim.config.operating_model import OperatingModel
+    from orgsim.config.scenario import Scenario
+
     ends: list[Any] = lever.choices if lever.choices is not None else [lever.low, lever.high]
-    at = dotted(tuple(int(k) if k.isdigit() else k for k in keys))
     for value in ends:
         if lever.integer:
             value = int(round(value))
+        sc, om = problem.documents(Candidate({path: value}))
+        scenario = path.startswith(SCENARIO_PREFIX)
+        base = problem.scenario if scenario else problem.model
         try:
-            problem.plan(Candidate({path: value}), 0)
-        except ConfigError as err:
-            if f": {at}: " in str(err) or f": {at}" == str(err)[-len(at) - 2:]:
-                raise problem.src.error(("levers", path), f"{value!r} is not a valid setting: "
-                                        f"{err.message}") from None
+            (Scenario if scenario else OperatingModel).model_validate(sc if scenario else om)
+        except ValidationError as exc:
+            err = from_validation(exc, Source(base.file, sc if scenario else om, base.lines,
+                                              base.files))
+            raise problem.src.error(("levers", path), f"{value!r} is not a valid setting: "
+                                    f"{err.path}: {err.message}") from None
 
 
 def _budget(problem: Problem) -> int | None:

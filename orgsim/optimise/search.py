@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -120,12 +122,38 @@ def optimise(path: str | Path, out: Path | None = None, backend: Backend = "proc
              workers: int = 2, scheduler: str | None = None, resume: bool = False,
              progress: Progress | None = None) -> Path:
     """Run (or resume) the search of an optimisation file; returns its results directory."""
-    from pymoo.core.evaluator import Evaluator as PymooEvaluator
-    from pymoo.problems.static import StaticProblem
-
     problem = load(path)
     root = Path(out) if out is not None else Path("results") / problem.opt.name
     manifest = _start(problem, root, resume, backend, workers)
+    with _cluster(backend, workers, scheduler) as address:
+        evaluations, evaluator = _search(problem, root, backend, workers, address, progress)
+    output.write(problem, root, evaluations)
+    manifest.update(finished_utc=datetime.now(UTC).isoformat(timespec="seconds"),
+                    runs_simulated=evaluator.finished, runs_stored=len(evaluator.done),
+                    candidates=int(evaluations["digest"].nunique()))
+    write_text(root / "manifest.json", json.dumps(manifest, indent=2) + "\n")
+    return root
+
+
+@contextmanager
+def _cluster(backend: str, workers: int, scheduler: str | None) -> Iterator[str | None]:
+    """One local Dask cluster for the whole search (not one per generation), unless one is given."""
+    if backend != "dask" or scheduler is not None:
+        yield scheduler
+        return
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                      dashboard_address=":0") as cluster:
+        yield cluster.scheduler_address
+
+
+def _search(problem: Problem, root: Path, backend: Backend, workers: int, scheduler: str | None,
+            progress: Progress | None) -> tuple[pd.DataFrame, Evaluator]:
+    """Ask, evaluate and tell, generation by generation; every candidate asked for, as rows."""
+    from pymoo.core.evaluator import Evaluator as PymooEvaluator
+    from pymoo.problems.static import StaticProblem
+
     evaluator = Evaluator(problem, root, backend, workers, scheduler, progress or Silent())
     pymoo_problem = _pymoo_problem(problem)
     algorithm = _algorithm(problem)
@@ -139,10 +167,4 @@ def optimise(path: str | Path, out: Path | None = None, backend: Backend = "proc
                               pop)
         algorithm.tell(infills=pop)
         rows += [output.row(problem, generation, i, s) for i, s in enumerate(scored)]
-    evaluations = pd.DataFrame(rows)
-    output.write(problem, root, evaluations)
-    manifest.update(finished_utc=datetime.now(UTC).isoformat(timespec="seconds"),
-                    runs_simulated=evaluator.finished, runs_stored=len(evaluator.done),
-                    candidates=int(evaluations["digest"].nunique()))
-    write_text(root / "manifest.json", json.dumps(manifest, indent=2) + "\n")
-    return root
+    return pd.DataFrame(rows), evaluator
