@@ -91,10 +91,13 @@ class Evaluator:
         unique = list({c.digest: c for c in candidates}.values())
         checked = {c.digest: self._check(c) for c in unique}
         valid = [c for c in unique if checked[c.digest][1] == 0]
-        tasks = [t for i, c in enumerate(valid) for t in self._tasks(i, c)]
-        self.progress.start(self.finished + len(tasks), self.finished)
+        needed = [run_key(c, s, r) for c in valid for s in range(len(self.problem.samples))
+                  for r in range(self.problem.opt.replications)]
+        self.progress.start(self.finished + len(set(needed) - self.done), self.finished)
+        # a generator: plans are built as the backend takes tasks, a bounded number at a time
+        tasks = (t for i, c in enumerate(valid) for t in self._tasks(i, c))
         by_point = {i: c for i, c in enumerate(valid)}
-        for out in outputs(iter(tasks), self.backend, self.workers, self.scheduler):
+        for out in outputs(tasks, self.backend, self.workers, self.scheduler):
             candidate = by_point[out.row["point"]]
             s, r = divmod(int(out.row["replication"]), self.problem.opt.replications)
             key = run_key(candidate, s, r)
