@@ -156,3 +156,16 @@ def test_discover_on_a_folder_without_what_it_needs(tmp_path: Path, results: Pat
     assert bad.exit_code == 2 and "--cases: unknown operating model 'joined_up'" in bad.output
     alpha = CliRunner().invoke(app, ["discover", str(results), "--cases", LOSES, "--peel-alpha", "2"])
     assert alpha.exit_code == 2 and "--peel-alpha" in alpha.output
+
+
+@pytest.mark.parametrize("command", ["summarise", "report"])
+def test_analysis_commands_name_what_a_folder_lacks(tmp_path: Path, results: Path,
+                                                    command: str) -> None:
+    import shutil
+
+    partial = tmp_path / "partial"
+    shutil.copytree(results, partial)
+    (partial / "experiment.json").unlink()
+    done = CliRunner().invoke(app, [command, str(partial)])
+    assert done.exit_code == 2 and "Traceback" not in done.output
+    assert "experiment" in done.output and str(partial) in done.output
