@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,7 +113,7 @@ class Evaluator:
         try:
             plan = self.problem.plan(candidate, 0)
         except ConfigError as err:
-            return None, INVALID, err.message.split(": ", 1)[-1]
+            return None, INVALID, re.sub(r"^.*?\.ya?ml:\d+: ", "", err.message.split(": ", 1)[-1])
         over = headcount_violation(self.problem, plan)
         reason = f"{over:,} people over the headcount budget" if over else ""
         return plan.headcount(), float(over), reason

@@ -20,8 +20,9 @@ def _axis_label(outcome: str, sense: str) -> str:
 
 def pareto(evaluations: pd.DataFrame, front: pd.DataFrame,
            objectives: Sequence[tuple[str, str]]) -> tuple[Any, Any]:
-    """Every feasible evaluation in grey, the non-dominated designs numbered, on the first two
-    objectives (a third, if any, colours the front).
+    """Every feasible evaluation in grey and the non-dominated designs numbered, on the first two
+    objectives (a third, if any, colours the front): all of them on the left, and on the right
+    the neighbourhood of the front, where a few poor designs no longer squash it.
 
     Args:
         evaluations: One row per candidate evaluated, with `feasible` and the outcome columns.
@@ -29,31 +30,42 @@ def pareto(evaluations: pd.DataFrame, front: pd.DataFrame,
         objectives: (outcome, "min" or "max") pairs, in the file's order.
 
     Returns:
-        The figure and the axes.
+        The figure and the two axes.
     """
-    fig = style.figure(style.WIDTH * 0.8, 6.5)
-    ax = fig.subplots()
+    fig = style.figure(style.WIDTH, 6.0)
+    axes = fig.subplots(1, 2)
     feasible = evaluations[evaluations["feasible"]]
     (x, sx), (y, sy) = objectives[0], objectives[1] if len(objectives) > 1 else objectives[0]
-    ax.scatter(feasible[x], feasible[y], s=22, color=OTHERS, label="evaluated designs")
-    colour: Any = FRONT
+    for ax, zoom in zip(axes, (False, True)):
+        ax.scatter(feasible[x], feasible[y], s=22, color=OTHERS, label="evaluated designs")
+        colour: Any = front[objectives[2][0]] if len(objectives) > 2 else FRONT
+        points = ax.scatter(front[x], front[y], s=70, c=colour, edgecolor="black", zorder=3,
+                            label="non-dominated designs")
+        if zoom:
+            _around(ax, front, feasible, x, y)
+            for k, (a, b) in enumerate(zip(front[x], front[y]), start=1):
+                ax.annotate(str(k), (a, b), textcoords="offset points", xytext=(6, 4),
+                            fontsize=style.SMALL)
+        ax.set_xlabel(_axis_label(x, sx), fontsize=style.SMALL)
+        style.readable_axis(ax.xaxis)
+        style.readable_axis(ax.yaxis)
+        style.tidy(ax, "both")
+    axes[0].set_ylabel(_axis_label(y, sy), fontsize=style.SMALL)
+    axes[0].set_title("all feasible designs", fontsize=style.LABEL)
+    axes[1].set_title("around the front (numbers: design files)", fontsize=style.LABEL)
     if len(objectives) > 2:
-        colour = front[objectives[2][0]]
-    points = ax.scatter(front[x], front[y], s=70, c=colour, edgecolor="black", zorder=3,
-                        label="non-dominated designs")
-    if len(objectives) > 2:
-        fig.colorbar(points, ax=ax, label=_axis_label(*objectives[2]))
-    for k, (a, b) in enumerate(zip(front[x], front[y]), start=1):
-        ax.annotate(str(k), (a, b), textcoords="offset points", xytext=(6, 4), fontsize=style.SMALL)
-    ax.set_xlabel(_axis_label(x, sx), fontsize=style.LABEL)
-    ax.set_ylabel(_axis_label(y, sy), fontsize=style.LABEL)
-    style.readable_axis(ax.xaxis)
-    style.readable_axis(ax.yaxis)
-    style.tidy(ax, "both")
-    style.legend(ax, loc="best")
-    style.title(fig, "Pareto front", f"{len(front)} non-dominated of {len(feasible)} feasible "
-                "designs; numbers match the design files")
-    return fig, ax
+        fig.colorbar(points, ax=axes[1], label=_axis_label(*objectives[2]))
+    style.legend(axes[0], loc="best")
+    style.title(fig, "Pareto front", f"{len(front)} non-dominated of {len(feasible)} feasible designs")
+    return fig, axes
+
+
+def _around(ax: Any, front: pd.DataFrame, feasible: pd.DataFrame, x: str, y: str) -> None:
+    """Limit `ax` to the front's box widened by its own span (or 5% of all designs' span)."""
+    for column, limit in ((x, ax.set_xlim), (y, ax.set_ylim)):
+        low, high = front[column].min(), front[column].max()
+        pad = max(high - low, 0.05 * (feasible[column].max() - feasible[column].min()), 1e-9)
+        limit(low - pad, high + pad)
 
 
 def convergence(curve: pd.DataFrame) -> tuple[Any, Any]:
