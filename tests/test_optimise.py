@@ -4,6 +4,7 @@ and bad optimisation files refused before anything runs."""
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import signal
@@ -13,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -84,6 +86,33 @@ def test_the_search_finds_the_erlang_c_optimum(tmp_path: Path) -> None:
     curve = pd.read_csv(root / "convergence.csv")
     assert curve["hypervolume"].is_monotonic_increasing and curve["hypervolume"].iloc[-1] > 0
     assert (root / "plots" / "front.png").exists() and (root / "plots" / "convergence.svg").exists()
+    # levers on the scenario: the design is a model file and a scenario file extending the original
+    plan = load_plan(root / "designs" / "series_design_01_scenario.yaml",
+                     str(root / "designs" / "series_design_01.yaml"))
+    assert plan.units["A"].teams == {"one": best[0], "two": best[1]}
+
+
+def test_a_robust_search_aggregates_over_samples_then_replications(tmp_path: Path) -> None:
+    path = series_files(tmp_path / "in", horizon=80.0, population=4, generations=0)
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc.update(uncertainties={"demand.national_rate_per_week": {"low": 1.0, "high": 2.0}},
+               samples=3, replications=2)
+    doc["objectives"] = [{"outcome": "lead_time_mean", "sense": "min", "over_replications": "mean",
+                          "over_uncertainties": "p90"},
+                         {"outcome": "needs_met", "sense": "max", "over_replications": "p50",
+                          "over_uncertainties": "mean"}]
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    root = optimise(path, tmp_path / "out", backend="serial")
+    evaluations = pd.read_csv(root / "evaluations.csv")
+    one = evaluations[evaluations["feasible"]].iloc[0]
+    runs = [json.loads(p.read_text())["row"] for p in sorted((root / "runs").glob(f"{one.digest}-*"))]
+    assert len(runs) == 6  # 3 samples x 2 replications
+    lead = np.array([r["lead_time_mean"] for r in runs]).reshape(3, 2)
+    met = np.array([r["needs_met"] for r in runs]).reshape(3, 2)
+    assert one.lead_time_mean == pytest.approx(np.percentile(lead.mean(axis=1), 90))
+    assert one.needs_met == pytest.approx(np.median(met, axis=1).mean())
+    rates = {round(r["arrived"]) for r in runs}
+    assert len(rates) > 2  # the samples changed the demand; replications share seeds across samples
 
 
 def test_a_design_file_runs_as_it_is(tmp_path: Path) -> None:
@@ -109,6 +138,14 @@ def test_a_design_file_runs_as_it_is(tmp_path: Path) -> None:
     assert plan.headcount() == base.headcount()
     front = pd.read_csv(root / "front.csv")
     assert plan.teams["factory"].count == front.iloc[0]["lever:service_teams.factory.count"]
+    from typer.testing import CliRunner
+
+    from orgsim.cli import app
+
+    ran = CliRunner().invoke(app, ["run", str(ROOT / "configs" / "nhs_england.yaml"), "-m",
+                                   str(designs[0]), "--out", str(tmp_path / "run"), "--quiet"])
+    assert ran.exit_code == 0, ran.output
+    assert (tmp_path / "run" / "joined_up_planning_design_01" / "metrics.json").exists()
     experiment = {"name": "check", "scenario": str(ROOT / "configs" / "nhs_england.yaml"),
                   "models": [str(designs[0])], "replications": 1, "horizon_weeks": 20,
                   "warmup_weeks": 2}

@@ -80,8 +80,8 @@ class Search(Strict):
 
     population: Annotated[int, Field(ge=4, le=10_000)] = Field(
         24, description="Candidates per generation.")
-    generations: Annotated[int, Field(ge=1, le=10_000)] = Field(
-        10, description="Generations after the first.")
+    generations: Annotated[int, Field(ge=0, le=10_000)] = Field(
+        10, description="Generations after the first (0: the initial population alone).")
     max_runs: PositiveInt = Field(
         200_000, description="Refuse to start when the budget could need more simulation runs than this.")
 
