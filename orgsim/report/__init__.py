@@ -48,7 +48,8 @@ def render(inputs: Inputs, plots: list[Plot]) -> str:
         sections.append(("sensitivity", "Sensitivity", text + take("sensitivity")))
     if text := results.robustness(s):
         sections.append(("robustness", "Robustness", text + take("robustness")))
-    if text := decision.regret(s, list(exp.outcomes)) + decision.satisficing(s):
+    if inputs.kind == "experiment" and (text := decision.regret(s, list(exp.outcomes))
+                                        + decision.satisficing(s)):
         sections.append(("regret", "Regret and satisficing", text + take("regret", "satisficing")))
     if text := decision.discovery(load_discovery(inputs.root)):
         sections.append(("discovery", "Scenario discovery", text + take("discovery")))

@@ -122,8 +122,11 @@ def _uncertainty(inputs: Inputs, outcomes: list[str], colours: dict[str, str]) -
 
 
 def _decision(inputs: Inputs, outcomes: list[str], colours: dict[str, str]) -> Drawn:
-    """Regret and satisficing, when the summary has them."""
+    """Regret and satisficing, when the summary has them (an experiment's, not a single run's)."""
     from orgsim.plots.regret import regret, satisficing
+
+    if inputs.kind != "experiment":
+        return
 
     table = getattr(inputs.summary, "regret", pd.DataFrame())
     shown = [o for o in outcomes if len(table) and o in set(table["outcome"])]
