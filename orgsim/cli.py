@@ -358,8 +358,8 @@ def discover(
     results: Annotated[Path, typer.Argument(help="Results directory of an experiment that sampled "
                                             "uncertainties.")],
     cases: Annotated[str, typer.Option("--cases", "-c", help="Cases of interest over MODEL.OUTCOME "
-                     "names, e.g. 'joined_up_planning.lead_time_mean > "
-                     "internal_commissioning.lead_time_mean'.")],
+                     "names, e.g. 'model_b.lead_time_mean > "
+                     "model_a.lead_time_mean'.")],
     on: Annotated[str, typer.Option(help="runs: each design point and replication (paired); "
                   "means: each design point's replication mean.")] = "runs",
     label: Annotated[str, typer.Option(help="The cases in words, to open the sentence "

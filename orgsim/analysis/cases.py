@@ -4,8 +4,8 @@ The expression is written as in Python, over names `MODEL.OUTCOME` (one
 operating model's outcome) and numbers, with comparisons, `and`, `or`, `not`,
 parentheses and + - * /; for example
 
-    joined_up_planning.lead_time_mean > internal_commissioning.lead_time_mean
-    joined_up_planning.needs_met < 50 and joined_up_planning.decision_latency_mean > 8
+    model_b.lead_time_mean > model_a.lead_time_mean
+    model_b.needs_met < 50 and model_b.decision_latency_mean > 8
 
 With a single operating model a bare `OUTCOME` is enough. Each case is one
 scenario: a design point and a replication, whose runs of every model saw the
