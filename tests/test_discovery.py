@@ -122,6 +122,10 @@ def test_discover_tells_when_joined_up_planning_loses_on_lead_time(results: Path
     html = write_report(results).read_text(encoding="utf-8")
     assert 'id="discovery"' in html and '<figure id="plot-discovery_box">' in html
     assert "loses on lead time mainly when" in html
+    assert 'id="regret"' in html and "Regret and satisficing" in html  # from the same summary
+    for name in ("regret", "satisficing"):
+        assert f'<figure id="plot-{name}">' in html
+        assert (results / "plots" / f"{name}.svg").stat().st_size > 1000
 
 
 def test_the_chosen_box_is_the_users(results: Path) -> None:

@@ -1,5 +1,6 @@
 """Regret and satisficing on paired runs, against hand-computed answers; the experiment file's
-thresholds are checked like every other key; the summary, CLI and report show both."""
+thresholds are checked like every other key; the summary and CLI show both (the report's section
+is checked in test_discovery.py, on the same experiment, to write one report only)."""
 
 from __future__ import annotations
 
@@ -109,13 +110,3 @@ def test_summarise_prints_and_writes_regret_and_satisficing(results: Path) -> No
     assert (saved.regret.n == 24).all()  # 12 points x 2 replications, every one paired
     (results / "summary" / "regret.csv").unlink()  # a folder summarised by an older version
     assert load(results).regret.empty
-
-
-def test_the_report_shows_regret_and_satisficing(results: Path) -> None:
-    from orgsim.report import write_report
-
-    html = write_report(results).read_text(encoding="utf-8")
-    assert 'id="regret"' in html and "Regret and satisficing" in html
-    for name in ("regret", "satisficing"):
-        assert f'<figure id="plot-{name}">' in html
-        assert (results / "plots" / f"{name}.svg").stat().st_size > 1000
