@@ -231,3 +231,21 @@ def test_the_cli_reports_a_bad_file_in_one_line(tmp_path: Path) -> None:
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.startswith("error: ") and "optimise.yaml:" in done.stderr
     assert not (tmp_path / "results").exists()
+
+
+def test_a_choice_lever_can_be_a_whole_list_of_staff_transfers(tmp_path: Path) -> None:
+    """How staff are transferred, as a choice between two lists of transfers."""
+    moves = [[{"from": "NHSEI", "to": "TD", "share": 0.5,
+               "functions": ["clinical", "operational", "data"]}],
+             [{"from": "NHSEI", "to": "TD", "share": 0.4}]]
+    opt = {"name": "transfers", "scenario": str(ROOT / "configs" / "nhs_england.yaml"),
+           "model": "joined_up_planning", "levers": {"structure.transfers": {"choices": moves}},
+           "constraints": {"max_headcount": "as_configured"},
+           "objectives": [{"outcome": "needs_met", "sense": "max"}]}
+    path = tmp_path / "opt.yaml"
+    path.write_text(yaml.safe_dump(opt), encoding="utf-8")
+    problem = load(path)
+    plans = [problem.plan(problem.decode(np.array([x])), 0) for x in (0.5, 1.5)]
+    assert [p.units["NHSEI"].teams["clinical"] for p in plans] == [13, 15]  # 25 less half, less 40%
+    assert [p.units["NHSEI"].teams["strategy"] for p in plans] == [30, 18]  # moved in the second only
+    assert {p.headcount() for p in plans} == {problem.budget}
