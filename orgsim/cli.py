@@ -262,7 +262,8 @@ def experiment(
 @app.command()
 @_friendly
 def optimise(
-    file: Annotated[Path, typer.Argument(help="Optimisation YAML file (see experiments/).")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="Optimisation YAML file (see "
+                                         "experiments/optimise_joined_up.yaml).")],
     workers: Annotated[int, typer.Option(help="Parallel workers.")] = 2,
     backend: Annotated[str, typer.Option(help="serial, processes or dask.")] = "processes",
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (dask backend).")] = None,
@@ -355,8 +356,8 @@ def _print_decision(console: Any, summary: Any, models: list[str], outcomes: lis
 @app.command()
 @_friendly
 def discover(
-    results: Annotated[Path, typer.Argument(help="Results directory of an experiment that sampled "
-                                            "uncertainties.")],
+    results: Annotated[Path, typer.Argument(metavar="FOLDER", help="Results folder of an experiment "
+                                            "that sampled uncertainties.")],
     cases: Annotated[str, typer.Option("--cases", "-c", help="Cases of interest over MODEL.OUTCOME "
                      "names, e.g. 'model_b.lead_time_mean > "
                      "model_a.lead_time_mean'.")],
@@ -382,14 +383,18 @@ def discover(
     from orgsim.analysis.discovery import discover as run_discovery
 
     question = Question(cases, on, label, peel_alpha, paste_alpha, mass_min)  # type: ignore[arg-type]
+    from orgsim.report.decision import save_discovery_plots
+    from orgsim.store.lock import hold
+
+    if not results.is_dir():
+        _fail(f"{results}: no such folder")
     try:
-        found = run_discovery(results, question, box)
+        with hold(results, option="FOLDER", create=False):
+            found = run_discovery(results, question, box)
+            save_discovery_plots(found, results / "plots")
     except (CasesError, DiscoveryError) as err:
         _fail(f"--cases: {err}" if isinstance(err, CasesError) else str(err))
         return
-    from orgsim.report.decision import save_discovery_plots
-
-    save_discovery_plots(found, results / "plots")
     t = found.trajectory
     typer.echo(t.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     typer.echo(f"\nbox {found.box}:\n" + found.limits.to_string(index=False))

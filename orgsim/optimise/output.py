@@ -8,7 +8,7 @@
   point 1.1 in each), so the curve rises as the front improves;
 - `designs/<model>_design_NN.yaml`: each front design as an operating model file
   (and a scenario file beside it when levers reach the scenario);
-- `plots/front.png|svg` and `plots/convergence.png|svg`.
+- `plots/front.png|pdf|svg` and `plots/convergence.png|pdf|svg`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import yaml
 from orgsim.optimise.evaluate import Scored
 from orgsim.optimise.problem import Candidate, Problem
 from orgsim.optimise.spec import SCENARIO_PREFIX
-from orgsim.store.atomic import write_atomic, write_text
+from orgsim.store.atomic import write_text
 
 FLOAT_FORMAT = "%.10g"
 REFERENCE = 1.1
@@ -151,18 +151,10 @@ def write(problem: Problem, root: Path, evaluations: pd.DataFrame) -> None:
 
 def _plots(problem: Problem, folder: Path, evaluations: pd.DataFrame, best: pd.DataFrame,
            curve: pd.DataFrame) -> None:
+    from orgsim.plots.export import save
     from orgsim.plots.optimise import convergence as convergence_plot
     from orgsim.plots.optimise import pareto
 
     objectives = [(o.outcome, o.sense) for o in problem.opt.objectives]
-    for name, (fig, _) in (("front", pareto(evaluations, best, objectives)),
-                           ("convergence", convergence_plot(curve))):
-        for ext in ("png", "svg"):
-            _save(fig, folder / f"{name}.{ext}", ext)
-
-
-def _save(fig: Any, path: Path, ext: str) -> None:
-    def write(tmp: Path) -> None:
-        fig.savefig(tmp, format=ext)
-
-    write_atomic(path, write)
+    save(pareto(evaluations, best, objectives)[0], folder, "front")
+    save(convergence_plot(curve)[0], folder, "convergence")

@@ -27,6 +27,7 @@ from orgsim.optimise import output
 from orgsim.optimise.evaluate import Evaluator, Progress, Scored
 from orgsim.optimise.problem import Problem, load
 from orgsim.store.atomic import write_text
+from orgsim.store.lock import hold
 from orgsim.store.rundir import package_version
 
 
@@ -124,14 +125,15 @@ def optimise(path: str | Path, out: Path | None = None, backend: Backend = "proc
     """Run (or resume) the search of an optimisation file; returns its results directory."""
     problem = load(path)
     root = Path(out) if out is not None else Path("results") / problem.opt.name
-    manifest = _start(problem, root, resume, backend, workers)
-    with _cluster(backend, workers, scheduler) as address:
-        evaluations, evaluator = _search(problem, root, backend, workers, address, progress)
-    output.write(problem, root, evaluations)
-    manifest.update(finished_utc=datetime.now(UTC).isoformat(timespec="seconds"),
-                    runs_simulated=evaluator.finished, runs_stored=len(evaluator.done),
-                    candidates=int(evaluations["digest"].nunique()))
-    write_text(root / "manifest.json", json.dumps(manifest, indent=2) + "\n")
+    with hold(root):  # one writer per results folder
+        manifest = _start(problem, root, resume, backend, workers)
+        with _cluster(backend, workers, scheduler) as address:
+            evaluations, evaluator = _search(problem, root, backend, workers, address, progress)
+        output.write(problem, root, evaluations)
+        manifest.update(finished_utc=datetime.now(UTC).isoformat(timespec="seconds"),
+                        runs_simulated=evaluator.finished, runs_stored=len(evaluator.done),
+                        candidates=int(evaluations["digest"].nunique()))
+        write_text(root / "manifest.json", json.dumps(manifest, indent=2) + "\n")
     return root
 
 

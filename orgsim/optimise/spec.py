@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, NonNegativeInt, PositiveInt, model_validator
 
 from orgsim.config.common import PositiveFloat, Strict, Weeks
+from orgsim.config.limits import MAX_RUNS
 from orgsim.experiments.spec import Outcome, Uncertainty
 
 STATISTIC = re.compile(r"^(mean|p(\d{1,2}))$")
@@ -83,7 +84,8 @@ class Search(Strict):
     generations: Annotated[int, Field(ge=0, le=10_000)] = Field(
         10, description="Generations after the first (0: the initial population alone).")
     max_runs: PositiveInt = Field(
-        200_000, description="Refuse to start when the budget could need more simulation runs than this.")
+        MAX_RUNS, description="Refuse to start when the budget could need more simulation runs than "
+        "this (default: the limit experiments have).")
 
 
 class Optimisation(Strict):

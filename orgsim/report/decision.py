@@ -98,11 +98,8 @@ def discovery_figures(found: Any) -> list[tuple[str, str, str, Any]]:
 
 
 def save_discovery_plots(found: Any, folder: Path) -> list[Path]:
-    """Write the discovery plots as PNG and SVG in `folder`."""
-    folder.mkdir(parents=True, exist_ok=True)
-    out = []
-    for name, _, _, fig in discovery_figures(found):
-        for ext in ("png", "svg"):
-            fig.savefig(folder / f"{name}.{ext}", format=ext, dpi=150)
-            out.append(folder / f"{name}.{ext}")
-    return out
+    """Write the discovery plots as PNG, PDF and SVG in `folder` (atomically, as the report does)."""
+    from orgsim.plots.export import save
+
+    return [path for name, _, _, fig in discovery_figures(found)
+            for path in save(fig, folder, name).values()]
