@@ -271,7 +271,12 @@ def optimise(
     out: Annotated[Path | None, typer.Option(help="Results directory (default results/NAME).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
-    """Search for the best settings of one operating model: Pareto front, convergence, designs."""
+    """Search the best settings of one operating model.
+
+    Many-objective search (NSGA-II) of the levers an optimisation file names, on the
+    experiment backends; writes the Pareto front, its convergence and each front design
+    as an operating model file.
+    """
     if backend not in ("serial", "processes", "dask"):
         _fail(f"--backend: expected serial, processes or dask, found {backend!r}")
     if workers < 1:
@@ -323,33 +328,34 @@ def _summarise(root: Path, quiet: bool) -> None:
 
 
 def _print_decision(console: Any, summary: Any, models: list[str], outcomes: list[str]) -> None:
-    """Regret (90th percentile and maximum) and satisficing, when the summary has them."""
+    """Regret (mean, 90th percentile, maximum) and satisficing, one row per outcome and model so
+    that the tables fit any terminal."""
     from rich.table import Table
 
+    from orgsim.analysis.numbers import row_of
     from orgsim.metrics.table import LABELS
 
-    regret = summary.regret[summary.regret["outcome"].isin(outcomes)].set_index(["outcome", "model"])
-    models = [m for m in models if m in set(summary.regret["model"])] or models
+    regret = summary.regret[summary.regret["outcome"].isin(outcomes)]
     if len(regret):
-        table = Table(title="Regret: shortfall from the best model in the same scenario, "
-                      "90th percentile / maximum")
-        table.add_column("outcome", no_wrap=True)
-        for m in models:
-            table.add_column(m, justify="right")
-        for outcome in dict.fromkeys(regret.index.get_level_values(0)):
-            cells = [f"{regret.loc[(outcome, m), 'p90_regret']:.3g} / "
-                     f"{regret.loc[(outcome, m), 'max_regret']:.3g}" for m in models]
-            table.add_row(LABELS.get(outcome, (outcome, ""))[0], *cells)
+        table = Table(title="Regret: shortfall from the best model in the same scenario")
+        for name in ("outcome", "model", "mean", "p90", "max"):
+            table.add_column(name, justify="right" if name in ("mean", "p90", "max") else "left")
+        for outcome, rows in regret.groupby("outcome", sort=False):
+            label = LABELS.get(str(outcome), (str(outcome), ""))[0]
+            for r in rows.itertuples():
+                table.add_row(label, r.model, *row_of([r.mean_regret, r.p90_regret, r.max_regret]))
+                label = ""
         console.print(table)
     met = summary.satisficing
     if len(met):
         table = Table(title="Satisficing: share of scenarios meeting the thresholds")
-        table.add_column("threshold", no_wrap=True)
-        for m in models:
-            table.add_column(m, justify="right")
-        shares = met.set_index(["criterion", "model"])["share_runs"]
-        for criterion in dict.fromkeys(met["criterion"]):
-            table.add_row(criterion, *(f"{shares[(criterion, m)]:.0%}" for m in models))
+        for name in ("threshold", "model", "runs"):
+            table.add_column(name, justify="right" if name == "runs" else "left")
+        for criterion, rows in met.groupby("criterion", sort=False):
+            label = str(criterion)
+            for r in rows.itertuples():
+                table.add_row(label, r.model, f"{r.share_runs:.0%}")
+                label = ""
         console.print(table)
 
 
@@ -371,7 +377,11 @@ def discover(
     paste_alpha: Annotated[float, typer.Option(help="Share added by each paste.")] = 0.05,
     mass_min: Annotated[float, typer.Option(help="Smallest box, as a share of the cases.")] = 0.05,
 ) -> None:
-    """Scenario discovery: under which assumptions the cases of interest happen (PRIM and CART)."""
+    """Find when the cases of interest happen (PRIM, CART).
+
+    Scenario discovery on an experiment that sampled its uncertainties: PRIM's trajectory
+    of boxes, the chosen box with quasi-p-values and in words, and a classification tree.
+    """
     if on not in ("runs", "means"):
         _fail(f"--on: expected runs or means, found {on!r}")
     for option, value in (("--peel-alpha", peel_alpha), ("--paste-alpha", paste_alpha),
