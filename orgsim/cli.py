@@ -78,8 +78,8 @@ def _expect(file: Path, wanted: Kind) -> None:
 @app.command()
 @_friendly
 def validate(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="A scenario, operating model or "
-                                         "experiment YAML file.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A scenario, operating model, "
+                                         "experiment or optimisation YAML file.")],
     scenario: Annotated[Path, typer.Option(metavar="FILE", help="Scenario to check an operating model "
                                            "against.")] = Path("configs/nhs_england.yaml"),
 ) -> None:
@@ -90,6 +90,14 @@ def validate(
     from orgsim.config.yamlio import read_yaml
 
     kind = guess(read_yaml(file).data)
+    if kind == "optimisation":
+        from orgsim.optimise import load
+
+        problem = load(file)
+        typer.echo(f"ok: {file} (optimisation {problem.opt.name!r} of {problem.name!r}; "
+                   f"{len(problem.opt.levers)} levers, {len(problem.opt.objectives)} objectives, "
+                   f"at most {problem.opt.most_runs:,} runs)")
+        return
     if kind == "experiment":
         from orgsim.experiments.points import load_experiment
 
@@ -253,6 +261,42 @@ def experiment(
 
 @app.command()
 @_friendly
+def optimise(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="Optimisation YAML file (see "
+                                         "experiments/optimise_joined_up.yaml).")],
+    workers: Annotated[int, typer.Option(help="Parallel workers.")] = 2,
+    backend: Annotated[str, typer.Option(help="serial, processes or dask.")] = "processes",
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (dask backend).")] = None,
+    resume: Annotated[bool, typer.Option(help="Continue a stopped search, reusing finished runs.")] = False,
+    out: Annotated[Path | None, typer.Option(help="Results directory (default results/NAME).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Search the best settings of one operating model.
+
+    Many-objective search (NSGA-II) of the levers an optimisation file names, on the
+    experiment backends; writes the Pareto front, its convergence and each front design
+    as an operating model file.
+    """
+    if backend not in ("serial", "processes", "dask"):
+        _fail(f"--backend: expected serial, processes or dask, found {backend!r}")
+    if workers < 1:
+        _fail(f"--workers: must be >= 1, got {workers}")
+    bar = _Bar(quiet)
+    try:
+        from orgsim.optimise import optimise as search
+
+        root = search(file, out, backend, workers, scheduler, resume, bar)  # type: ignore[arg-type]
+    finally:
+        bar.stop()
+    import pandas as pd
+
+    front = pd.read_csv(root / "front.csv")
+    typer.echo(f"{len(front)} non-dominated designs: {root / 'front.csv'}, {root / 'designs'}, "
+               f"{root / 'plots'}")
+
+
+@app.command()
+@_friendly
 def summarise(
     results: Annotated[Path, typer.Argument(metavar="FOLDER", help="Results folder of an experiment.")],
 ) -> None:
@@ -279,7 +323,93 @@ def _summarise(root: Path, quiet: bool) -> None:
 
         console = Console()
         console.print(summary_table(checked.exp, summary, console.width))
+        _print_decision(console, summary, list(checked.exp.models), list(checked.exp.outcomes))
     typer.echo(f"tables written to {root / 'summary'}")
+
+
+def _print_decision(console: Any, summary: Any, models: list[str], outcomes: list[str]) -> None:
+    """Regret (mean, 90th percentile, maximum) and satisficing, one row per outcome and model so
+    that the tables fit any terminal."""
+    from rich.table import Table
+
+    from orgsim.analysis.numbers import row_of
+    from orgsim.metrics.table import LABELS
+
+    regret = summary.regret[summary.regret["outcome"].isin(outcomes)]
+    if len(regret):
+        table = Table(title="Regret: shortfall from the best model in the same scenario")
+        for name in ("outcome", "model", "mean", "p90", "max"):
+            table.add_column(name, justify="right" if name in ("mean", "p90", "max") else "left")
+        for outcome, rows in regret.groupby("outcome", sort=False):
+            label = LABELS.get(str(outcome), (str(outcome), ""))[0]
+            for r in rows.itertuples():
+                table.add_row(label, r.model, *row_of([r.mean_regret, r.p90_regret, r.max_regret]))
+                label = ""
+        console.print(table)
+    met = summary.satisficing
+    if len(met):
+        table = Table(title="Satisficing: share of scenarios meeting the thresholds")
+        for name in ("threshold", "model", "runs"):
+            table.add_column(name, justify="right" if name == "runs" else "left")
+        for criterion, rows in met.groupby("criterion", sort=False):
+            label = str(criterion)
+            for r in rows.itertuples():
+                table.add_row(label, r.model, f"{r.share_runs:.0%}")
+                label = ""
+        console.print(table)
+
+
+@app.command()
+@_friendly
+def discover(
+    results: Annotated[Path, typer.Argument(metavar="FOLDER", help="Results folder of an experiment "
+                                            "that sampled uncertainties.")],
+    cases: Annotated[str, typer.Option("--cases", "-c", help="Cases of interest over MODEL.OUTCOME "
+                     "names, e.g. 'model_b.lead_time_mean > "
+                     "model_a.lead_time_mean'.")],
+    on: Annotated[str, typer.Option(help="runs: each design point and replication (paired); "
+                  "means: each design point's replication mean.")] = "runs",
+    label: Annotated[str, typer.Option(help="The cases in words, to open the sentence "
+                     "(e.g. 'Joined-up planning loses on lead time').")] = "",
+    box: Annotated[int | None, typer.Option(help="Box of PRIM's trajectory to describe "
+                   "(default: the highest coverage x density).")] = None,
+    peel_alpha: Annotated[float, typer.Option(help="Share of the box each peel removes.")] = 0.05,
+    paste_alpha: Annotated[float, typer.Option(help="Share added by each paste.")] = 0.05,
+    mass_min: Annotated[float, typer.Option(help="Smallest box, as a share of the cases.")] = 0.05,
+) -> None:
+    """Find when the cases of interest happen (PRIM, CART).
+
+    Scenario discovery on an experiment that sampled its uncertainties: PRIM's trajectory
+    of boxes, the chosen box with quasi-p-values and in words, and a classification tree.
+    """
+    if on not in ("runs", "means"):
+        _fail(f"--on: expected runs or means, found {on!r}")
+    for option, value in (("--peel-alpha", peel_alpha), ("--paste-alpha", paste_alpha),
+                          ("--mass-min", mass_min)):
+        if not 0 < value < 0.5:
+            _fail(f"{option}: expected a share between 0 and 0.5, found {value:g}")
+    from orgsim.analysis.cases import CasesError
+    from orgsim.analysis.discovery import DiscoveryError, Question
+    from orgsim.analysis.discovery import discover as run_discovery
+
+    question = Question(cases, on, label, peel_alpha, paste_alpha, mass_min)  # type: ignore[arg-type]
+    from orgsim.report.decision import save_discovery_plots
+    from orgsim.store.lock import hold
+
+    if not results.is_dir():
+        _fail(f"{results}: no such folder")
+    try:
+        with hold(results, option="FOLDER", create=False):
+            found = run_discovery(results, question, box)
+            save_discovery_plots(found, results / "plots")
+    except (CasesError, DiscoveryError) as err:
+        _fail(f"--cases: {err}" if isinstance(err, CasesError) else str(err))
+        return
+    t = found.trajectory
+    typer.echo(t.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    typer.echo(f"\nbox {found.box}:\n" + found.limits.to_string(index=False))
+    typer.echo(f"\n{found.sentence}\n\ntables written to {results / 'discovery'}; "
+               f"`orgsim report {results}` adds them to the report")
 
 
 @app.command()

@@ -33,6 +33,11 @@ NOT_IN_ENGINE = ("orgsim.cli", "orgsim.api", "orgsim.plots", "orgsim.store", "or
 NOT_IN_METRICS = ("orgsim.engine", "orgsim.mechanisms", "orgsim.store", "orgsim.cli", "orgsim.api",
                   "simpy", "mesa")
 NOT_IN_DOMAIN = ("orgsim.engine", "orgsim.mechanisms", "simpy", "mesa")
+# The search sits beside `report`: it drives experiments, never the CLI, the report or the workshop;
+# nothing below it (engine, metrics, experiments, analysis, config) knows it exists.
+NOT_IN_OPTIMISE = ("orgsim.cli", "orgsim.report", "orgsim.workshop", "typer", "rich")
+BELOW_OPTIMISE = (*ENGINE, "orgsim.metrics", "orgsim.experiments", "orgsim.analysis", "orgsim.config",
+                  "orgsim.store", "orgsim.plots")
 SEEDING = {"default_rng", "SeedSequence", "Generator", "BitGenerator", "PCG64", "PCG64DXSM",
            "Philox", "SFC64", "MT19937"}
 GENERATORS = {"default_rng", "Generator", "RandomState", "Random"}
@@ -186,12 +191,18 @@ def violations(rule: str, sources: dict[str, ast.Module]) -> Iterator[tuple[str,
             yield module, forbidden_imports(tree, module, NOT_IN_METRICS)
         elif rule == "domain" and _within(module, "orgsim.domain"):
             yield module, forbidden_imports(tree, module, NOT_IN_DOMAIN)
+        elif rule == "optimise" and _within(module, "orgsim.optimise"):
+            yield module, forbidden_imports(tree, module, NOT_IN_OPTIMISE)
+        elif rule == "below_optimise" and _within(module, BELOW_OPTIMISE):
+            yield module, forbidden_imports(tree, module, ("orgsim.optimise",))
 
 
-@pytest.mark.parametrize("rule", ["engine", "config", "matplotlib", "metrics", "domain"])
+@pytest.mark.parametrize("rule", ["engine", "config", "matplotlib", "metrics", "domain", "optimise",
+                                  "below_optimise"])
 def test_import_direction(rule: str) -> None:
     """engine: no CLI, plots, storage or metrics; config: no other orgsim package;
-    matplotlib: plots only; metrics: records only; domain: no simpy, mesa or mechanisms."""
+    matplotlib: plots only; metrics: records only; domain: no simpy, mesa or mechanisms;
+    optimise: no CLI, report or workshop, and nothing it builds on imports it."""
     checked = list(violations(rule, SOURCES))
     assert checked, f"rule {rule!r} matched no module"
     bad = {m: names for m, names in checked if names}
@@ -264,6 +275,11 @@ def test_checkers_see_violations() -> None:
     config = ast.parse("from orgsim.engine.run import simulate\nimport orgsim\n")
     assert dict(violations("config", {"orgsim.config.x": config})) == {
         "orgsim.config.x": ["orgsim", "orgsim.engine.run", "orgsim.engine.run.simulate"]}
+    search = ast.parse("from orgsim.report import write_report\nfrom orgsim.optimise import load\n")
+    assert dict(violations("optimise", {"orgsim.optimise.x": search})) == {
+        "orgsim.optimise.x": ["orgsim.report", "orgsim.report.write_report"]}
+    assert dict(violations("below_optimise", {"orgsim.experiments.x": search})) == {
+        "orgsim.experiments.x": ["orgsim.optimise", "orgsim.optimise.load"]}
     assert sorted(set(global_randomness(ast.parse(BAD_RANDOM)))) == [
         "from numpy.random import normal", "numpy.random.normal", "numpy.random.poisson",
         "numpy.random.rand", "numpy.random.seed", "random.random"]

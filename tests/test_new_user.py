@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests" / "data" / "tiny" / "scenario.yaml"
 SCENARIO = ROOT / "configs" / "nhs_england.yaml"
 ORGSIM = str(Path(sys.executable).parent / "orgsim")
-COMMANDS = ("validate", "run", "experiment", "summarise", "report", "replay", "workshop")
+COMMANDS = ("validate", "run", "experiment", "summarise", "report", "replay", "workshop", "discover",
+            "optimise")
 
 
 def orgsim(*args: object, columns: int = 80) -> subprocess.CompletedProcess[str]:

@@ -51,3 +51,20 @@ def test_the_readme_defines_each_metric_as_the_code_does() -> None:
         assert name in DEFINITIONS, f"README names an unknown metric {name}"
         assert definition == DEFINITIONS[name], name
         assert unit.strip() == LABELS[name][1], name
+
+
+def test_the_optimisation_and_satisficing_examples_load(tmp_path: Path) -> None:
+    from orgsim.experiments.spec import Experiment
+    from orgsim.optimise import load
+
+    doc = _block("levers")
+    doc["scenario"] = str(ROOT / "configs" / "nhs_england.yaml")
+    path = tmp_path / "optimise.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    problem = load(path)
+    assert problem.budget == load_plan(ROOT / "configs" / "nhs_england.yaml",
+                                       "joined_up_planning").headcount()
+    assert problem.samples.shape == (4, 1)
+    exp = Experiment.model_validate({"name": "x", "scenario": "s.yaml", "models": ["a"],
+                                     **_block("satisficing")})
+    assert exp.satisficing["needs_met"].above == 55

@@ -8,7 +8,10 @@ Tables (one row per model or pair, and outcome):
 - `paired`: every pair of models, paired by (point, replication), so both
   runs of a pair saw the same seed and the same demand;
 - `sensitivity`: Morris or Sobol indices of the compared pair's difference;
-- `robustness`: share of design points where each model is best.
+- `robustness`: share of design points where each model is best;
+- `regret`: each model's shortfall from the best model in the same scenario
+  (design point and replication), mean, 90th percentile and maximum;
+- `satisficing`: share of scenarios in which each model meets the experiment's thresholds.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from orgsim.analysis.regret import REGRET, SATISFICING, regret, satisficing
 from orgsim.analysis.robustness import COLUMNS as ROBUSTNESS
 from orgsim.analysis.robustness import robustness
 from orgsim.analysis.sensitivity import sensitivity
@@ -45,6 +49,8 @@ class Summary:
     paired: pd.DataFrame
     sensitivity: pd.DataFrame
     robustness: pd.DataFrame
+    regret: pd.DataFrame
+    satisficing: pd.DataFrame
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Each table by its name (also its CSV file name)."""
@@ -122,6 +128,8 @@ def summary_of(exp: Experiment, metrics: pd.DataFrame, design: pd.DataFrame) -> 
         sensitivity=sensitivity(metrics, design, exp, outcomes),
         robustness=robustness(metrics, models, outcomes) if several
         else pd.DataFrame(columns=ROBUSTNESS),
+        regret=regret(metrics, models, outcomes),
+        satisficing=satisficing(metrics, models, exp.satisficing),
     )
 
 
@@ -133,9 +141,13 @@ def save(summary: Summary, folder: Path) -> None:
 
 
 def load(results_dir: Path) -> Summary:
-    """Read the tables `summarise` wrote, without recomputing them."""
+    """Read the tables `summarise` wrote, without recomputing them (a table an older version did
+    not write is read as empty)."""
     folder = Path(results_dir) / "summary"
-    return Summary(**{f.name: pd.read_csv(folder / f"{f.name}.csv") for f in fields(Summary)})
+    empty = {"regret": REGRET, "satisficing": SATISFICING}
+    return Summary(**{f.name: pd.read_csv(folder / f"{f.name}.csv")
+                      if (folder / f"{f.name}.csv").exists() or f.name not in empty
+                      else pd.DataFrame(columns=empty[f.name]) for f in fields(Summary)})
 
 
 __all__ = ["Summary", "load", "outcome_order", "paired_table", "save", "summarise", "summary_of"]

@@ -61,6 +61,23 @@ class Uncertainty(Strict):
         return self.low, self.high
 
 
+class Threshold(Strict):
+    """A level an outcome must stay under (`below`) or reach over (`above`) to satisfice."""
+
+    below: float | None = Field(None, description="The outcome must be below this value.")
+    above: float | None = Field(None, description="The outcome must be above this value.")
+
+    @model_validator(mode="after")
+    def _one_side(self) -> Threshold:
+        if (self.below is None) == (self.above is None):
+            raise ValueError("give either below or above")
+        return self
+
+    def met(self, value: float) -> bool:
+        """Whether `value` meets the threshold (a missing value, NaN, does not)."""
+        return value < self.below if self.below is not None else value > self.above  # type: ignore[operator]
+
+
 class Design(Strict):
     """How the uncertainty space is sampled."""
 
@@ -91,6 +108,10 @@ class Experiment(Strict):
         default_factory=lambda: ["needs_met", "new_capabilities", "decision_latency_mean",
                                  "lead_time_mean", "duplication_rate", "benefit"],
         description="Outcomes of interest, shown first in summaries and the report.")
+    satisficing: dict[Outcome, Threshold] = Field(  # type: ignore[valid-type]
+        default_factory=dict, description="Thresholds a model must meet together to satisfice, e.g. "
+        "{decision_latency_mean: {below: 8}, needs_met: {above: 55}}; the robustness tables give the "
+        "share of scenarios in which each model meets them all.")
 
     @model_validator(mode="after")
     def _consistent(self) -> Experiment:

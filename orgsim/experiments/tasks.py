@@ -25,7 +25,10 @@ class Task:
 
 
 def run_key(point: int, replication: int, model: str) -> str:
-    return f"p{point:05d}-r{replication:04d}-{model}"
+    """The run's file name in the store; a model given as a file path is quoted into one name."""
+    from urllib.parse import quote
+
+    return f"p{point:05d}-r{replication:04d}-{quote(model, safe='')}"
 
 
 @dataclass(frozen=True)

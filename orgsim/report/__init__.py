@@ -9,7 +9,8 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from orgsim.report import assumptions, results, verdict
+from orgsim.analysis.discovery import load as load_discovery
+from orgsim.report import assumptions, decision, results, verdict
 from orgsim.report.data import Inputs, read, shown
 from orgsim.report.figures import Plot, draw
 from orgsim.report.html import figure, page, paragraph, section
@@ -47,6 +48,11 @@ def render(inputs: Inputs, plots: list[Plot]) -> str:
         sections.append(("sensitivity", "Sensitivity", text + take("sensitivity")))
     if text := results.robustness(s):
         sections.append(("robustness", "Robustness", text + take("robustness")))
+    if inputs.kind == "experiment" and (text := decision.regret(s, list(exp.outcomes))
+                                        + decision.satisficing(s)):
+        sections.append(("regret", "Regret and satisficing", text + take("regret", "satisficing")))
+    if text := decision.discovery(load_discovery(inputs.root)):
+        sections.append(("discovery", "Scenario discovery", text + take("discovery")))
     sections.append(("flows", "How work flows", take("flows")
                      or paragraph("No handoffs or waits were recorded.")))
     sections.append(("structure", "Organisation structure", take("structure") or paragraph(

@@ -114,6 +114,30 @@ def _uncertainty(inputs: Inputs, outcomes: list[str], colours: dict[str, str]) -
         ranked = [o for o in outcomes if o in set(robust["outcome"])]
         yield ("robustness", "Robustness", "Share of design points where each model has the best "
                "mean.", plots.robustness(robust, ranked, colours)[0])
+    yield from _decision(inputs, outcomes, colours)
+    from orgsim.analysis.discovery import load as load_discovery
+    from orgsim.report.decision import discovery_figures
+
+    yield from discovery_figures(load_discovery(inputs.root))
+
+
+def _decision(inputs: Inputs, outcomes: list[str], colours: dict[str, str]) -> Drawn:
+    """Regret and satisficing, when the summary has them (an experiment's, not a single run's)."""
+    from orgsim.plots.regret import regret, satisficing
+
+    if inputs.kind != "experiment":
+        return
+
+    table = getattr(inputs.summary, "regret", pd.DataFrame())
+    shown = [o for o in outcomes if len(table) and o in set(table["outcome"])]
+    if shown:
+        yield ("regret", "Regret", "Each model's shortfall from the best model in the same scenario "
+               "(design point and replication): 90th percentile, maximum and mean.",
+               regret(table, shown, colours)[0])
+    met = getattr(inputs.summary, "satisficing", pd.DataFrame())
+    if len(met):
+        yield ("satisficing", "Satisficing", "Share of scenarios in which each model meets the "
+               "experiment's thresholds.", satisficing(met, colours)[0])
 
 
 def _flows(inputs: Inputs, colours: dict[str, str]) -> Drawn:
