@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-Kind = Literal["experiment", "scenario", "operating model"]
+Kind = Literal["experiment", "scenario", "operating model", "calibration"]
 ONLY: dict[Kind, frozenset[str]] = {
     "experiment": frozenset({"scenario", "models", "uncertainties", "design", "replications", "compare",
                              "outcomes"}),
@@ -17,11 +17,13 @@ ONLY: dict[Kind, frozenset[str]] = {
     "operating model": frozenset({"forums", "handoff", "routes", "structure", "portfolios",
                                   "service_teams", "planning_overhead", "prepend_routes", "segments",
                                   "own_p_detect", "source"}),
+    "calibration": frozenset({"model", "parameters", "targets", "method"}),
 }
 COMMANDS: dict[Kind, str] = {
     "experiment": "orgsim experiment {file}",
     "scenario": "orgsim run {file}",
     "operating model": "orgsim run SCENARIO --model {file}",
+    "calibration": "orgsim calibrate {file}",
 }
 
 
