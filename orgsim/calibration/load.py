@@ -43,7 +43,7 @@ def load_calibration(path: str | Path, pilot: bool = True) -> Setup:
     try:
         cal = Calibration.model_validate(src.data)
     except ValidationError as exc:
-        raise from_validation(exc, src) from None
+        raise from_validation(exc, src, Calibration) from None
     exp = Experiment(name=cal.name, scenario=cal.scenario, models=[cal.model],
                      uncertainties={p: Uncertainty(low=u.low, high=u.high, source=u.source)
                                     for p, u in cal.parameters.items()},
