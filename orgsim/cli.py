@@ -97,6 +97,12 @@ def validate(
         typer.echo(f"ok: {file} (optimisation {problem.opt.name!r} of {problem.name!r}; "
                    f"{len(problem.opt.levers)} levers, {len(problem.opt.objectives)} objectives, "
                    f"at most {problem.opt.most_runs:,} runs)")
+    if kind == "calibration":
+        from orgsim.calibration.load import load_calibration
+
+        cal = load_calibration(file, pilot=False).cal
+        typer.echo(f"ok: {file} (calibration {cal.name!r}; {len(cal.parameters)} parameters, "
+                   f"{len(cal.targets)} targets, observed under {cal.model!r})")
         return
     if kind == "experiment":
         from orgsim.experiments.points import load_experiment
@@ -293,6 +299,40 @@ def optimise(
     front = pd.read_csv(root / "front.csv")
     typer.echo(f"{len(front)} non-dominated designs: {root / 'front.csv'}, {root / 'designs'}, "
                f"{root / 'plots'}")
+
+
+@app.command()
+@_friendly
+def calibrate(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="Calibration YAML file (see "
+                                         "configs/calibration/).")],
+    workers: Annotated[int, typer.Option(metavar="N", help="Parallel workers.")] = 2,
+    backend: Annotated[str, typer.Option(metavar="NAME", help="serial, processes or dask.")]
+    = "processes",
+    scheduler: Annotated[str | None, typer.Option(metavar="ADDRESS", help="Dask scheduler address "
+                         "(dask backend).")] = None,
+    resume: Annotated[bool, typer.Option(help="Continue a stopped calibration, replaying finished "
+                      "simulations.")] = False,
+    out: Annotated[Path | None, typer.Option(metavar="FOLDER", help="Results folder (default: "
+                   "results/NAME).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Calibrate a scenario to observed figures (ABC-SMC): ensemble, fit and report."""
+    if backend not in ("serial", "processes", "dask"):
+        _fail(f"--backend: expected serial, processes or dask, found {backend!r}")
+    if workers < 1:
+        _fail(f"--workers: must be >= 1, got {workers}")
+    _expect(file, "calibration")
+    bar = _Bar(quiet)
+    try:
+        from orgsim.calibration.run import calibrate as run_calibration
+
+        root = run_calibration(file, out, backend, workers, scheduler, resume, bar)  # type: ignore[arg-type]
+    finally:
+        bar.stop()
+    from orgsim.calibration.report import write_report as write_calibration_report
+
+    typer.echo(f"calibration: {root}; report: {write_calibration_report(root)}")
 
 
 @app.command()

@@ -50,6 +50,11 @@ def test_every_yaml_file_loads(path: Path) -> None:
     if _is_model(path):
         plan = load_plan(SCENARIO, str(path))
         assert plan.model == path.stem and plan.routes
+    elif path.parent.name == "calibration":
+        from orgsim.calibration.load import load_calibration
+
+        setup = load_calibration(path)  # with the pilot run that checks every target's name
+        assert setup.targets and setup.parameters
     else:
         sc, _ = load_scenario(path)
         assert {p.model for p in load_plans(path)} == set(sc.operating_models)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-Kind = Literal["experiment", "scenario", "operating model", "optimisation"]
+Kind = Literal["experiment", "scenario", "operating model", "optimisation", "calibration"]
 ONLY: dict[Kind, frozenset[str]] = {
     "experiment": frozenset({"scenario", "models", "uncertainties", "design", "replications", "compare",
                              "outcomes"}),
@@ -18,12 +18,14 @@ ONLY: dict[Kind, frozenset[str]] = {
                                   "service_teams", "planning_overhead", "prepend_routes", "segments",
                                   "own_p_detect", "source"}),
     "optimisation": frozenset({"model", "levers", "constraints", "objectives", "samples", "search"}),
+    "calibration": frozenset({"model", "parameters", "targets", "method"}),
 }
 COMMANDS: dict[Kind, str] = {
     "experiment": "orgsim experiment {file}",
     "scenario": "orgsim run {file}",
     "operating model": "orgsim run SCENARIO --model {file}",
     "optimisation": "orgsim optimise {file}",
+    "calibration": "orgsim calibrate {file}",
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, Literal
 
@@ -21,9 +21,9 @@ IN_FLIGHT_PER_WORKER = 2
 PARENT_CHECK_SECONDS = 0.5
 
 
-def serial(tasks: Iterable[Task]) -> Iterator[Output]:
+def serial(tasks: Iterable[Any], fn: Callable[[Any], Any] = execute) -> Iterator[Any]:
     for task in tasks:
-        yield execute(task)
+        yield fn(task)
 
 
 def _pool_context() -> Any:
@@ -47,10 +47,10 @@ def _exit_with(parent: int) -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def processes(tasks: Iterable[Task], workers: int) -> Iterator[Output]:
+def processes(tasks: Iterable[Any], workers: int, fn: Callable[[Any], Any] = execute) -> Iterator[Any]:
     with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_exit_with,
                              initargs=(os.getpid(),)) as pool:
-        yield from _bounded(tasks, lambda t: pool.submit(execute, t), workers)
+        yield from _bounded(tasks, lambda t: pool.submit(fn, t), workers)
 
 
 def _bounded(tasks: Iterable[Task], submit: Any, workers: int) -> Iterator[Output]:
@@ -69,7 +69,8 @@ def _bounded(tasks: Iterable[Task], submit: Any, workers: int) -> Iterator[Outpu
             yield fut.result()
 
 
-def dask(tasks: Iterable[Task], workers: int, scheduler: str | None) -> Iterator[Output]:
+def dask(tasks: Iterable[Any], workers: int, scheduler: str | None,
+         fn: Callable[[Any], Any] = execute) -> Iterator[Any]:
     """On a Dask cluster: `scheduler` is its address, or None for a LocalCluster here."""
     from distributed import Client, LocalCluster, as_completed
 
@@ -79,12 +80,12 @@ def dask(tasks: Iterable[Task], workers: int, scheduler: str | None) -> Iterator
     try:
         limit = max(1, workers * IN_FLIGHT_PER_WORKER)
         queue = iter(tasks)
-        futures = as_completed([client.submit(execute, t, pure=False) for t in _take(queue, limit)])
+        futures = as_completed([client.submit(fn, t, pure=False) for t in _take(queue, limit)])
         for fut in futures:
             yield fut.result()
             fut.release()
             for task in _take(queue, 1):
-                futures.add(client.submit(execute, task, pure=False))
+                futures.add(client.submit(fn, task, pure=False))
     finally:
         client.close()
         if cluster is not None:
@@ -100,10 +101,11 @@ def _take(queue: Iterator[Task], n: int) -> list[Task]:
     return out
 
 
-def outputs(tasks: Iterable[Task], backend: Backend, workers: int,
-            scheduler: str | None = None) -> Iterator[Output]:
+def outputs(tasks: Iterable[Any], backend: Backend, workers: int,
+            scheduler: str | None = None, fn: Callable[[Any], Any] = execute) -> Iterator[Any]:
+    """`fn(task)` for every task, as they finish (any work item and function, not only runs)."""
     if backend == "serial" or (backend == "processes" and workers <= 1):
-        return serial(tasks)
+        return serial(tasks, fn)
     if backend == "processes":
-        return processes(tasks, workers)
-    return dask(tasks, workers, scheduler)
+        return processes(tasks, workers, fn)
+    return dask(tasks, workers, scheduler, fn)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 from orgsim.config.errors import from_validation
 from orgsim.config.load import load_operating_model, load_scenario, plan_from_sources
 from orgsim.config.plan import Plan
-from orgsim.config.yamlio import ConfigError, Source, read_yaml
+from orgsim.config.yamlio import ConfigError, Path_, Source, read_yaml
 from orgsim.experiments.spec import Experiment
 
 MODEL_PREFIX = "model."
@@ -25,6 +26,7 @@ class Bases:
     src: Source
     scenario: Source
     models: dict[str, Source]
+    key: str = "uncertainties"  # where the edited paths sit in `src` (errors point there)
 
 
 def load_experiment(path: str | Path) -> Bases:
@@ -36,6 +38,11 @@ def load_experiment(path: str | Path) -> Bases:
         exp = Experiment.model_validate(src.data)
     except ValidationError as exc:
         raise from_validation(exc, src, Experiment) from None
+    return bases_for(exp, src, path)
+
+
+def bases_for(exp: Experiment, src: Source, path: str | Path, key: str = "uncertainties") -> Bases:
+    """Check the scenario, models and paths `exp` (read from `src` at `path`) names."""
     scenario_path = Path(path).parent / exp.scenario
     if not scenario_path.exists():
         raise src.error(("scenario",), f"no scenario file {scenario_path}")
@@ -48,8 +55,12 @@ def load_experiment(path: str | Path) -> Bases:
             if err.file == "--model":
                 raise src.error(("models", i), err.message) from None
             raise
-    bases = Bases(exp, src, sc_src, models)
-    _check_paths(bases)
+    bases = Bases(exp, src, sc_src, models, key)
+    check_paths(bases, exp.uncertainties)
+    if exp.ensemble is not None:
+        from orgsim.experiments.ensemble import check_ensemble
+
+        check_ensemble(bases, Path(path).parent / exp.ensemble)
     for corner in (0, 1):  # every value in range must give a valid plan; check both corners
         plans(bases, {p: u.bounds[corner] for p, u in exp.uncertainties.items()})
     return bases
@@ -83,21 +94,23 @@ def _get(data: Any, keys: tuple[str, ...]) -> Any:
     return data
 
 
-def _check_paths(bases: Bases) -> None:
-    for path in bases.exp.uncertainties:
-        at = ("uncertainties", path)
+def check_paths(bases: Bases, paths: Iterable[str], at_key: Path_ | None = None) -> None:
+    """Every path names a number in the scenario or a compared model (errors at `at_key` if given)."""
+    for path in paths:
+        at = at_key or (bases.key, path)
+        named = f"ensemble parameter {path}: " if at_key else ""
         targets = _targets(path, bases)
         if not targets:
-            raise bases.src.error(at, "no compared operating model has this path")
+            raise bases.src.error(at, f"{named}no compared operating model has this path")
         for model, keys in targets:
             if model is not None and model not in bases.models:
-                raise bases.src.error(at, f"{model!r} is not one of the compared models")
+                raise bases.src.error(at, f"{named}{model!r} is not one of the compared models")
             doc = bases.scenario if model is None else bases.models[model]
             value = _get(doc.data, keys)
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 where = "the scenario" if model is None else f"operating model {model!r}"
                 found = "nothing" if value is None else repr(value)
-                raise bases.src.error(at, f"expected a number at this path in {where}, found {found}")
+                raise bases.src.error(at, f"{named}expected a number at this path in {where}, found {found}")
 
 
 def _set(data: Any, keys: tuple[str, ...], value: float) -> None:
@@ -127,5 +140,5 @@ def plans(bases: Bases, values: dict[str, float]) -> dict[str, Plan]:
             out[name] = plan_from_sources(sc_src, edited)
         except ConfigError as err:
             shown = ", ".join(f"{p}={v:g}" for p, v in values.items())
-            raise bases.src.error(("uncertainties",), f"with {shown or 'no changes'}: {err}") from None
+            raise bases.src.error((bases.key,), f"with {shown or 'no changes'}: {err}") from None
     return out

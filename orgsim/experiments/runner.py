@@ -49,13 +49,15 @@ class Sweep:
     matrix: Any  # numpy array, one row per design point
     design_seed: int
     seeds: list[int]
+    draws: list[dict[str, float]] | None = None  # one calibrated parameter set per replication
 
     @property
     def total(self) -> int:
         return len(self.matrix) * len(self.seeds) * len(self.bases.exp.models)
 
-    def values(self, point: int) -> dict[str, float]:
-        return {p: float(v) for p, v in zip(self.bases.exp.uncertainties, self.matrix[point])}
+    def values(self, point: int, replication: int = 0) -> dict[str, float]:
+        drawn = self.draws[replication] if self.draws else {}
+        return {**drawn, **{p: float(v) for p, v in zip(self.bases.exp.uncertainties, self.matrix[point])}}
 
     def tasks(self, skip: set[str]) -> Iterator[Task]:
         """Tasks not yet done, in (point, replication, model) order; plans built one point at a time."""
@@ -66,6 +68,8 @@ class Sweep:
                 continue
             point_plans = plans(self.bases, self.values(point))
             for r, seed in enumerate(self.seeds):
+                if self.draws and any(run_key(point, r, m) not in skip for m in models):
+                    point_plans = plans(self.bases, self.values(point, r))
                 for m in models:
                     if run_key(point, r, m) not in skip:
                         yield Task(point, r, m, seed, point_plans[m])
@@ -75,7 +79,12 @@ def prepare(path: str | Path) -> Sweep:
     """Read and check the experiment (sizes included) and fix its design and seeds; nothing runs."""
     bases = load_experiment(path)
     design_seed, seeds = replication_seeds(bases.exp.seed, bases.exp.replications)
-    return Sweep(bases, sample(bases.exp, design_seed), design_seed, seeds)
+    drawn = None
+    if bases.exp.ensemble is not None:
+        from orgsim.experiments.ensemble import draws
+
+        drawn = draws(bases, Path(path).parent / bases.exp.ensemble, design_seed, len(seeds))
+    return Sweep(bases, sample(bases.exp, design_seed), design_seed, seeds, drawn)
 
 
 def _git_commit() -> str | None:
@@ -119,6 +128,10 @@ def _write_inputs(root: Path, sweep: Sweep) -> None:
     design = pd.DataFrame(sweep.matrix, columns=list(exp.uncertainties))
     design.insert(0, "point", range(len(design)))
     write_atomic(root / "design.parquet", lambda tmp: design.to_parquet(tmp, index=False))
+    if sweep.draws:
+        drawn = pd.DataFrame(sweep.draws)
+        drawn.insert(0, "replication", range(len(drawn)))
+        write_atomic(root / "draws.parquet", lambda tmp: drawn.to_parquet(tmp, index=False))
     write_text(root / "experiment.json", json.dumps(exp.model_dump(mode="json"), indent=2) + "\n")
 
 

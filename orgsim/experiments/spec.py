@@ -11,7 +11,7 @@ addressed by its dotted path:
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, NonNegativeInt, PositiveInt, model_validator
 
@@ -98,7 +98,8 @@ class Experiment(Strict):
     compare: tuple[str, str] | None = Field(
         None, description="The pair whose difference (first minus second) sensitivity and robustness "
         "analyse; default: the first two models.")
-    uncertainties: dict[str, Uncertainty] = Field(default_factory=dict, description="Uncertain numbers by path.")
+    uncertainties: dict[str, Uncertainty] = Field(default_factory=dict, description="Uncertain numbers by path; or `{from: PATH}`, a calibrated ensemble (ensemble.parquet of `orgsim calibrate`) that each replication draws one parameter set from.")
+    ensemble: str | None = Field(None, description="Set by `uncertainties: {from: PATH}`: the calibrated ensemble, relative to this file.")
     design: Design = Field(default_factory=Design, description="Sampling design.")
     replications: PositiveInt = Field(10, description="Seeds per design point; every model sees the same seeds.")
     seed: NonNegativeInt = Field(0, description="Root of numpy.random.SeedSequence for seeds and designs.")
@@ -113,11 +114,24 @@ class Experiment(Strict):
         "{decision_latency_mean: {below: 8}, needs_met: {above: 55}}; the robustness tables give the "
         "share of scenarios in which each model meets them all.")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _from_ensemble(cls, data: Any) -> Any:
+        """`uncertainties: {from: PATH}` draws from a calibrated ensemble instead of ranges."""
+        if isinstance(data, dict) and isinstance(u := data.get("uncertainties"), dict) and "from" in u:
+            if len(u) > 1:
+                raise ValueError("uncertainties: give either {from: PATH} or ranges, not both")
+            return {**data, "uncertainties": {}, "ensemble": u["from"]}
+        return data
+
     @model_validator(mode="after")
     def _consistent(self) -> Experiment:
         for i, name in enumerate(self.models):
             if name in self.models[:i]:
                 raise ValueError(f"models: {name!r} is listed twice")
+        if self.ensemble is not None and self.design.kind != "single":
+            raise ValueError("uncertainties from an ensemble: each replication draws one parameter set; "
+                             f"design {self.design.kind!r} needs ranges instead")
         for name in self.compare or ():
             if name not in self.models:
                 raise ValueError(f"compare: {name!r} is not one of models {self.models}")

@@ -21,6 +21,11 @@ def _people(size: dict[str, int]) -> str:
 
 
 def uncertainties(exp: Any) -> str:
+    if getattr(exp, "ensemble", None):
+        return paragraph(f"Each replication draws one parameter set from the calibrated ensemble "
+                         f"{exp.ensemble} (by weight; every operating model of a replication gets the "
+                         "same set): this comparison of operating models carries the calibration's "
+                         "uncertainty, and its intervals include it.")
     if not exp.uncertainties:
         return paragraph("No uncertain parameters: every run uses the scenario and models as "
                          "written.")

@@ -1,0 +1,106 @@
+"""Calibration files: what was observed, under which operating model, and what may move to match it.
+
+A calibration names one scenario and the operating model in force where the
+data was observed. Its parameters are numbers of the scenario or the model,
+addressed by path as in experiment files (`demand.ics_rate_per_week`,
+`organisations.NHSD.teams.digital`, `model.forums.nhsei_board.capacity`). Its
+targets are numbers a run produces (see `orgsim.calibration.targets`), each with
+the value observed, how uncertain that observation is, and where it comes from.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, NonNegativeInt, PositiveInt, model_validator
+
+from orgsim.config.common import PositiveFloat, Strict, Weeks
+
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+
+
+class Prior(Strict):
+    """What is believed about a parameter before the data: a range and how mass spreads over it."""
+
+    low: Finite = Field(description="Smallest value considered.")
+    high: Finite = Field(description="Largest value considered.")
+    distribution: Literal["uniform", "loguniform"] = Field(
+        "uniform",
+        description="uniform: every value in range alike; loguniform: every factor alike (rates, headcounts).")
+    source: str = Field(description="Why this range: a seed passage or 'assumption'.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Prior:
+        if not self.low < self.high:
+            raise ValueError(f"empty prior range: need low < high, got low={self.low:g}, high={self.high:g}")
+        if self.distribution == "loguniform" and self.low <= 0:
+            raise ValueError(f"a loguniform prior needs low > 0, got low={self.low:g}")
+        return self
+
+    @property
+    def width(self) -> float:
+        return self.high - self.low
+
+
+class Target(Strict):
+    """One observed number, with its uncertainty as a standard deviation or a range."""
+
+    observed: Finite = Field(description="The value observed (in the metric's own unit).")
+    sd: Annotated[float, Field(gt=0.0, allow_inf_nan=False)] | None = Field(
+        None, description="Standard deviation of the observation.")
+    low: Finite | None = Field(None, description="Lowest plausible value (with `high`, instead of `sd`).")
+    high: Finite | None = Field(None, description="Highest plausible value; a range is read as a 95% interval.")
+    source: str = Field(description="Where the observation comes from, or 'assumption'.")
+
+    @model_validator(mode="after")
+    def _one_uncertainty(self) -> Target:
+        ranged = self.low is not None or self.high is not None
+        if ranged == (self.sd is not None):
+            raise ValueError("give the observation's uncertainty as either sd, or low and high")
+        if ranged:
+            if self.low is None or self.high is None or not self.low < self.high:
+                raise ValueError(f"need low < high, got low={self.low}, high={self.high}")
+            if not self.low <= self.observed <= self.high:
+                raise ValueError(f"observed {self.observed:g} is outside its own range "
+                                 f"[{self.low:g}, {self.high:g}]")
+        return self
+
+    @property
+    def scale(self) -> float:
+        """The standard deviation: given, or a range's width over four (a 95% interval)."""
+        if self.sd is not None:
+            return self.sd
+        assert self.low is not None and self.high is not None
+        return (self.high - self.low) / 4.0
+
+
+class Method(Strict):
+    """How the posterior is found, and how much simulation it may spend."""
+
+    kind: Literal["abc_smc"] = Field(
+        "abc_smc", description="abc_smc: approximate Bayesian computation, sequential Monte Carlo (pyabc).")
+    population: Annotated[int, Field(ge=10)] = Field(
+        100, description="Parameter sets kept per generation (the ensemble's size).")
+    generations: PositiveInt = Field(6, description="Most generations, each with a tighter tolerance.")
+    max_simulations: PositiveInt = Field(3000, description="Stop once this many simulations have run.")
+    min_epsilon: Annotated[float, Field(ge=0.0, allow_inf_nan=False)] = Field(
+        0.0, description="Stop once the tolerance (a distance in standard deviations) is below this.")
+    replications: PositiveInt = Field(
+        1, description="Runs averaged per parameter set (more: less simulation noise, more cost).")
+    predictive: NonNegativeInt = Field(
+        50, description="Posterior predictive check: parameter sets drawn from the ensemble and run afresh.")
+
+
+class Calibration(Strict):
+    """A whole calibration file."""
+
+    name: str = Field(description="Short name, used for the results folder.")
+    description: str = Field("", description="Free text, shown in the report.")
+    scenario: str = Field(description="Scenario file, relative to this file.")
+    model: str = Field(description="The operating model in force where the data was observed.")
+    parameters: dict[str, Prior] = Field(min_length=1, description="Numbers to calibrate, by path.")
+    targets: dict[str, Target] = Field(min_length=1, description="Observed metrics, by name or path.")
+    method: Method = Field(default_factory=Method, description="Inference method and budget.")
+    seed: NonNegativeInt = Field(0, description="Root of numpy.random.SeedSequence for every draw and run.")
+    horizon_weeks: PositiveFloat | None = Field(None, description="Overrides the scenario's horizon.")
+    warmup_weeks: Weeks | None = Field(None, description="Overrides the scenario's warm-up.")
