@@ -278,8 +278,8 @@ def test_a_live_decision_is_logged_and_parts_the_runs_from_its_week(scripted: Pa
     both = Workshop(check(scripted, None, None))  # the same decision in both runs keeps them together ...
     for _ in range(5):
         both.step()
-    assert both.decide([0, 1], "staff", {"unit": "NHSD", "team": "digital", "change": -40}).applied
-    assert log(both.feeds) == ["week 5 · both runs: NHSD digital -40 (decided in the room)"]
+    assert both.decide([0, 1], "staff", {"unit": "NHSD", "team": "digital", "change": -20}).applied
+    assert log(both.feeds) == ["week 5 · both runs: NHSD digital -20 (decided in the room)"]
     for _ in range(SWITCH_WEEK - 5):
         both.step()
     assert both.feeds[0].tracker.rows == both.feeds[1].tracker.rows  # ... until the script acts
