@@ -78,6 +78,12 @@ def figures(root: Path) -> Iterator[tuple[str, Any]]:
         yield name, rendered(fig)
 
 
+@pytest.fixture(scope="module")
+def drawn(shipped: Path, larger: Path) -> dict[str, list[tuple[str, Any]]]:
+    """Every report figure, rendered once per results folder."""
+    return {"shipped": list(figures(shipped)), "larger": list(figures(larger))}
+
+
 def rendered(fig: Any) -> Any:
     """The figure drawn on an Agg canvas, so that text has its final size and place."""
     FigureCanvasAgg(fig)
@@ -129,17 +135,15 @@ def unlabelled_numeric_axes(fig: Any) -> list[str]:
 
 
 @pytest.mark.parametrize("which", ["shipped", "larger"])
-def test_no_tick_labels_overlap(which: str, request: pytest.FixtureRequest) -> None:
-    root = request.getfixturevalue(which)
-    found = {name: overlaps(fig) for name, fig in figures(root)}
+def test_no_tick_labels_overlap(which: str, drawn: dict[str, list[tuple[str, Any]]]) -> None:
+    found = {name: overlaps(fig) for name, fig in drawn[which]}
     assert "headline" in found and len(found) > 8
     assert not {k: v for k, v in found.items() if v}
 
 
 @pytest.mark.parametrize("which", ["shipped", "larger"])
-def test_every_numeric_axis_is_labelled(which: str, request: pytest.FixtureRequest) -> None:
-    root = request.getfixturevalue(which)
-    assert not {name: bad for name, fig in figures(root) if (bad := unlabelled_numeric_axes(fig))}
+def test_every_numeric_axis_is_labelled(which: str, drawn: dict[str, list[tuple[str, Any]]]) -> None:
+    assert not {name: bad for name, fig in drawn[which] if (bad := unlabelled_numeric_axes(fig))}
 
 
 def test_overlap_check_sees_overlaps() -> None:
@@ -197,11 +201,12 @@ def _boxes(fig: Any) -> list[tuple[str, Any]]:
             for t in ax.texts if t.get_text()]
 
 
-def test_flow_pictures_show_every_unit_and_service_team(shipped: Path) -> None:
+def test_flow_pictures_show_every_unit_and_service_team(
+        shipped: Path, drawn: dict[str, list[tuple[str, Any]]]) -> None:
     """Every unit that held work, and every service team (pandemic cells included), is a box."""
     inputs = read(shipped)
     waits = inputs.tables["waits"]
-    pictures = {name: fig for name, fig in figures(shipped) if name.startswith("flows_")}
+    pictures = {name: fig for name, fig in drawn["shipped"] if name.startswith("flows_")}
     assert set(pictures) == {f"flows_{m}" for m in inputs.exp.models}
     for model in inputs.exp.models:
         w = waits[waits["model"] == model]
@@ -218,9 +223,9 @@ WAIT = re.compile(r"^(forum|staff) (<0\.1|\d[\d,]*(\.\d)?) wk$")
 
 
 @pytest.mark.parametrize("which", ["shipped", "larger"])
-def test_flow_numbers_are_readable(which: str, request: pytest.FixtureRequest) -> None:
+def test_flow_numbers_are_readable(which: str, drawn: dict[str, list[tuple[str, Any]]]) -> None:
     """No label or box overlaps another; numbers are short (three figures, waits in weeks)."""
-    for name, fig in figures(request.getfixturevalue(which)):
+    for name, fig in drawn[which]:
         if not name.startswith("flows_"):
             continue
         boxes = _boxes(fig)
@@ -283,7 +288,8 @@ def _tint_of(c: tuple[float, float, float], base: tuple[float, float, float]) ->
         abs(1 - x) < 0.02 for x, b in zip(c, base) if 1 - b <= 0.05)
 
 
-def test_colour_means_an_operating_model_and_nothing_else(shipped: Path) -> None:
+def test_colour_means_an_operating_model_and_nothing_else(
+        shipped: Path, drawn: dict[str, list[tuple[str, Any]]]) -> None:
     """A colour names one model in every figure; anything that is not a model is grey."""
     from matplotlib.colors import to_rgb
 
@@ -292,7 +298,7 @@ def test_colour_means_an_operating_model_and_nothing_else(shipped: Path) -> None
     inputs = read(shipped)
     palette = {m: to_rgb(c) for m, c in plots.model_colours(inputs.exp.models).items()}
     assert len(set(palette.values())) == len(palette) and not any(map(_grey, palette.values()))
-    for name, fig in figures(shipped):
+    for name, fig in drawn["shipped"]:
         own = [m for m in palette if name.endswith(f"_{m}")]
         allowed = {m: c for m, c in palette.items() if not own or m in own}
         for colour in _drawn_colours(fig):
