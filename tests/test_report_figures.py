@@ -91,28 +91,50 @@ def rendered(fig: Any) -> Any:
     return fig
 
 
-def tick_labels(fig: Any) -> list[tuple[str, Any]]:
+def tick_labels(fig: Any, which: str = "xy") -> list[tuple[str, Any]]:
     """(text, window extent) of every visible, non-empty tick label in the figure."""
     renderer = fig.canvas.get_renderer()
     out = []
     for ax in fig.axes:
         if not ax.get_visible():
             continue
-        for axis in (ax.xaxis, ax.yaxis):
+        for axis in [a for n, a in (("x", ax.xaxis), ("y", ax.yaxis)) if n in which]:
             low, high = sorted(axis.get_view_interval())
+            slack = 1e-9 * abs(high - low)
             for tick in axis.get_major_ticks():
                 label = tick.label1
-                inside = low - 1e-9 * abs(high - low) <= tick.get_loc() <= high + 1e-9 * abs(high - low)
+                inside = low - slack <= tick.get_loc() <= high + slack
                 if label.get_visible() and label.get_text() and inside:
                     out.append((label.get_text(), label.get_window_extent(renderer)))
     return out
 
 
-def overlaps(fig: Any) -> list[tuple[str, str]]:
-    """Pairs of tick labels whose rendered boxes overlap (by more than half a pixel)."""
-    return [(a, b) for (a, box_a), (b, box_b) in combinations(tick_labels(fig), 2)
-            if min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0) > 0.5
+def axis_texts(fig: Any) -> list[tuple[str, Any]]:
+    """(text, window extent) of every visible axis label and axes title."""
+    renderer = fig.canvas.get_renderer()
+    texts = [t for ax in fig.axes if ax.get_visible()
+             for t in (ax.xaxis.label, ax.yaxis.label, ax.title, ax._left_title, ax._right_title)]
+    return [(t.get_text(), t.get_window_extent(renderer)) for t in texts
+            if t.get_visible() and t.get_text()]
+
+
+def _clash(boxes: list[tuple[str, Any]], gap: float) -> list[tuple[str, str]]:
+    """Pairs closer side by side than `gap` pixels (overlapping, when gap is 0)."""
+    return [(a, b) for (a, box_a), (b, box_b) in combinations(boxes, 2)
+            if min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0) > 0.5 - gap
             and min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0) > 0.5]
+
+
+def overlaps(fig: Any, gap_em: float = 0.5) -> list[tuple[str, str]]:
+    """Texts that overlap, or that stand in one line so close a reader takes them for one.
+
+    Tick labels and axis labels or titles must not overlap at all; labels of the
+    horizontal axes, and axis labels and titles among themselves, must also be at
+    least `gap_em` of a 12-point character apart.
+    """
+    gap = gap_em * 12 / 72 * fig.dpi
+    return (_clash(tick_labels(fig) + axis_texts(fig), 0.0) + _clash(tick_labels(fig, "x"), gap)
+            + _clash(axis_texts(fig), gap))
 
 
 NUMBER = re.compile(r"^[−+-]?[\d,.]+\s*[%kM]?$")
