@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from orgsim.experiments.spec import Experiment
-from orgsim.store.read import ResultsError, read_parquet
+from orgsim.store.read import read_parquet
 
 ICS_BAR = "ICSs"
 RUN_FILES = ("manifest.json", "metrics.json", "events.parquet")  # the manifest is written last
@@ -88,13 +88,7 @@ def run_folders(root: Path) -> list[Path]:
 
 def read(root: Path) -> Inputs:
     """Read an experiment's results folder or a folder written by `orgsim run`."""
-    kind = kind_of(root)
-    if kind is None and not any((Path(root) / f).exists()
-                                for f in ("experiment.json", "metrics.parquet", "manifest.json")):
-        raise ResultsError(root, "neither an experiment's results folder (experiment.json, "
-                           "metrics.parquet) nor a folder written by `orgsim run` "
-                           f"(MODEL/{', MODEL/'.join(RUN_FILES)})")
-    return read_run(root) if kind == "run" else read_experiment(root)
+    return read_run(root) if kind_of(root) == "run" else read_experiment(root)
 
 
 def read_experiment(root: Path) -> Inputs:
