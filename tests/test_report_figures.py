@@ -78,6 +78,12 @@ def figures(root: Path) -> Iterator[tuple[str, Any]]:
         yield name, rendered(fig)
 
 
+@pytest.fixture(scope="module")
+def drawn(shipped: Path, larger: Path) -> dict[str, list[tuple[str, Any]]]:
+    """Every report figure, rendered once per results folder."""
+    return {"shipped": list(figures(shipped)), "larger": list(figures(larger))}
+
+
 def rendered(fig: Any) -> Any:
     """The figure drawn on an Agg canvas, so that text has its final size and place."""
     FigureCanvasAgg(fig)
@@ -85,28 +91,50 @@ def rendered(fig: Any) -> Any:
     return fig
 
 
-def tick_labels(fig: Any) -> list[tuple[str, Any]]:
+def tick_labels(fig: Any, which: str = "xy") -> list[tuple[str, Any]]:
     """(text, window extent) of every visible, non-empty tick label in the figure."""
     renderer = fig.canvas.get_renderer()
     out = []
     for ax in fig.axes:
         if not ax.get_visible():
             continue
-        for axis in (ax.xaxis, ax.yaxis):
+        for axis in [a for n, a in (("x", ax.xaxis), ("y", ax.yaxis)) if n in which]:
             low, high = sorted(axis.get_view_interval())
+            slack = 1e-9 * abs(high - low)
             for tick in axis.get_major_ticks():
                 label = tick.label1
-                inside = low - 1e-9 * abs(high - low) <= tick.get_loc() <= high + 1e-9 * abs(high - low)
+                inside = low - slack <= tick.get_loc() <= high + slack
                 if label.get_visible() and label.get_text() and inside:
                     out.append((label.get_text(), label.get_window_extent(renderer)))
     return out
 
 
-def overlaps(fig: Any) -> list[tuple[str, str]]:
-    """Pairs of tick labels whose rendered boxes overlap (by more than half a pixel)."""
-    return [(a, b) for (a, box_a), (b, box_b) in combinations(tick_labels(fig), 2)
-            if min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0) > 0.5
+def axis_texts(fig: Any) -> list[tuple[str, Any]]:
+    """(text, window extent) of every visible axis label and axes title."""
+    renderer = fig.canvas.get_renderer()
+    texts = [t for ax in fig.axes if ax.get_visible()
+             for t in (ax.xaxis.label, ax.yaxis.label, ax.title, ax._left_title, ax._right_title)]
+    return [(t.get_text(), t.get_window_extent(renderer)) for t in texts
+            if t.get_visible() and t.get_text()]
+
+
+def _clash(boxes: list[tuple[str, Any]], gap: float) -> list[tuple[str, str]]:
+    """Pairs closer side by side than `gap` pixels (overlapping, when gap is 0)."""
+    return [(a, b) for (a, box_a), (b, box_b) in combinations(boxes, 2)
+            if min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0) > 0.5 - gap
             and min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0) > 0.5]
+
+
+def overlaps(fig: Any, gap_em: float = 0.5) -> list[tuple[str, str]]:
+    """Texts that overlap, or that stand in one line so close a reader takes them for one.
+
+    Tick labels and axis labels or titles must not overlap at all; labels of the
+    horizontal axes, and axis labels and titles among themselves, must also be at
+    least `gap_em` of a 12-point character apart.
+    """
+    gap = gap_em * 12 / 72 * fig.dpi
+    return (_clash(tick_labels(fig) + axis_texts(fig), 0.0) + _clash(tick_labels(fig, "x"), gap)
+            + _clash(axis_texts(fig), gap))
 
 
 NUMBER = re.compile(r"^[−+-]?[\d,.]+\s*[%kM]?$")
@@ -129,17 +157,15 @@ def unlabelled_numeric_axes(fig: Any) -> list[str]:
 
 
 @pytest.mark.parametrize("which", ["shipped", "larger"])
-def test_no_tick_labels_overlap(which: str, request: pytest.FixtureRequest) -> None:
-    root = request.getfixturevalue(which)
-    found = {name: overlaps(fig) for name, fig in figures(root)}
+def test_no_tick_labels_overlap(which: str, drawn: dict[str, list[tuple[str, Any]]]) -> None:
+    found = {name: overlaps(fig) for name, fig in drawn[which]}
     assert "headline" in found and len(found) > 8
     assert not {k: v for k, v in found.items() if v}
 
 
 @pytest.mark.parametrize("which", ["shipped", "larger"])
-def test_every_numeric_axis_is_labelled(which: str, request: pytest.FixtureRequest) -> None:
-    root = request.getfixturevalue(which)
-    assert not {name: bad for name, fig in figures(root) if (bad := unlabelled_numeric_axes(fig))}
+def test_every_numeric_axis_is_labelled(which: str, drawn: dict[str, list[tuple[str, Any]]]) -> None:
+    assert not {name: bad for name, fig in drawn[which] if (bad := unlabelled_numeric_axes(fig))}
 
 
 def test_overlap_check_sees_overlaps() -> None:
@@ -197,11 +223,12 @@ def _boxes(fig: Any) -> list[tuple[str, Any]]:
             for t in ax.texts if t.get_text()]
 
 
-def test_flow_pictures_show_every_unit_and_service_team(shipped: Path) -> None:
+def test_flow_pictures_show_every_unit_and_service_team(
+        shipped: Path, drawn: dict[str, list[tuple[str, Any]]]) -> None:
     """Every unit that held work, and every service team (pandemic cells included), is a box."""
     inputs = read(shipped)
     waits = inputs.tables["waits"]
-    pictures = {name: fig for name, fig in figures(shipped) if name.startswith("flows_")}
+    pictures = {name: fig for name, fig in drawn["shipped"] if name.startswith("flows_")}
     assert set(pictures) == {f"flows_{m}" for m in inputs.exp.models}
     for model in inputs.exp.models:
         w = waits[waits["model"] == model]
@@ -218,9 +245,9 @@ WAIT = re.compile(r"^(forum|staff) (<0\.1|\d[\d,]*(\.\d)?) wk$")
 
 
 @pytest.mark.parametrize("which", ["shipped", "larger"])
-def test_flow_numbers_are_readable(which: str, request: pytest.FixtureRequest) -> None:
+def test_flow_numbers_are_readable(which: str, drawn: dict[str, list[tuple[str, Any]]]) -> None:
     """No label or box overlaps another; numbers are short (three figures, waits in weeks)."""
-    for name, fig in figures(request.getfixturevalue(which)):
+    for name, fig in drawn[which]:
         if not name.startswith("flows_"):
             continue
         boxes = _boxes(fig)
@@ -283,7 +310,8 @@ def _tint_of(c: tuple[float, float, float], base: tuple[float, float, float]) ->
         abs(1 - x) < 0.02 for x, b in zip(c, base) if 1 - b <= 0.05)
 
 
-def test_colour_means_an_operating_model_and_nothing_else(shipped: Path) -> None:
+def test_colour_means_an_operating_model_and_nothing_else(
+        shipped: Path, drawn: dict[str, list[tuple[str, Any]]]) -> None:
     """A colour names one model in every figure; anything that is not a model is grey."""
     from matplotlib.colors import to_rgb
 
@@ -292,7 +320,7 @@ def test_colour_means_an_operating_model_and_nothing_else(shipped: Path) -> None
     inputs = read(shipped)
     palette = {m: to_rgb(c) for m, c in plots.model_colours(inputs.exp.models).items()}
     assert len(set(palette.values())) == len(palette) and not any(map(_grey, palette.values()))
-    for name, fig in figures(shipped):
+    for name, fig in drawn["shipped"]:
         own = [m for m in palette if name.endswith(f"_{m}")]
         allowed = {m: c for m, c in palette.items() if not own or m in own}
         for colour in _drawn_colours(fig):

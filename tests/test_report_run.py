@@ -83,4 +83,23 @@ def test_report_on_a_folder_that_is_neither(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     result = CliRunner().invoke(app, ["report", str(tmp_path / "empty")])
     assert result.exit_code == 2
-    assert "orgsim run" in result.output and "Traceback" not in result.output
+    assert result.output.startswith("error:") and "Traceback" not in result.output
+
+
+def test_run_whose_files_moved_still_reports(run_dir: Path, tmp_path: Path) -> None:
+    """Configuration files gone: the report says so and keeps every figure the runs allow."""
+    import shutil
+
+    moved = tmp_path / "moved"
+    shutil.copytree(run_dir, moved, ignore=shutil.ignore_patterns("plots", "report.html"))
+    for manifest in moved.glob("*/manifest.json"):
+        doc = json.loads(manifest.read_text(encoding="utf-8"))
+        doc["source_files"] = [str(tmp_path / "gone" / "scenario.yaml"), str(tmp_path / "m.yaml")]
+        manifest.write_text(json.dumps(doc), encoding="utf-8")
+    inputs = read(moved)
+    assert inputs.problems and "no longer exists" in inputs.problems[0] and not inputs.plans
+    assert "cells" in set(inputs.tables["waits"]["team"])  # from the run's own config.yaml
+    result = CliRunner().invoke(app, ["report", str(moved)])
+    assert result.exit_code == 0, result.output
+    html = (moved / "report.html").read_text(encoding="utf-8")
+    assert 'id="plot-headline"' in html and 'id="plot-flows_pandemic_cells"' in html

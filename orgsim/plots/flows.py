@@ -130,7 +130,9 @@ def flows(handoffs: pd.DataFrame, waits: pd.DataFrame, model: str, runs: int | N
         at = 0.5 if rad else 0.42  # a straight arrow's label keeps clear of its head
         mid = np.array([x0 + at * (x1 - x0) + rad * (y1 - y0) / 2,
                         y0 + at * (y1 - y0) - rad * (x1 - x0) / 2])
-        ax.text(float(mid[0]), float(mid[1]), style.short(e.per_run), ha="center", va="center",
+        upright = not rad and abs(x1 - x0) < 1e-9  # a short arrow down a column: label beside it
+        ax.text(float(mid[0]) + 0.15 * upright, float(mid[1]), style.short(e.per_run),
+                ha="left" if upright else "center", va="center",
                 fontsize=style.TICK, color="#222222", fontweight="bold", zorder=4,
                 bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="none", alpha=0.9))
     ax.set_xticks([])

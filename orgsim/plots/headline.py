@@ -41,7 +41,8 @@ def headline(by_model: pd.DataFrame, outcomes: Sequence[str] | None = None,
                         color=colour[row.model], capsize=5, elinewidth=2.2)
         label, unit = style.outcome_label(outcome)
         ax.set_title(label, fontsize=style.LABEL)
-        ax.set_xlabel(unit + style.better_hint(outcome), fontsize=style.SMALL)
+        ax.set_xlabel(f"{unit}\n{style.better_hint(outcome).strip()}".strip(),
+                      fontsize=style.SMALL)  # two lines: neighbouring panels' labels stay apart
         ax.margins(x=0.15)
         style.readable_axis(ax.xaxis, ticks=5)
         style.tidy(ax)
