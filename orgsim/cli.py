@@ -466,6 +466,8 @@ def report(
     from orgsim.report.data import RUN_FILES, kind_of
     from orgsim.store.lock import hold
 
+    if not results.is_dir():
+        _fail(f"{results}: no such folder")
     if kind_of(results) is None and any(results.glob("*/events.parquet")):
         _fail(f"{results}: no complete run here; each MODEL/ folder of `orgsim run` holds "
               f"{', '.join(RUN_FILES)}")

@@ -180,7 +180,9 @@ def test_an_experiment_in_which_nothing_arrives_is_refused_by_summarise_and_repo
 def test_summarise_and_report_name_a_folder_that_is_not_results(tmp_path: Path) -> None:
     for command in ("summarise", "report"):
         assert "no such folder" in refused(orgsim(command, tmp_path / "nothing"), tmp_path / "nothing")
-        assert "experiment.json: missing" in refused(orgsim(command, tmp_path), tmp_path)
+    assert "experiment.json: missing" in refused(orgsim("summarise", tmp_path), tmp_path)
+    err = refused(orgsim("report", tmp_path), tmp_path)  # report also takes a run's folder
+    assert "neither an experiment's results folder" in err and "`orgsim run`" in err
     assert [p.name for p in tmp_path.iterdir()] == []
 
 
