@@ -270,11 +270,15 @@ def experiment(
 def optimise(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="Optimisation YAML file (see "
                                          "experiments/optimise_joined_up.yaml).")],
-    workers: Annotated[int, typer.Option(help="Parallel workers.")] = 2,
-    backend: Annotated[str, typer.Option(help="serial, processes or dask.")] = "processes",
-    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (dask backend).")] = None,
-    resume: Annotated[bool, typer.Option(help="Continue a stopped search, reusing finished runs.")] = False,
-    out: Annotated[Path | None, typer.Option(help="Results directory (default results/NAME).")] = None,
+    workers: Annotated[int, typer.Option(metavar="N", help="Parallel workers.")] = 2,
+    backend: Annotated[str, typer.Option(metavar="NAME", help="serial, processes or dask.")]
+    = "processes",
+    scheduler: Annotated[str | None, typer.Option(metavar="ADDRESS", help="Dask scheduler address "
+                         "(dask backend).")] = None,
+    resume: Annotated[bool, typer.Option(help="Continue a stopped search, reusing finished runs.")]
+    = False,
+    out: Annotated[Path | None, typer.Option(metavar="FOLDER", help="Results folder (default: "
+                   "results/NAME).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Search the best settings of one operating model.
@@ -404,18 +408,21 @@ def _print_decision(console: Any, summary: Any, models: list[str], outcomes: lis
 def discover(
     results: Annotated[Path, typer.Argument(metavar="FOLDER", help="Results folder of an experiment "
                                             "that sampled uncertainties.")],
-    cases: Annotated[str, typer.Option("--cases", "-c", help="Cases of interest over MODEL.OUTCOME "
-                     "names, e.g. 'model_b.lead_time_mean > "
+    cases: Annotated[str, typer.Option("--cases", "-c", metavar="EXPRESSION", help="Cases of "
+                     "interest over MODEL.OUTCOME names, e.g. 'model_b.lead_time_mean > "
                      "model_a.lead_time_mean'.")],
-    on: Annotated[str, typer.Option(help="runs: each design point and replication (paired); "
-                  "means: each design point's replication mean.")] = "runs",
-    label: Annotated[str, typer.Option(help="The cases in words, to open the sentence "
-                     "(e.g. 'Joined-up planning loses on lead time').")] = "",
-    box: Annotated[int | None, typer.Option(help="Box of PRIM's trajectory to describe "
+    on: Annotated[str, typer.Option(metavar="WHAT", help="runs: each design point and replication "
+                  "(paired); means: each design point's replication mean.")] = "runs",
+    label: Annotated[str, typer.Option(metavar="TEXT", help="The cases in words, to open the "
+                     "sentence (e.g. 'Joined-up planning loses on lead time').")] = "",
+    box: Annotated[int | None, typer.Option(metavar="N", help="Box of PRIM's trajectory to describe "
                    "(default: the highest coverage x density).")] = None,
-    peel_alpha: Annotated[float, typer.Option(help="Share of the box each peel removes.")] = 0.05,
-    paste_alpha: Annotated[float, typer.Option(help="Share added by each paste.")] = 0.05,
-    mass_min: Annotated[float, typer.Option(help="Smallest box, as a share of the cases.")] = 0.05,
+    peel_alpha: Annotated[float, typer.Option(metavar="SHARE", help="Share of the box each peel "
+                          "removes.")] = 0.05,
+    paste_alpha: Annotated[float, typer.Option(metavar="SHARE", help="Share added by each paste.")]
+    = 0.05,
+    mass_min: Annotated[float, typer.Option(metavar="SHARE", help="Smallest box, as a share of the "
+                        "cases.")] = 0.05,
 ) -> None:
     """Find when the cases of interest happen (PRIM, CART).
 
