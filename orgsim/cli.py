@@ -97,6 +97,7 @@ def validate(
         typer.echo(f"ok: {file} (optimisation {problem.opt.name!r} of {problem.name!r}; "
                    f"{len(problem.opt.levers)} levers, {len(problem.opt.objectives)} objectives, "
                    f"at most {problem.opt.most_runs:,} runs)")
+        return
     if kind == "calibration":
         from orgsim.calibration.load import load_calibration
 

@@ -249,3 +249,12 @@ def test_a_choice_lever_can_be_a_whole_list_of_staff_transfers(tmp_path: Path) -
     assert [p.units["NHSEI"].teams["clinical"] for p in plans] == [13, 15]  # 25 less half, less 40%
     assert [p.units["NHSEI"].teams["strategy"] for p in plans] == [30, 18]  # moved in the second only
     assert {p.headcount() for p in plans} == {problem.budget}
+
+
+def test_validate_checks_the_shipped_optimisation_and_stops_there() -> None:
+    done = subprocess.run([sys.executable, "-m", "orgsim.cli", "validate",
+                           str(ROOT / "experiments" / "optimise_joined_up.yaml")],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("ok: ") and "optimisation 'optimise_joined_up'" in done.stdout
+    assert done.stderr == ""
