@@ -119,7 +119,7 @@ def test_a_design_file_runs_as_it_is(tmp_path: Path) -> None:
     """On the shipped joined-up model: the written design loads with `orgsim run`'s loader."""
     opt = {"name": "tiny_jup", "scenario": str(ROOT / "configs" / "nhs_england.yaml"),
            "model": "joined_up_planning",
-           "levers": {"service_teams.factory.count": {"low": 5, "high": 25, "integer": True},
+           "levers": {"service_teams.factory.count": {"low": 5, "high": 11, "integer": True},
                       "forums.business_planning.cadence_weeks": {"low": 4, "high": 26},
                       "service_teams.factory.wip_limit": {"choices": [1, 2]}},
            "constraints": {"max_headcount": "as_configured"},
@@ -258,3 +258,13 @@ def test_validate_checks_the_shipped_optimisation_and_stops_there() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("ok: ") and "optimisation 'optimise_joined_up'" in done.stdout
     assert done.stderr == ""
+
+
+def test_the_front_plot_draws_a_search_that_found_nothing_feasible() -> None:
+    from orgsim.plots.optimise import pareto
+
+    evaluations = pd.DataFrame({"feasible": [False, False], "needs_met": [np.nan, np.nan],
+                                "lead_time_mean": [np.nan, np.nan]})
+    fig, axes = pareto(evaluations, evaluations.iloc[:0],
+                       [("lead_time_mean", "min"), ("needs_met", "max")])
+    assert len(axes) == 2

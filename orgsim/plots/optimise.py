@@ -41,7 +41,7 @@ def pareto(evaluations: pd.DataFrame, front: pd.DataFrame,
         colour: Any = front[objectives[2][0]] if len(objectives) > 2 else FRONT
         points = ax.scatter(front[x], front[y], s=70, c=colour, edgecolor="black", zorder=3,
                             label="non-dominated designs")
-        if zoom:
+        if zoom and len(front):
             _around(ax, front, feasible, x, y)
             for k, (a, b) in enumerate(zip(front[x], front[y]), start=1):
                 ax.annotate(str(k), (a, b), textcoords="offset points", xytext=(6, 4),
