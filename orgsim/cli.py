@@ -322,7 +322,11 @@ def calibrate(
                    "results/NAME).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
-    """Calibrate a scenario to observed figures (ABC-SMC): ensemble, fit and report."""
+    """Calibrate a scenario to observed figures (ABC-SMC).
+
+    Writes the calibrated ensemble, the simulated targets against the observed, calibrated
+    scenario files and a report in the results folder.
+    """
     if backend not in ("serial", "processes", "dask"):
         _fail(f"--backend: expected serial, processes or dask, found {backend!r}")
     if workers < 1:
