@@ -38,6 +38,14 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
+def _check_backend(backend: str, workers: int) -> None:
+    """The options every command that runs simulations on the backends takes."""
+    if backend not in ("serial", "processes", "dask"):
+        _fail(f"--backend: expected serial, processes or dask, found {backend!r}")
+    if workers < 1:
+        _fail(f"--workers: must be >= 1, got {workers}")
+
+
 def _friendly(fn: F) -> F:
     """Bad input becomes one line on stderr and exit status 2, never a traceback."""
     import functools
@@ -249,10 +257,7 @@ def experiment(
 
     Then summarise it (see `summarise`): the summary table is printed unless --quiet.
     """
-    if backend not in ("serial", "processes", "dask"):
-        _fail(f"--backend: expected serial, processes or dask, found {backend!r}")
-    if workers < 1:
-        _fail(f"--workers: must be >= 1, got {workers}")
+    _check_backend(backend, workers)
     from orgsim.experiments.runner import prepare
     from orgsim.experiments.runner import run as run_sweep
 
@@ -288,10 +293,7 @@ def optimise(
     experiment backends; writes the Pareto front, its convergence and each front design
     as an operating model file.
     """
-    if backend not in ("serial", "processes", "dask"):
-        _fail(f"--backend: expected serial, processes or dask, found {backend!r}")
-    if workers < 1:
-        _fail(f"--workers: must be >= 1, got {workers}")
+    _check_backend(backend, workers)
     bar = _Bar(quiet)
     try:
         from orgsim.optimise import optimise as search
@@ -327,10 +329,7 @@ def calibrate(
     Writes the calibrated ensemble, the simulated targets against the observed, calibrated
     scenario files and a report in the results folder.
     """
-    if backend not in ("serial", "processes", "dask"):
-        _fail(f"--backend: expected serial, processes or dask, found {backend!r}")
-    if workers < 1:
-        _fail(f"--workers: must be >= 1, got {workers}")
+    _check_backend(backend, workers)
     _expect(file, "calibration")
     bar = _Bar(quiet)
     try:

@@ -9,8 +9,10 @@ runs, and sets the run seeds the model reads. Nothing else here is random.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,6 +73,22 @@ def evaluate(job: Job) -> tuple[str, Any]:
     """Run one job: seed numpy's global generator (pyabc's proposals) and the runs, then call it."""
     fn = _function(hashlib.sha256(job.payload).hexdigest(), job.payload)
     proposal, runs = np.random.SeedSequence(job.entropy).spawn(2)
-    np.random.seed(proposal.generate_state(4))  # pyabc draws from the global generator
     _RUN_SEEDS[:] = [int(s.generate_state(1, dtype=np.uint32)[0]) for s in runs.spawn(job.replications)]
-    return job.key, fn()
+    with _lent_to_pyabc(proposal):
+        return job.key, fn()
+
+
+@contextlib.contextmanager
+def _lent_to_pyabc(stream: np.random.SeedSequence) -> Iterator[None]:
+    """numpy's global generator, seeded from `stream` for pyabc's call alone, then put back.
+
+    pyabc (its proposals, through scipy's `rvs`) draws from the global generator and takes
+    no generator of ours, so its draws are made to come from the job's own stream; whatever
+    state the global generator had before is restored, so nothing else sees the change.
+    """
+    saved = np.random.get_state()
+    np.random.seed(stream.generate_state(4))
+    try:
+        yield
+    finally:
+        np.random.set_state(saved)
