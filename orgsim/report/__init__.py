@@ -18,6 +18,9 @@ from orgsim.store.atomic import write_text
 
 __all__ = ["write_report"]
 
+POOLED = ("These figures pool every setting of the levers, so they answer no what-if question: "
+          "read the bottom line and the response to the levers for each setting.")
+
 
 def write_report(results_dir: Path) -> Path:
     """Write `report.html` and `plots/<name>.png|svg` in `results_dir`; returns the HTML path."""
@@ -38,12 +41,17 @@ def render(inputs: Inputs, plots: list[Plot]) -> str:
         return "".join(figure(**vars(left.pop(n))) for n in names)
 
     exp, s = inputs.exp, inputs.summary
-    sections = [("verdict", "Verdict", verdict.first_screen(s, exp)),
-                ("headline", "Headline outcomes", results.headline(s, exp)
-                 + take("headline", "distributions", "over_time")),
-                ("time", "Where the time goes, and who is busy", take("time_goes", "utilisation")),
-                ("paired", "Paired differences",
-                 results.paired(s, exp) + take("paired_differences"))]
+    w = inputs.whatif
+    sections = [("verdict", "Bottom line" if w is not None else "Verdict",
+                 verdict.first_screen(s, exp, w))]
+    if w is not None:
+        sections.append(("levers", "Response to the levers", take("response", "heatmap")))
+    pooled = paragraph(POOLED, "note") if w is not None else ""
+    sections += [("headline", "Headline outcomes", pooled + results.headline(s, exp)
+                  + take("headline", "distributions", "over_time")),
+                 ("time", "Where the time goes, and who is busy", take("time_goes", "utilisation")),
+                 ("paired", "Paired differences",
+                  pooled + results.paired(s, exp) + take("paired_differences"))]
     if text := results.sensitivity(s, exp):
         sections.append(("sensitivity", "Sensitivity", text + take("sensitivity")))
     if text := results.robustness(s):

@@ -42,6 +42,7 @@ class Inputs:
     problems: list[str] = field(default_factory=list)
     kind: str = "experiment"  # or "run": one replication per model, written by `orgsim run`
     warnings: list[str] = field(default_factory=list)  # shown at the top of the report
+    whatif: Any = None  # the per-setting tables of an experiment with levers (else None)
 
 
 def shown(path: str | Path, root: Path) -> str:
@@ -108,9 +109,21 @@ def read_experiment(root: Path) -> Inputs:
     inputs = Inputs(root, manifest, exp, checked.metrics, _table(root, "design"),
                     {n: _table(root, n) for n in ("handoffs", "waits", "timeseries", "staff")},
                     summarise(root, write=False), scenario_path)
+    inputs.whatif = _whatif(root)
     _configuration(inputs)
     _changed_since(inputs, exp_file)
     return inputs
+
+
+def _whatif(root: Path) -> Any:
+    """The per-setting tables of an experiment with levers; None without levers."""
+    import importlib
+
+    try:
+        module = importlib.import_module("orgsim.analysis.whatif")
+    except ImportError:
+        return None
+    return module.read_whatif(root)
 
 
 def _changed_since(inputs: Inputs, exp_file: Path) -> None:

@@ -32,6 +32,10 @@ def _drawn(inputs: Inputs) -> Drawn:
     """Every plot the results allow."""
     colours = plots.model_colours(inputs.exp.models)
     outcomes = _outcomes(inputs)
+    if inputs.whatif is not None:
+        from orgsim.report.whatif import figures as whatif_figures
+
+        yield from whatif_figures(inputs.whatif, inputs.metrics, outcomes, colours)
     yield from _outcome_plots(inputs, outcomes, colours)
     yield from _time_and_staff(inputs)
     yield from _paired(inputs, outcomes, colours)

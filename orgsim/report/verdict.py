@@ -10,12 +10,20 @@ from orgsim.metrics.table import DEFINITIONS, LABELS
 from orgsim.report.html import paragraph, table
 
 
-def first_screen(summary: Any, exp: Any) -> str:
-    """What a director reads in a minute: best model per outcome, trade-offs, warnings."""
+def first_screen(summary: Any, exp: Any, whatif: Any = None) -> str:
+    """What a director reads in a minute: best model per outcome, trade-offs, warnings.
+
+    With levers (`whatif`, the per-setting tables) the answer is given setting by
+    setting against today, never as one winner pooled over the settings.
+    """
     by = summary.by_model
     if not len(by):
         return paragraph("No runs to summarise.")
     outcomes = [o for o in exp.outcomes if o in set(by["outcome"])]
+    if whatif is not None:
+        from orgsim.report.whatif import first_screen as per_setting
+
+        return per_setting(whatif, exp, outcomes)
     v = verdict(by, summary.paired, outcomes, exp.pair)
     runs = int(by["n"].max())
     if runs > 1:

@@ -1,0 +1,317 @@
+"""The bottom line of a what-if experiment in words, against today, by fixed rules.
+
+An experiment with levers answers "what if we change X?" setting by setting.
+These rules read its per-setting tables (`paired_by_point`, `by_setting`,
+`switch_points`, see `orgsim.analysis.whatif`) and never pool over lever
+settings: for each outcome of interest they say which compared model is better
+and under which settings that answer flips, what each setting changes against
+today (the baseline setting) in the outcome's unit, and what the intervals
+cover. No sentence is written for a particular operating model or lever.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from orgsim.analysis.verdict import name, number
+from orgsim.metrics.table import BETTER, LABELS
+
+LISTED = 3  # settings besides today's named one by one; above this, the largest changes only
+
+
+@dataclass(frozen=True)
+class BottomLine:
+    """What a director reads first: today, the findings per outcome, what the intervals cover."""
+
+    today: str
+    findings: list[str]
+    intervals: str
+    warnings: list[str]
+
+
+def lever_words(label: str) -> tuple[str, str]:
+    """`planning overhead (share of capacity)` -> (`planning overhead`, `share of capacity`)."""
+    match = re.fullmatch(r"\s*(.*?)\s*\(([^()]*)\)\s*", label)
+    return (match.group(1), match.group(2)) if match and match.group(1) else (label.strip(), "")
+
+
+def value_text(value: Any) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return number(float(value))
+    return str(value)
+
+
+def setting_text(values: Mapping[str, Any], labels: Mapping[str, str]) -> str:
+    """`planning overhead 0.2 (share of capacity), NHSD digital team 48 (people)`."""
+    parts = []
+    for path, value in values.items():
+        words, unit = lever_words(labels.get(path, path))
+        parts.append(f"{words} {value_text(value)}" + (f" ({unit})" if unit else ""))
+    return ", ".join(parts)
+
+
+def same_value(a: Any, b: Any) -> bool:
+    try:
+        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-12)
+    except (TypeError, ValueError):
+        return str(a) == str(b)
+
+
+def _label(outcome: str) -> tuple[str, str]:
+    return LABELS.get(outcome, (outcome, ""))
+
+
+def _lower(outcome: str) -> str:
+    label = _label(outcome)[0]
+    return label[:1].lower() + label[1:]
+
+
+def _direction(outcome: str) -> str:
+    return "lower" if BETTER.get(outcome, 0) < 0 else "higher"
+
+
+def _amount(value: float, outcome: str) -> str:
+    unit = _label(outcome)[1]
+    return f"{number(value)} {unit}".strip()
+
+
+def oriented(paired: pd.DataFrame, a: str, b: str, outcome: str) -> pd.DataFrame:
+    """Rows of `a - b` on `outcome`, flipping rows stored as `b - a`."""
+    rows = paired[(paired["outcome"] == outcome) & (paired["a"] == a) & (paired["b"] == b)]
+    if len(rows):
+        return rows
+    rows = paired[(paired["outcome"] == outcome) & (paired["a"] == b) & (paired["b"] == a)]
+    return rows.assign(a=a, b=b, mean_a=rows["mean_b"], mean_b=rows["mean_a"],
+                       mean_diff=-rows["mean_diff"], ci_low=-rows["ci_high"],
+                       ci_high=-rows["ci_low"], win_share_a=1 - rows["win_share_a"])
+
+
+def _clear(low: float, high: float) -> bool:
+    return math.isfinite(low) and math.isfinite(high) and (low > 0 or high < 0)
+
+
+def others_of(text: Any) -> dict[str, str]:
+    """`path=value; path=value` -> {path: value}."""
+    if not isinstance(text, str) or not text.strip():
+        return {}
+    return dict(p.strip().split("=", 1) for p in text.split(";") if "=" in p)
+
+
+def _winner(side: Any, a: str, b: str) -> str:
+    """A side of a switch as a model name ("A better" and "B better" name the pair's sides)."""
+    text = str(side) if isinstance(side, str) else ""
+    return {"A better": a, "B better": b}.get(text, text)
+
+
+def _at_today(others: dict[str, str], baseline: Mapping[str, Any]) -> bool:
+    return all(same_value(v, baseline.get(p)) for p, v in others.items())
+
+
+def _switch_value(row: Any) -> tuple[str, str]:
+    """(the switch value as words, a note on how it was found)."""
+    est = float(row.estimate) if pd.notna(row.estimate) else math.nan
+    if math.isfinite(est):
+        note = "interpolated"
+        if pd.notna(row.estimate_low) and pd.notna(row.estimate_high):
+            note += f", 95% interval {number(float(row.estimate_low))} to " \
+                    f"{number(float(row.estimate_high))}"
+        return number(est), note
+    return f"between {value_text(row.low)} and {value_text(row.high)}", "between settings tried"
+
+
+def switch_sentence(rows: pd.DataFrame, outcome: str, a: str, b: str,
+                    labels: Mapping[str, str]) -> str:
+    """The answer along one lever: who is better below, between and above each switch."""
+    rows = rows.sort_values("low", kind="stable")
+    words, unit = lever_words(labels.get(str(rows.iloc[0].lever), str(rows.iloc[0].lever)))
+    unit = f" {unit}" if unit else ""
+    first = name(_winner(rows.iloc[0].before, a, b))
+    head = f"{first} has the {_direction(outcome)} {_lower(outcome)}"
+    parts = []
+    for i, row in enumerate(rows.itertuples()):
+        value, note = _switch_value(row)
+        at = f"{value}{unit} ({note})" if unit else f"{value} ({note})"
+        after = name(_winner(row.after, a, b))
+        if i == 0:
+            parts.append(f"{head} while {words} stays below {at}")
+        else:
+            parts.append(f"from there to {at}")
+        parts.append(f"above that, {after}")
+    text = "; ".join(parts) + "."
+    if not all(bool(s) and str(s).lower() != "false" for s in rows["sure"]):
+        text += (" Not sure: beside a switch, a setting's 95% CI includes zero, so where the "
+                 "answer changes is uncertain.")
+    return text
+
+
+def compare(w: Any, outcome: str, a: str, b: str) -> list[str]:
+    """Which of `a` and `b` is better on `outcome`, setting by setting, and where that flips."""
+    rows = oriented(w.paired, a, b, outcome)
+    if not len(rows) or BETTER.get(outcome, 0) == 0:
+        return []
+    label = _label(outcome)[0]
+    winners = [str(x) if isinstance(x, str) else "" for x in rows["better"]]
+    sizes = rows["mean_diff"].abs()
+    if len(set(winners)) == 1 and winners[0]:
+        span = (_amount(float(sizes.min()), outcome) if len(rows) == 1 else
+                f"{number(float(sizes.min()))} to {_amount(float(sizes.max()), outcome)}")
+        every = "at the one setting tried" if len(rows) == 1 else \
+            f"at every setting tried ({len(rows)})"
+        out = [f"{label}: {name(winners[0])} is better {every}, by {span} "
+               "(each 95% CI excludes zero)."]
+    else:
+        out = _switches(w, outcome, a, b, winners)
+    return out + _at_today_pair(w, rows, outcome, a, b)
+
+
+def _switches(w: Any, outcome: str, a: str, b: str, winners: list[str]) -> list[str]:
+    label = _label(outcome)[0]
+    sw = w.switches
+    sw = sw[sw["outcome"] == outcome] if len(sw) else sw
+    if len(sw):
+        sides = {_winner(s, a, b) for s in (*sw["before"], *sw["after"])}
+        sw = sw if sides <= {a, b} else sw.iloc[0:0]
+    today = [i for i, r in zip(sw.index, sw["others"]) if _at_today(others_of(r), w.baseline)]
+    out = []
+    for lever, rows in sw.loc[today].groupby("lever", sort=False):
+        others = {p: v for p, v in w.baseline.items() if p != lever}
+        where = f" (with {setting_text(others, w.labels)}, as today)" if others else ""
+        out.append(f"{label}{where}: " + switch_sentence(rows, outcome, a, b, w.labels))
+    elsewhere = len(sw) - len(today)
+    if elsewhere:
+        out.append(f"{label}: the answer also switches at {elsewhere} place(s) away from today's "
+                   "values of the other levers (see the switch points).")
+    if not out:
+        counts = {m: winners.count(m) for m in (a, b)}
+        unclear = winners.count("")
+        out.append(f"{label}: {name(a)} is clearly better at {counts[a]} of {len(winners)} settings, "
+                   f"{name(b)} at {counts[b]}, neither at {unclear}; the better model does not "
+                   "change along any one lever in a way the intervals can place.")
+    return out
+
+
+def _baseline_rows(w: Any, rows: pd.DataFrame) -> pd.DataFrame:
+    keep = pd.Series(True, index=rows.index)
+    for path, value in w.baseline.items():
+        if path in rows:
+            keep &= rows[path].map(lambda v, value=value: same_value(v, value))
+    return rows[keep]
+
+
+def _at_today_pair(w: Any, rows: pd.DataFrame, outcome: str, a: str, b: str) -> list[str]:
+    today = _baseline_rows(w, rows)
+    if not len(today) or len(rows) == 1:
+        return []
+    r = today.iloc[0]
+    diff, low, high = float(r.mean_diff), float(r.ci_low), float(r.ci_high)
+    unit = _label(outcome)[1]
+    head = (f"At today's setting, {name(a)} {number(float(r.mean_a))} and {name(b)} "
+            f"{number(float(r.mean_b))} {unit}")
+    if not math.isfinite(low):
+        return [head + ": one run each, no interval."]
+    if not _clear(low, high):
+        return [head + f": within the noise (difference 95% CI {number(low)} to {number(high)})."]
+    share = float(r.win_share_a) if diff * BETTER[outcome] > 0 else 1 - float(r.win_share_a)
+    better = a if diff * BETTER[outcome] > 0 else b
+    wins = f", better in {share:.0%} of paired runs" if math.isfinite(share) else ""
+    span = f"{number(min(abs(low), abs(high)))} to {number(max(abs(low), abs(high)))}"
+    return [head + f": {name(better)} by {_amount(abs(diff), outcome)} (95% CI {span}{wins})."]
+
+
+def _change(diff: float, low: float, high: float, outcome: str) -> str:
+    """`lowers it by 1.2 weeks (95% CI 0.8 to 1.6)`, or within the noise."""
+    unit = _label(outcome)[1]
+    if not math.isfinite(low):
+        verb = "lowers" if diff < 0 else "raises"
+        return f"{verb} it by {_amount(abs(diff), outcome)} (one run, no interval)"
+    if not _clear(low, high):
+        return (f"changes it by {number(diff)} {unit}, within the noise (95% CI {number(low)} to "
+                f"{number(high)})").replace("  ", " ")
+    verb = "lowers" if diff < 0 else "raises"
+    better = "better" if diff * BETTER.get(outcome, 0) > 0 else "worse"
+    span = f"{number(min(abs(low), abs(high)))} to {number(max(abs(low), abs(high)))}"
+    return f"{verb} it by {_amount(abs(diff), outcome)} (95% CI {span}; {better})"
+
+
+def changes(w: Any, outcome: str, model: str) -> list[str]:
+    """What each lever setting changes on `outcome` under `model`, against today's setting."""
+    bs = w.by_setting
+    rows = bs[(bs["model"] == model) & (bs["outcome"] == outcome) & ~bs["is_baseline"].astype(bool)]
+    if not len(rows) or BETTER.get(outcome, 0) == 0:
+        return []
+    if (rows["mean_diff"].abs() == 0).all() and (rows["ci_high"].fillna(0).abs() == 0).all():
+        return []  # the levers do not reach this model: nothing changes, nothing to say
+    label = _label(outcome)[0]
+    today = float(rows.iloc[0].baseline_mean)
+    head = f"{label} under {name(model)} (today {_amount(today, outcome)}): "
+    def words(r: dict[str, Any]) -> str:
+        values = {p: r.get(p) for p in w.levers if not same_value(r.get(p), w.baseline.get(p))}
+        return setting_text(values, w.labels) or "today's setting"
+
+    def said(r: dict[str, Any]) -> str:
+        return _change(float(r["mean_diff"]), float(r["ci_low"]), float(r["ci_high"]), outcome)
+
+    if len(rows) <= LISTED:
+        return [head + "; ".join(f"{words(r)} {said(r)}" for r in rows.to_dict("records")) + "."]
+    signed = rows["mean_diff"] * BETTER[outcome]
+    clear = pd.Series([_clear(lo, hi) for lo, hi in zip(rows["ci_low"], rows["ci_high"])],
+                      index=rows.index, dtype=bool)
+    gains, losses = rows[(signed > 0) & clear], rows[(signed < 0) & clear]
+    parts = []
+    if len(gains):
+        r = rows.loc[signed[gains.index].idxmax()].to_dict()
+        parts.append(f"the best of {len(rows)} other settings, {words(r)}, {said(r)}")
+    if len(losses):
+        r = rows.loc[signed[losses.index].idxmin()].to_dict()
+        parts.append(f"the worst, {words(r)}, {said(r)}")
+    if not parts:
+        return [head + f"none of the {len(rows)} other settings changes it beyond the noise."]
+    unclear = len(rows) - len(gains) - len(losses)
+    tail = f"; {unclear} change it within the noise" if unclear else ""
+    return [head + "; ".join(parts) + tail + "."]
+
+
+def intervals(scenarios: int, replications: int) -> str:
+    """What the 95% intervals of the report cover, in plain words."""
+    if scenarios * replications < 2:
+        return ("One run per setting and model: there are no intervals, and any difference may be "
+                "chance. Run replications before acting on it.")
+    if scenarios <= 1:
+        return (f"The 95% intervals cover run-to-run randomness only: {replications} replications "
+                "of each setting under the stated assumptions, every setting and model seeing the "
+                "same demand. They do not cover uncertainty in the assumptions themselves; vary "
+                "those as uncertainties to include it.")
+    return (f"The 95% intervals pool {replications} replications over {scenarios} scenarios of the "
+            "uncertain numbers (listed under the assumptions): they cover run-to-run randomness "
+            "and those numbers over their stated ranges, not uncertainty in the assumptions held "
+            "fixed.")
+
+
+def bottom_line(w: Any, models: Sequence[str], pair: tuple[str, str] | None,
+                outcomes: Sequence[str]) -> BottomLine:
+    """The first screen of an experiment with levers, from its per-setting tables `w`.
+
+    Today is the first model of the compared pair (else the first model) at the
+    baseline setting of every lever.
+    """
+    today_model = pair[0] if pair else models[0]
+    today = (f"Today: {name(today_model)}, with {setting_text(w.baseline, w.labels)}. "
+             f"Every other setting is compared with it, and with every other model at the same "
+             "setting, on the same demand.")
+    findings: list[str] = []
+    for outcome in outcomes:
+        if pair is not None:
+            findings += compare(w, outcome, *pair)
+        for model in models:
+            findings += changes(w, outcome, model)
+    warnings = []
+    if not findings:
+        warnings.append("No outcome of interest has a direction or a value per setting: nothing "
+                        "to compare.")
+    return BottomLine(today, findings, intervals(int(w.scenarios), int(w.replications)), warnings)

@@ -1,0 +1,113 @@
+"""The report of an experiment with levers: its first screen and its pictures, from hand-made tables."""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+from whatif_data import CADENCE, DIGITAL, OVERHEAD, board, sweep
+
+from orgsim.plots.response import heatmap, response
+from orgsim.report.verdict import first_screen
+from orgsim.report.whatif import figures, response_table
+
+PAIR = ("internal_commissioning", "joined_up_planning")
+BY_MODEL = pd.DataFrame({"model": list(PAIR), "outcome": "lead_time_mean", "mean": [33.0, 29.0],
+                         "median": [33.0, 29.0], "ci_low": [32.0, 28.0], "ci_high": [34.0, 30.0],
+                         "n": 70})
+POOLED_PAIRED = pd.DataFrame({"model_a": [PAIR[0]], "model_b": [PAIR[1]],
+                              "outcome": ["lead_time_mean"], "mean_diff": [4.0], "ci_low": [3.0],
+                              "ci_high": [5.0], "n": [70], "share_a_better": [0.2],
+                              "share_b_better": [0.8]})
+
+
+def _exp(models: list[str], pair: tuple[str, str] | None, outcomes: list[str]) -> SimpleNamespace:
+    return SimpleNamespace(models=models, pair=pair, outcomes=outcomes)
+
+
+def _text(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_with_levers_the_first_screen_opens_on_the_switch_not_a_pooled_winner() -> None:
+    summary = SimpleNamespace(by_model=BY_MODEL, paired=POOLED_PAIRED)
+    exp = _exp(list(PAIR), PAIR, ["lead_time_mean"])
+    pooled = _text(first_screen(summary, exp))
+    assert "Joined up planning (29 weeks) is best" in pooled  # the old verdict, without levers
+    html = first_screen(summary, exp, sweep())
+    text = _text(html)
+    assert "is best" not in text and "29 weeks" not in text
+    first = text.index("while planning overhead stays below 0.45")
+    assert first < text.index("run-to-run randomness only") < text.index("setting by setting")
+    assert text.lstrip().startswith("Today: Internal commissioning, with planning overhead 0.1")
+
+
+def test_the_tables_give_every_setting_against_today_and_the_pair_at_each() -> None:
+    summary = SimpleNamespace(by_model=BY_MODEL, paired=POOLED_PAIRED)
+    text = _text(first_screen(summary, _exp(list(PAIR), PAIR, ["lead_time_mean"]), sweep()))
+    assert "Joined up planning: 11 [9.5, 12.5]" in text  # overhead 0: a - b, joined-up better
+    assert "Internal commissioning: -6 [-7.5, -4.5]" in text  # overhead 0.6
+    assert "today: 24" in text and "39 (15 [14, 16])" in text
+    assert "Internal commissioning: each setting against today" not in text  # levers do not reach it
+
+
+def _board_metrics() -> pd.DataFrame:
+    rng = np.random.default_rng(1)
+    rows = []
+    for cadence in (4.33, 2.17):
+        for digital in (32, 48):
+            for rep in range(6):
+                lead = 30 - 2 * (cadence < 3) - 0.5 * (digital > 40) + rng.normal(0, 0.3)
+                rows.append({CADENCE: cadence, DIGITAL: digital, "model": "internal_commissioning",
+                             "replication": rep, "lead_time_mean": lead,
+                             "needs_met": 40 + (digital > 40) + rng.normal(0, 0.3)})
+    return pd.DataFrame(rows)
+
+
+def test_response_table_means_per_setting_and_model() -> None:
+    metrics = _board_metrics()
+    table = response_table(metrics, [CADENCE, DIGITAL], ["lead_time_mean", "needs_met"])
+    assert len(table) == 8 and set(table["n"]) == {6}
+    cell = table[(table[CADENCE] == 2.17) & (table[DIGITAL] == 32)
+                 & (table["outcome"] == "lead_time_mean")].iloc[0]
+    assert cell["ci_low"] < 28 < cell["ci_high"]
+    assert cell["mean"] == metrics[(metrics[CADENCE] == 2.17) & (metrics[DIGITAL] == 32)][
+        "lead_time_mean"].mean()
+
+
+def test_two_levers_give_a_response_figure_each_and_a_heat_map() -> None:
+    drawn = list(figures(board(), _board_metrics(), ["lead_time_mean", "needs_met"],
+                         {"internal_commissioning": "#0072B2"}))
+    assert [d[0] for d in drawn] == ["response_1", "response_2", "heatmap"]
+    assert "other levers at today's values (NHSD digital team 32 (people))" in drawn[0][2]
+
+
+def test_response_draws_a_line_and_band_per_model_and_marks_the_switch_and_today() -> None:
+    rows = []
+    for x in (0.0, 0.2, 0.4, 0.6):
+        rows += [{OVERHEAD: x, "model": PAIR[0], "outcome": "lead_time_mean", "mean": 33.0,
+                  "ci_low": 32.0, "ci_high": 34.0},
+                 {OVERHEAD: x, "model": PAIR[1], "outcome": "lead_time_mean", "mean": 22 + 25 * x,
+                  "ci_low": 21 + 25 * x, "ci_high": 23 + 25 * x}]
+    fig, axes = response(pd.DataFrame(rows), OVERHEAD, ["lead_time_mean"],
+                         switches=sweep().switches, today=0.1, label="planning overhead")
+    ax = axes[0]
+    lines = [ln for ln in ax.get_lines() if len(ln.get_xdata()) == 4]
+    assert len(lines) == 2 and list(lines[1].get_ydata()) == [22, 27, 32, 37]
+    verticals = sorted(float(np.asarray(ln.get_xdata())[0]) for ln in ax.get_lines()
+                       if len(ln.get_xdata()) == 2)
+    assert verticals == [0.1, 0.45]  # today, and the interpolated switch
+    assert ax.get_xlabel() == "planning overhead"
+
+
+def test_heat_map_has_a_panel_per_outcome_and_model_with_values_written_in() -> None:
+    table = response_table(_board_metrics(), [CADENCE, DIGITAL], ["lead_time_mean", "needs_met"])
+    fig, axes = heatmap(table, CADENCE, DIGITAL, ["lead_time_mean", "needs_met"],
+                        ["internal_commissioning"], (4.33, 32))
+    assert axes.shape == (2, 1)
+    written = [t.get_text() for t in axes[0, 0].texts]
+    assert len(written) == 4
+    assert [t.get_text() for t in axes[0, 0].get_xticklabels()] == ["2.17", "4.33"]
+    assert len(axes[0, 0].patches) == 1  # today outlined
