@@ -111,3 +111,10 @@ def test_heat_map_has_a_panel_per_outcome_and_model_with_values_written_in() -> 
     assert len(written) == 4
     assert [t.get_text() for t in axes[0, 0].get_xticklabels()] == ["2.17", "4.33"]
     assert len(axes[0, 0].patches) == 1  # today outlined
+
+
+def test_the_levers_are_listed_with_the_values_tried_and_today() -> None:
+    from orgsim.report.whatif import levers
+
+    text = _text(levers(board()))
+    assert "NHSD digital team (people)" in text and "32, 48" in text and "4.33, 2.17" in text

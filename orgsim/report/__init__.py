@@ -10,7 +10,7 @@ from html import escape
 from pathlib import Path
 
 from orgsim.analysis.discovery import load as load_discovery
-from orgsim.report import assumptions, decision, results, verdict
+from orgsim.report import assumptions, decision, results, verdict, whatif
 from orgsim.report.data import Inputs, read, shown
 from orgsim.report.figures import Plot, draw
 from orgsim.report.html import figure, page, paragraph, section
@@ -77,11 +77,13 @@ def render(inputs: Inputs, plots: list[Plot]) -> str:
                        f"page ({inputs.root.name}/); plots are also saved under plots/ as PNG "
                        "(300 dpi), PDF and SVG.", "muted")
     what = "Run" if inputs.kind == "run" else "Experiment"
-    return page(f"{what}: {exp.name}", intro, sections)
+    return page(f"{what}: {exp.name}", intro, sections, lead=1 if w is not None else 0)
 
 
 def _assumptions(inputs: Inputs) -> str:
     parts = [f'<p class="note">{escape(p)}</p>' for p in inputs.problems]
+    if inputs.whatif is not None:
+        parts.append(section("levers-tried", "Levers", whatif.levers(inputs.whatif), level=3))
     parts.append(section("uncertain", "Uncertain parameters", assumptions.uncertainties(inputs.exp),
                          level=3))
     if inputs.scenario is not None:

@@ -102,11 +102,15 @@ def figure(name: str, heading: str, caption: str, png: bytes) -> str:
             '(text editable).</figcaption></figure>')
 
 
-def page(title: str, intro: str, sections: list[tuple[str, str, str]]) -> str:
-    """The whole document: title, introduction, contents and (anchor, heading, html) sections."""
+def page(title: str, intro: str, sections: list[tuple[str, str, str]], lead: int = 0) -> str:
+    """The whole document: title, introduction, contents and (anchor, heading, html) sections.
+
+    The first `lead` sections come before the contents, on the first screen.
+    """
     toc = "".join(f'<li><a href="#{escape(a)}">{escape(h)}</a></li>' for a, h, _ in sections)
-    body = "".join(section(a, h, content) for a, h, content in sections)
+    first = "".join(section(a, h, content) for a, h, content in sections[:lead])
+    body = "".join(section(a, h, content) for a, h, content in sections[lead:])
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>{escape(title)}</title><style>{CSS}</style></head><body>"
-            f"<h1>{escape(title)}</h1>{intro}<nav><h2>Contents</h2><ul>{toc}</ul></nav>"
+            f"<h1>{escape(title)}</h1>{intro}{first}<nav><h2>Contents</h2><ul>{toc}</ul></nav>"
             f"{body}</body></html>\n")

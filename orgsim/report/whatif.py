@@ -196,3 +196,16 @@ def _float(value: Any) -> float:
         return float(value)
     except (TypeError, ValueError):
         return math.nan
+
+
+def levers(w: Any) -> str:
+    """The levers: settings a team can choose, each with the values tried and today's value."""
+    rows = []
+    for path in w.levers:
+        tried = w.by_setting[path].drop_duplicates().tolist() if path in w.by_setting else []
+        rows.append((w.labels.get(path, path), path, ", ".join(value_text(v) for v in tried),
+                     value_text(w.baseline.get(path, "–"))))
+    return (paragraph("Settings a team can choose, every combination of their values run on the "
+                      "same seeds; today's values make the baseline every setting is compared "
+                      "with.") + table(["lever", "path", "values tried", "today"], rows,
+                                       numeric=False))
