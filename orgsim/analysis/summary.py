@@ -11,12 +11,21 @@ Tables (one row per model or pair, and outcome):
 - `robustness`: share of design points where each model is best;
 - `regret`: each model's shortfall from the best model in the same scenario
   (design point and replication), mean, 90th percentile and maximum;
-- `satisficing`: share of scenarios in which each model meets the experiment's thresholds.
+- `satisficing`: share of scenarios in which each model meets the experiment's thresholds;
+- `paired_by_point`, `by_setting`, `switch_points`: the answer at each lever setting, each
+  setting against today's, and where along a lever the answer changes (`whatif.py`,
+  `switches.py`).
+
+An experiment with levers is never pooled across its settings: every table above then
+starts with `setting` and one column per lever, and pools only over the uncertainty
+design's scenarios and the replications (its `regret` ranks every (setting, model) in
+each scenario and replication).
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
@@ -27,6 +36,17 @@ from orgsim.analysis.robustness import COLUMNS as ROBUSTNESS
 from orgsim.analysis.robustness import robustness
 from orgsim.analysis.sensitivity import sensitivity
 from orgsim.analysis.stats import mean_ci, paired
+from orgsim.analysis.switches import COLUMNS as SWITCHES
+from orgsim.analysis.switches import switch_points
+from orgsim.analysis.whatif import (
+    BY_SETTING,
+    by_setting,
+    paired_by_point,
+    regret_by_setting,
+    settings_of,
+    with_settings,
+)
+from orgsim.analysis.whatif import PAIRED as PAIRED_BY
 from orgsim.experiments.spec import OUTCOMES, Experiment
 from orgsim.metrics.table import BETTER
 from orgsim.store.atomic import write_text
@@ -51,6 +71,9 @@ class Summary:
     robustness: pd.DataFrame
     regret: pd.DataFrame
     satisficing: pd.DataFrame
+    paired_by_point: pd.DataFrame
+    by_setting: pd.DataFrame
+    switch_points: pd.DataFrame
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Each table by its name (also its CSV file name)."""
@@ -119,6 +142,13 @@ def summary_of(exp: Experiment, metrics: pd.DataFrame, design: pd.DataFrame) -> 
     models = [m for m in exp.models if m in set(metrics["model"])]
     metrics = metrics[metrics["model"].isin(models)]
     outcomes = outcome_order(exp, list(metrics.columns))
+    settings = settings_of(design, exp)
+    metrics = with_settings(metrics, design, exp)
+    whatif = {"paired_by_point": paired_by_point(metrics, settings, exp, outcomes),
+              "by_setting": by_setting(metrics, settings, exp, outcomes)}
+    whatif["switch_points"] = switch_points(whatif["paired_by_point"], metrics, exp)
+    if exp.levers:
+        return _per_setting(exp, metrics, design, settings, models, outcomes, whatif)
     several = exp.design.kind in SAMPLED and metrics["point"].nunique() > 1
     return Summary(
         by_model=describe(metrics, models, outcomes, []),
@@ -130,6 +160,34 @@ def summary_of(exp: Experiment, metrics: pd.DataFrame, design: pd.DataFrame) -> 
         else pd.DataFrame(columns=ROBUSTNESS),
         regret=regret(metrics, models, outcomes),
         satisficing=satisficing(metrics, models, exp.satisficing),
+        **whatif,
+    )
+
+
+def _per_setting(exp: Experiment, metrics: pd.DataFrame, design: pd.DataFrame,
+                 settings: pd.DataFrame, models: list[str], outcomes: list[str],
+                 whatif: dict[str, pd.DataFrame]) -> Summary:
+    """The tables of an experiment with levers: each computed within each setting."""
+    several = metrics["scenario"].nunique() > 1
+
+    def each(table: Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
+        parts = []
+        for setting, runs in metrics.groupby("setting", sort=True):
+            part = table(runs, design[design["setting"] == setting])
+            parts.append(part.assign(setting=setting))
+        joined = pd.concat(parts, ignore_index=True)
+        return settings.merge(joined, on="setting", how="inner")
+
+    return Summary(
+        by_model=each(lambda m, d: describe(m, models, outcomes, [])),
+        by_point=describe(metrics, models, outcomes, ["point"]),
+        paired=each(lambda m, d: paired_table(m, models, outcomes)),
+        sensitivity=each(lambda m, d: sensitivity(m, d, exp, outcomes)),
+        robustness=each(lambda m, d: robustness(m, models, outcomes)) if several
+        else pd.DataFrame(columns=[*settings.columns, *ROBUSTNESS]),
+        regret=regret_by_setting(metrics, settings, exp, outcomes),
+        satisficing=each(lambda m, d: satisficing(m, models, exp.satisficing)),
+        **whatif,
     )
 
 
@@ -144,7 +202,8 @@ def load(results_dir: Path) -> Summary:
     """Read the tables `summarise` wrote, without recomputing them (a table an older version did
     not write is read as empty)."""
     folder = Path(results_dir) / "summary"
-    empty = {"regret": REGRET, "satisficing": SATISFICING}
+    empty = {"regret": REGRET, "satisficing": SATISFICING, "paired_by_point": ["setting", *PAIRED_BY],
+             "by_setting": ["setting", *BY_SETTING], "switch_points": SWITCHES}
     return Summary(**{f.name: pd.read_csv(folder / f"{f.name}.csv")
                       if (folder / f"{f.name}.csv").exists() or f.name not in empty
                       else pd.DataFrame(columns=empty[f.name]) for f in fields(Summary)})

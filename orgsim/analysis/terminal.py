@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 from rich.table import Table
 
-from orgsim.analysis.numbers import estimate
+from orgsim.analysis.numbers import decimals, estimate, number
 from orgsim.experiments.spec import Experiment
 from orgsim.metrics.table import LABELS
 
@@ -91,3 +92,78 @@ def summary_table(exp: Experiment, summary: Any, width: int) -> Table:
     if _width(exp, rows) <= width:
         return _wide(exp, rows, title)
     return _long(rows, title)
+
+
+def lever_name(exp: Experiment, path: str) -> str:
+    """A lever's label, or its path in words (`planning overhead TD (Joined up planning)`)."""
+    from orgsim.analysis.discovery import describe
+
+    label = exp.levers[path].label if path in exp.levers else ""
+    return label or describe(path)
+
+
+def _value(v: Any) -> str:
+    return f"{float(v):g}"
+
+
+def pooled_over(exp: Experiment, scenarios: int) -> str:
+    """What the intervals of an experiment cover, in words."""
+    reps = f"{exp.replications:,} replication{'s' if exp.replications != 1 else ''}"
+    if exp.uncertainties or exp.ensemble is not None:
+        what = "draws of the calibrated ensemble" if exp.ensemble is not None else \
+            f"{scenarios:,} scenario{'s' if scenarios != 1 else ''} of the uncertain numbers"
+        return f"pooled over {what} x {reps}"
+    return (f"over {reps}; the intervals cover run-to-run randomness under the stated assumptions "
+            "only, not uncertainty in the assumptions (no uncertain number was varied)")
+
+
+def setting_tables(exp: Experiment, summary: Any, width: int) -> list[Table]:
+    """One table per outcome of interest: the compared pair at each setting, never pooled across."""
+    pair = exp.pair
+    table = summary.paired_by_point
+    if pair is None or not len(table):
+        return []
+    levers = list(exp.levers)
+    out = []
+    for outcome in exp.outcomes:
+        rows = table[(table["outcome"] == outcome) & (table["a"] == pair[0]) & (table["b"] == pair[1])]
+        if not len(rows):
+            continue
+        label, unit = LABELS.get(outcome, (outcome, ""))
+        t = Table(title=f"{label} ({unit}): {pair[0]} - {pair[1]}" if unit else label,
+                  title_justify="left")
+        for path in levers:
+            t.add_column(lever_name(exp, path), justify="right", max_width=24)
+        wide = width >= 40 * (len(levers) > 2) + 24 * len(levers) + 70
+        if wide:
+            t.add_column(pair[0], justify="right", no_wrap=True)
+            t.add_column(pair[1], justify="right", no_wrap=True)
+        t.add_column("difference [95% CI]", justify="right", no_wrap=True)
+        t.add_column("better", no_wrap=True)
+        for d in rows.to_dict("records"):
+            diff, ci = estimate(d["mean_diff"], d["ci_low"], d["ci_high"], sign=True)
+            means = [number(d[k], decimals(d[k])) for k in ("mean_a", "mean_b")] if wide else []
+            better = d["better"] if isinstance(d["better"], str) else ""
+            t.add_row(*(_value(d[p]) for p in levers), *means, f"{diff} {ci}".strip(), better)
+        out.append(t)
+    return out
+
+
+def switch_table(exp: Experiment, summary: Any) -> Table | None:
+    """Where the answer changes along each lever (None when it never does)."""
+    rows = summary.switch_points
+    rows = rows[rows["outcome"].isin(exp.outcomes)] if len(rows) else rows
+    if not len(rows):
+        return None
+    t = Table(title="Where the answer switches along a lever", title_justify="left")
+    for name in ("lever", "others", "outcome", "between", "before -> after", "sure", "estimate"):
+        t.add_column(name, overflow="fold")
+    for r in rows.to_dict("records"):
+        est = "" if pd.isna(r["estimate"]) else (
+            f"{r['estimate']:.3g} [{r['estimate_low']:.3g}, {r['estimate_high']:.3g}]"
+            if not pd.isna(r["estimate_low"]) else f"{r['estimate']:.3g}")
+        others = r["others"] if isinstance(r["others"], str) else ""
+        t.add_row(lever_name(exp, r["lever"]), others, LABELS.get(r["outcome"], (r["outcome"],))[0],
+                  f"{_value(r['low'])} and {_value(r['high'])}", f"{r['before']} -> {r['after']}",
+                  "yes" if r["sure"] in (True, "True", "true") else "no", est)
+    return t

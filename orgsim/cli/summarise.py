@@ -34,12 +34,35 @@ def show_summary(root: Path, quiet: bool) -> None:
     if not quiet:
         from rich.console import Console
 
-        from orgsim.analysis.terminal import summary_table
+        from orgsim.analysis.terminal import pooled_over, summary_table
 
         console = Console()
-        console.print(summary_table(checked.exp, summary, console.width))
-        _print_decision(console, summary, list(checked.exp.models), list(checked.exp.outcomes))
+        exp = checked.exp
+        scenarios = int(checked.metrics["point"].nunique()) if not exp.levers else \
+            int(checked.metrics["scenario"].nunique())
+        if exp.levers:
+            _print_settings(console, exp, summary, scenarios)
+        else:
+            console.print(summary_table(exp, summary, console.width))
+            _print_decision(console, summary, list(exp.models), list(exp.outcomes))
+            if not exp.uncertainties and exp.ensemble is None:
+                console.print(f"Intervals {pooled_over(exp, scenarios)}.")
     typer.echo(f"tables written to {root / 'summary'}")
+
+
+def _print_settings(console: Any, exp: Any, summary: Any, scenarios: int) -> None:
+    """The answer at each lever setting and where it switches; nothing pooled across settings."""
+    from orgsim.analysis.terminal import pooled_over, setting_tables, switch_table
+
+    console.print(f"{exp.name}: the answer at each setting of its levers, mean [95% CI] "
+                  f"{pooled_over(exp, scenarios)}; 'better' only where the interval excludes zero.")
+    for table in setting_tables(exp, summary, console.width):
+        console.print(table)
+    switches = switch_table(exp, summary)
+    if switches is None:
+        console.print("The better model does not change along any lever.")
+    else:
+        console.print(switches)
 
 
 def _print_decision(console: Any, summary: Any, models: list[str], outcomes: list[str]) -> None:

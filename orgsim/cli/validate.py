@@ -41,11 +41,15 @@ def validate(
                    f"{len(cal.targets)} targets, observed under {cal.model!r})")
         return
     if kind == "experiment":
+        from orgsim.experiments.levers import describe, notes
         from orgsim.experiments.points import load_experiment
 
-        exp = load_experiment(file).exp
-        typer.echo(f"ok: {file} (experiment {exp.name!r}; {exp.design.kind} design, "
-                   f"{len(exp.models)} models, {exp.replications} replications)")
+        bases = load_experiment(file)
+        exp = bases.exp
+        typer.echo(f"ok: {file} (experiment {exp.name!r}; {describe(bases)}, {len(exp.models)} "
+                   f"models, {exp.replications} replications)")
+        for note in notes(bases):
+            typer.echo(f"note: {note}")
         return
     if kind == "operating model":
         sc, sc_src = load_scenario(scenario)

@@ -226,3 +226,23 @@ def from_validation(exc: ValidationError, src: Source, schema: type[BaseModel] |
     if others:
         message += f" (and {others} more problem{'s' if others > 1 else ''})"
     return src.error(first[0][0], message)
+
+
+def number_type(root: type[BaseModel], keys: tuple[str, ...]) -> type | None:
+    """`int` or `float`: the type the schema gives the number at `keys` (list indices as digits),
+    or None when the schema does not say (a key it does not know)."""
+    tp: Any = root
+    for key in keys:
+        part: Any = int(key) if key.isdigit() else key
+        found = None
+        for _, alt in _alternatives(tp):  # a union of steps or interventions: the member with `key`
+            found = _child(alt, part)
+            if found is not None:
+                break
+        if found is None:
+            return None
+        tp = found
+    kinds = {alt for _, alt in _alternatives(tp)}
+    if kinds & {int} and not kinds & {float}:
+        return int
+    return float if kinds & {float, int} else None

@@ -57,12 +57,17 @@ def bases_for(exp: Experiment, src: Source, path: str | Path, key: str = "uncert
             raise
     bases = Bases(exp, src, sc_src, models, key)
     check_paths(bases, exp.uncertainties)
+    from orgsim.experiments.levers import settle
+
+    bases = settle(bases)  # whole numbers where the schema wants them; today's setting of each lever
+    exp = bases.exp
     if exp.ensemble is not None:
         from orgsim.experiments.ensemble import check_ensemble
 
         check_ensemble(bases, Path(path).parent / exp.ensemble)
     for corner in (0, 1):  # every value in range must give a valid plan; check both corners
-        plans(bases, {p: u.bounds[corner] for p, u in exp.uncertainties.items()})
+        plans(bases, {**{p: u.bounds[corner] for p, u in exp.uncertainties.items()},
+                      **{p: lever.bounds[corner] for p, lever in exp.levers.items()}})
     return bases
 
 
@@ -94,10 +99,12 @@ def _get(data: Any, keys: tuple[str, ...]) -> Any:
     return data
 
 
-def check_paths(bases: Bases, paths: Iterable[str], at_key: Path_ | None = None) -> None:
-    """Every path names a number in the scenario or a compared model (errors at `at_key` if given)."""
+def check_paths(bases: Bases, paths: Iterable[str], at_key: Path_ | None = None,
+                key: str | None = None) -> None:
+    """Every path names a number in the scenario or a compared model (errors at `at_key` if given,
+    else at the path under `key`, by default the bases' key)."""
     for path in paths:
-        at = at_key or (bases.key, path)
+        at = at_key or (key or bases.key, path)
         named = f"ensemble parameter {path}: " if at_key else ""
         targets = _targets(path, bases)
         if not targets:
@@ -113,11 +120,25 @@ def check_paths(bases: Bases, paths: Iterable[str], at_key: Path_ | None = None)
                 raise bases.src.error(at, f"{named}expected a number at this path in {where}, found {found}")
 
 
-def _set(data: Any, keys: tuple[str, ...], value: float) -> None:
+def number_type(path: str, bases: Bases) -> type:
+    """`int` or `float`: the type the schema gives the number at `path` (float when it does not say)."""
+    from orgsim.config.errors import number_type as schema_type
+    from orgsim.config.operating_model import OperatingModel
+    from orgsim.config.scenario import Scenario
+
+    found = {schema_type(Scenario if model is None else OperatingModel, keys)
+             for model, keys in _targets(path, bases)}
+    return int if found == {int} else float
+
+
+def _set(data: Any, keys: tuple[str, ...], value: float, kind: type) -> None:
+    """Set a number with the type the schema gives it, never the type of the literal it replaces:
+    a whole-number field gets the nearest whole number (experiments refuse any other value before
+    they run), any other field the value itself."""
     for key in keys[:-1]:
         data = _step(data, key)
     last: Any = int(keys[-1]) if isinstance(data, list) else keys[-1]
-    data[last] = int(round(value)) if isinstance(data[last], int) else float(value)
+    data[last] = int(round(value)) if kind is int else float(value)
 
 
 def plans(bases: Bases, values: dict[str, float]) -> dict[str, Plan]:
@@ -130,8 +151,9 @@ def plans(bases: Bases, values: dict[str, float]) -> dict[str, Plan]:
         sc_data["warmup_weeks"] = exp.warmup_weeks
     om_data = {m: copy.deepcopy(s.data) for m, s in bases.models.items()}
     for path, value in values.items():
+        kind = number_type(path, bases)
         for model, keys in _targets(path, bases):
-            _set(sc_data if model is None else om_data[model], keys, value)
+            _set(sc_data if model is None else om_data[model], keys, value, kind)
     out = {}
     for name, om_src in bases.models.items():
         sc_src = Source(bases.scenario.file, sc_data, bases.scenario.lines, bases.scenario.files)

@@ -7,7 +7,7 @@ import json
 import platform
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -43,40 +43,64 @@ class Silent:
 
 @dataclass(frozen=True)
 class Sweep:
-    """Everything fixed before the first run: design matrix and seeds."""
+    """Everything fixed before the first run: lever settings, design matrix and seeds.
+
+    Design point `setting * scenarios + scenario` is one lever setting under one point of
+    the uncertainty design; without levers there is one (empty) setting and a point is a
+    scenario. Seeds depend on the replication alone, so every setting and every model
+    sees the same demand (common random numbers).
+    """
 
     bases: Bases
-    matrix: Any  # numpy array, one row per design point
+    matrix: Any  # numpy array, one row per point of the uncertainty design (a scenario)
     design_seed: int
     seeds: list[int]
     draws: list[dict[str, float]] | None = None  # one calibrated parameter set per replication
+    settings: list[dict[str, float]] = field(default_factory=lambda: [{}])
+
+    @property
+    def points(self) -> int:
+        return len(self.settings) * len(self.matrix)
 
     @property
     def total(self) -> int:
-        return len(self.matrix) * len(self.seeds) * len(self.bases.exp.models)
+        return self.points * len(self.seeds) * len(self.bases.exp.models)
 
     def values(self, point: int, replication: int = 0) -> dict[str, float]:
+        setting, scenario = divmod(point, len(self.matrix))
         drawn = self.draws[replication] if self.draws else {}
-        return {**drawn, **{p: float(v) for p, v in zip(self.bases.exp.uncertainties, self.matrix[point])}}
+        uncertain = {p: float(v) for p, v in zip(self.bases.exp.uncertainties, self.matrix[scenario])}
+        return {**drawn, **uncertain, **self.settings[setting]}
+
+    def labels(self, point: int) -> dict[str, float]:
+        """The columns a run of `point` carries besides its point: setting, scenario and lever
+        values (none without levers)."""
+        if not self.bases.exp.levers:
+            return {}
+        setting, scenario = divmod(point, len(self.matrix))
+        return {"setting": setting, "scenario": scenario, **self.settings[setting]}
 
     def tasks(self, skip: set[str]) -> Iterator[Task]:
         """Tasks not yet done, in (point, replication, model) order; plans built one point at a time."""
         models = self.bases.exp.models
-        for point in range(len(self.matrix)):
+        for point in range(self.points):
             keys = [run_key(point, r, m) for r in range(len(self.seeds)) for m in models]
             if all(k in skip for k in keys):
                 continue
             point_plans = plans(self.bases, self.values(point))
+            labels = self.labels(point)
             for r, seed in enumerate(self.seeds):
                 if self.draws and any(run_key(point, r, m) not in skip for m in models):
                     point_plans = plans(self.bases, self.values(point, r))
                 for m in models:
                     if run_key(point, r, m) not in skip:
-                        yield Task(point, r, m, seed, point_plans[m])
+                        yield Task(point, r, m, seed, point_plans[m], labels)
 
 
 def prepare(path: str | Path) -> Sweep:
     """Read and check the experiment (sizes included) and fix its design and seeds; nothing runs."""
+    from orgsim.experiments.levers import settings, whole_columns
+
     bases = load_experiment(path)
     design_seed, seeds = replication_seeds(bases.exp.seed, bases.exp.replications)
     drawn = None
@@ -84,7 +108,10 @@ def prepare(path: str | Path) -> Sweep:
         from orgsim.experiments.ensemble import draws
 
         drawn = draws(bases, Path(path).parent / bases.exp.ensemble, design_seed, len(seeds))
-    return Sweep(bases, sample(bases.exp, design_seed), design_seed, seeds, drawn)
+    matrix = sample(bases.exp, design_seed)
+    for column in whole_columns(bases):  # a range over a whole-number field is sampled in whole numbers
+        matrix[:, column] = matrix[:, column].round()
+    return Sweep(bases, matrix, design_seed, seeds, drawn, settings(bases))
 
 
 def _git_commit() -> str | None:
@@ -126,6 +153,8 @@ def file_sha256(path: Path) -> str:
 def _write_inputs(root: Path, sweep: Sweep) -> None:
     exp = sweep.bases.exp
     design = pd.DataFrame(sweep.matrix, columns=list(exp.uncertainties))
+    if exp.levers:
+        design = _crossed(sweep, design)
     design.insert(0, "point", range(len(design)))
     write_atomic(root / "design.parquet", lambda tmp: design.to_parquet(tmp, index=False))
     if sweep.draws:
@@ -135,6 +164,13 @@ def _write_inputs(root: Path, sweep: Sweep) -> None:
     write_text(root / "experiment.json", json.dumps(exp.model_dump(mode="json"), indent=2) + "\n")
 
 
+def _crossed(sweep: Sweep, scenarios: pd.DataFrame) -> pd.DataFrame:
+    """Every setting crossed with every scenario: setting, scenario, lever and uncertainty columns."""
+    rows = [{"setting": s, "scenario": sc, **setting, **scenarios.iloc[sc].to_dict()}
+            for s, setting in enumerate(sweep.settings) for sc in range(len(scenarios))]
+    return pd.DataFrame(rows, columns=["setting", "scenario", *sweep.bases.exp.levers, *scenarios.columns])
+
+
 def _manifest(sweep: Sweep) -> dict[str, Any]:
     exp = sweep.bases.exp
     return {
@@ -142,7 +178,8 @@ def _manifest(sweep: Sweep) -> dict[str, Any]:
         **{name: package_version(name) for name in ("orgsim", "mesa", "simpy", "numpy", "salib")},
         "experiment_file": str(Path(sweep.bases.src.file).resolve()), "root_seed": exp.seed,
         "design_seed": sweep.design_seed, "replication_seeds": sweep.seeds,
-        "design_points": len(sweep.matrix), "runs": sweep.total, "config_sha256": _hashes(sweep),
+        "design_points": sweep.points, "settings": len(sweep.settings), "scenarios": len(sweep.matrix),
+        "runs": sweep.total, "config_sha256": _hashes(sweep),
         "git_commit": _git_commit(),
     }
 

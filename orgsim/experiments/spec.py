@@ -1,7 +1,11 @@
-"""Experiment files: which scenario, which operating models, what is uncertain, which design.
+"""Experiment files: which scenario, which operating models, which levers, what is uncertain.
 
-An uncertainty is any number in the scenario or in the operating models,
-addressed by its dotted path:
+Levers are settings a team can choose (a forum's cadence, a team's size, a planning
+overhead target; the operating model itself is one, listed under `models`);
+uncertainties are facts of the world nobody chooses (demand, rework odds). Levers are
+always run as a full grid of their values, crossed with the design that samples the
+uncertainties, so every setting gets its own answer. Both are any number in the
+scenario or in the operating models, addressed by its dotted path:
 
 - `demand.ics_rate_per_week`, `organisations.NHSD.teams.digital`: the scenario;
 - `model.planning_overhead.TD`: every compared operating model that has that path;
@@ -33,6 +37,16 @@ OUTCOMES = (  # the columns of `orgsim.metrics.table.flat`, in reading order (a 
 Outcome = Literal[OUTCOMES]  # type: ignore[valid-type]
 
 
+def _check_form(low: float | None, high: float | None, values: list[float] | None) -> None:
+    ranged = low is not None or high is not None
+    if ranged == (values is not None):
+        raise ValueError("give either low and high, or values")
+    if ranged and (low is None or high is None or low >= high):
+        raise ValueError(f"need low < high, got low={low}, high={high}")
+    if values is not None and not values:
+        raise ValueError("values must not be empty")
+
+
 class Uncertainty(Strict):
     """A range (`low`, `high`) or a list of `values` for one number."""
 
@@ -44,13 +58,7 @@ class Uncertainty(Strict):
 
     @model_validator(mode="after")
     def _one_form(self) -> Uncertainty:
-        ranged = self.low is not None or self.high is not None
-        if ranged == (self.values is not None):
-            raise ValueError("give either low and high, or values")
-        if ranged and (self.low is None or self.high is None or self.low >= self.high):
-            raise ValueError(f"need low < high, got low={self.low}, high={self.high}")
-        if self.values is not None and not self.values:
-            raise ValueError("values must not be empty")
+        _check_form(self.low, self.high, self.values)
         return self
 
     @property
@@ -59,6 +67,41 @@ class Uncertainty(Strict):
             return min(self.values), max(self.values)
         assert self.low is not None and self.high is not None
         return self.low, self.high
+
+
+class Lever(Strict):
+    """The settings of one lever: a list of `values`, or a range (`low`, `high`) gridded at
+    `design.levels` points."""
+
+    values: list[float] | None = Field(None, description="The settings to try.")
+    low: float | None = Field(None, description="Smallest setting (ranges).")
+    high: float | None = Field(None, description="Largest setting (ranges).")
+    label: str = Field("", description="The lever in words, for tables and plots, e.g. "
+                       "'NHSD digital team (people)'.")
+    source: str = Field("", description="Optional: why these settings.")
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Lever:
+        _check_form(self.low, self.high, self.values)
+        return self
+
+    def grid(self, levels: int) -> list[float]:
+        """The settings in ascending order, each once."""
+        if self.values is not None:
+            return sorted(set(self.values))
+        assert self.low is not None and self.high is not None
+        return sorted({float(v) for v in _linspace(self.low, self.high, levels)})
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        if self.values is not None:
+            return min(self.values), max(self.values)
+        assert self.low is not None and self.high is not None
+        return self.low, self.high
+
+
+def _linspace(low: float, high: float, n: int) -> list[float]:
+    return [low + (high - low) * i / (n - 1) for i in range(n)]
 
 
 class Threshold(Strict):
@@ -94,13 +137,20 @@ class Experiment(Strict):
     name: str = Field(description="Short name, used for the results folder.")
     description: str = Field("", description="Free text, shown in the report.")
     scenario: str = Field(description="Scenario file, relative to this file.")
-    models: list[str] = Field(min_length=1, description="Operating models compared (the levers).")
+    models: list[str] = Field(min_length=1, description="Operating models compared (the operating "
+                              "model is itself a lever).")
     compare: tuple[str, str] | None = Field(
         None, description="The pair whose difference (first minus second) sensitivity and robustness "
         "analyse; default: the first two models.")
     uncertainties: dict[str, Uncertainty] = Field(default_factory=dict, description="Uncertain numbers by path; or `{from: PATH}`, a calibrated ensemble (ensemble.parquet of `orgsim calibrate`) that each replication draws one parameter set from.")
     ensemble: str | None = Field(None, description="Set by `uncertainties: {from: PATH}`: the calibrated ensemble, relative to this file.")
-    design: Design = Field(default_factory=Design, description="Sampling design.")
+    levers: dict[str, Lever] = Field(default_factory=dict, description="Settings a team can choose, "
+                                     "by path: `{values: [...]}` or `{low, high}`, with a `label`; "
+                                     "always run as a full grid, crossed with the design.")
+    baseline: dict[str, float] = Field(default_factory=dict, description="Today's setting of each "
+                                       "lever, by path (default: the scenario's or model's own value); "
+                                       "added to the grid if not among the lever's values.")
+    design: Design = Field(default_factory=Design, description="How the uncertainties are sampled.")
     replications: PositiveInt = Field(10, description="Seeds per design point; every model sees the same seeds.")
     seed: NonNegativeInt = Field(0, description="Root of numpy.random.SeedSequence for seeds and designs.")
     horizon_weeks: PositiveFloat | None = Field(None, description="Overrides the scenario's horizon.")
@@ -135,8 +185,17 @@ class Experiment(Strict):
         for name in self.compare or ():
             if name not in self.models:
                 raise ValueError(f"compare: {name!r} is not one of models {self.models}")
-        if self.design.kind != "single" and not self.uncertainties:
-            raise ValueError(f"design {self.design.kind!r} needs at least one uncertainty")
+        self._levers_apart()
+        if self.design.kind not in ("single", "grid") or not self.levers:
+            if self.design.kind != "single" and not self.uncertainties:
+                raise ValueError(f"design {self.design.kind!r} needs at least one uncertainty")
+        if self.design.kind == "single" and self.uncertainties:
+            n = len(self.uncertainties)
+            raise ValueError(
+                f"uncertainties: {n} uncertain number{'s' if n > 1 else ''} but design 'single' (the "
+                "default) runs the scenario as it is and would ignore them; add `design: {kind: grid}` "
+                "(or lhs, morris, sobol) to sample them, or list settings a team chooses under "
+                "`levers:`")
         if self.design.kind in ("lhs", "morris", "sobol"):
             for path, u in self.uncertainties.items():
                 if u.values is not None:
@@ -146,8 +205,26 @@ class Experiment(Strict):
         self._fits()
         return self
 
+    def _levers_apart(self) -> None:
+        for path in self.levers:
+            if path in self.uncertainties:
+                raise ValueError(f"levers: {path} is also an uncertainty; a number is either chosen "
+                                 "(a lever) or a fact of the world (an uncertainty), not both")
+        for path in self.baseline:
+            if path not in self.levers:
+                raise ValueError(f"baseline: {path} is not one of the levers "
+                                 f"({', '.join(self.levers) or 'there are none'})")
+
+    def settings_count(self) -> int:
+        """Lever settings (the grid of their values, before any baseline is added)."""
+        return math.prod(len(lever.grid(self.design.levels)) for lever in self.levers.values())
+
     def design_points(self) -> int:
-        """How many design points the design makes, counted without making them."""
+        """How many design points (settings x scenarios) the design makes, counted without making them."""
+        return self.settings_count() * self.scenarios_count()
+
+    def scenarios_count(self) -> int:
+        """Points of the uncertainty design."""
         k, n = len(self.uncertainties), self.design.samples
         if self.design.kind == "grid":
             return math.prod(len(u.values) if u.values is not None else self.design.levels

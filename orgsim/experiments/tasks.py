@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -18,6 +18,7 @@ class Task:
     model: str
     seed: int
     plan: Plan
+    labels: dict[str, Any] = field(default_factory=dict)  # setting, scenario and lever values
 
     @property
     def key(self) -> str:
@@ -61,7 +62,7 @@ def execute(task: Task) -> Output:
     events = result.events_frame()
     metrics = measure(result)
     row = {"point": task.point, "replication": task.replication, "model": task.model,
-           "seed": task.seed, **flat(metrics)}
+           "seed": task.seed, **task.labels, **flat(metrics)}
     series = result.timeseries.assign(point=task.point, replication=task.replication, model=task.model)
     return Output(task.key, row, series, handoffs(events).to_dict("records"),
                   waits(events, service_teams(task.plan)).to_dict("records"), staff_rows(metrics))
