@@ -18,7 +18,7 @@ def test_the_switch_is_named_with_its_interpolated_value_and_the_winner_on_each_
     b = bottom_line(sweep(), list(PAIR), PAIR, ["lead_time_mean"])
     text = " ".join(b.findings)
     assert ("Lead time (mean): Joined up planning has the lower lead time (mean) while planning "
-            "overhead stays below 0.45 share of TD capacity (interpolated, 95% interval 0.42 to "
+            "overhead stays below 0.45 (share of TD capacity; interpolated, 95% interval 0.42 to "
             "0.48); above that, Internal commissioning.") in text
     assert "Not sure" not in text  # both settings beside the switch have clear intervals
     # Today's setting (0.1): the paired difference there, not a pooled one (9 weeks, 7.5 to 10.5).
@@ -36,6 +36,25 @@ def test_one_winner_at_every_setting_says_so_with_the_range_of_its_lead() -> Non
     b = bottom_line(sweep(), list(PAIR), PAIR, ["needs_met"])
     assert b.findings[0] == ("Needs met: Joined up planning is better at every setting tried (7), "
                              "by 4 to 10 initiatives per quarter (each 95% CI excludes zero).")
+
+
+def test_a_switch_without_an_estimate_is_placed_between_the_settings_tried() -> None:
+    w = sweep()
+    w.switches[["estimate", "estimate_low", "estimate_high"]] = float("nan")
+    text = " ".join(bottom_line(w, list(PAIR), PAIR, ["lead_time_mean"]).findings)
+    assert ("Joined up planning has the lower lead time (mean) while planning overhead stays at "
+            "or below 0.4 (share of TD capacity; it switches between these settings); from 0.5, "
+            "Internal commissioning.") in text
+
+
+def test_two_switches_along_one_lever() -> None:
+    w = sweep()
+    back = w.switches.assign(low=0.55, high=0.6, before="internal_commissioning",
+                             after="joined_up_planning", estimate=float("nan"))
+    w.switches = pd.concat([w.switches, back], ignore_index=True)
+    text = " ".join(bottom_line(w, list(PAIR), PAIR, ["lead_time_mean"]).findings)
+    assert ("95% interval 0.42 to 0.48); above that, Internal commissioning while it stays at or "
+            "below 0.55 (it switches between these settings); from 0.6, Joined up planning.") in text
 
 
 def test_an_unsure_switch_says_so() -> None:
@@ -68,10 +87,10 @@ def test_a_model_the_levers_do_not_reach_gets_no_change_sentence() -> None:
     b = bottom_line(sweep(), list(PAIR), PAIR, ["lead_time_mean"])
     assert not any("under Internal commissioning" in f for f in b.findings)
     changes = [f for f in b.findings if "under Joined up planning" in f]
-    assert changes == ["Lead time (mean) under Joined up planning (today 24 weeks): the best of 6 "
-                       "other settings, planning overhead 0 (share of TD capacity), lowers it by 2 "
-                       "weeks (95% CI 1 to 3; better); the worst, planning overhead 0.6 (share of "
-                       "TD capacity), raises it by 15 weeks (95% CI 14 to 16; worse)."]
+    assert changes == ["Lead time (mean) under Joined up planning (24 weeks at today's setting): "
+                       "the best of 6 other settings, planning overhead 0 (share of TD capacity), "
+                       "lowers it by 2 weeks (95% CI 1 to 3; better); the worst, planning overhead "
+                       "0.6 (share of TD capacity), raises it by 15 weeks (95% CI 14 to 16; worse)."]
 
 
 def test_each_setting_against_today_in_the_outcomes_unit() -> None:
@@ -79,7 +98,7 @@ def test_each_setting_against_today_in_the_outcomes_unit() -> None:
     assert b.today.startswith("Today: Internal commissioning, with NHSEI board cadence 4.33 (weeks), "
                               "NHSD digital team 32 (people).")
     assert b.findings[0] == (
-        "Lead time (mean) under Internal commissioning (today 30 weeks): NHSD digital team 48 "
+        "Lead time (mean) under Internal commissioning (30 weeks at today's setting): NHSD digital team 48 "
         "(people) changes it by -0.5 weeks, within the noise (95% CI -1.2 to 0.2); NHSEI board "
         "cadence 2.17 (weeks) lowers it by 2 weeks (95% CI 1.4 to 2.6; better); NHSEI board "
         "cadence 2.17 (weeks), NHSD digital team 48 (people) lowers it by 2.8 weeks (95% CI 2.2 "
@@ -92,6 +111,8 @@ def test_what_the_intervals_cover() -> None:
     assert "run-to-run randomness only: 20 replications" in intervals(1, 20)
     assert "not cover uncertainty in the assumptions" in intervals(1, 20)
     assert "pool 5 replications over 8 scenarios of the uncertain numbers" in intervals(8, 5)
+    assert "drawing its uncertain numbers from the calibrated ensemble" in intervals(1, 20, True)
+    assert "run-to-run randomness only" in intervals(4, 20, False)
     assert intervals(1, 1).startswith("One run per setting and model: there are no intervals")
     assert bottom_line(board(scenarios=8), ["internal_commissioning"], None,
                        ["lead_time_mean"]).intervals == intervals(8, 20)

@@ -108,7 +108,8 @@ def test_bad_experiment_files_get_one_clear_line(tmp_path: Path, changes: dict[s
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("name", ["compare_operating_models", "sensitivity", "planning_overhead_sweep"])
+@pytest.mark.parametrize("name", ["compare_operating_models", "sensitivity", "planning_overhead_sweep",
+                                  "board_cadence_and_capacity"])
 def test_shipped_experiments_validate_and_a_reduced_version_runs(tmp_path: Path, name: str) -> None:
     shipped = ROOT / "experiments" / f"{name}.yaml"
     done = subprocess.run([ORGSIM, "validate", str(shipped)], capture_output=True, text=True)

@@ -51,7 +51,7 @@ def setting_text(values: Mapping[str, Any], labels: Mapping[str, str]) -> str:
     """`planning overhead 0.2 (share of capacity), NHSD digital team 48 (people)`."""
     parts = []
     for path, value in values.items():
-        words, unit = lever_words(labels.get(path, path))
+        words, unit = lever_words(labels.get(path) or path)
         parts.append(f"{words} {value_text(value)}" + (f" ({unit})" if unit else ""))
     return ", ".join(parts)
 
@@ -113,38 +113,43 @@ def _at_today(others: dict[str, str], baseline: Mapping[str, Any]) -> bool:
     return all(same_value(v, baseline.get(p)) for p, v in others.items())
 
 
-def _switch_value(row: Any) -> tuple[str, str]:
-    """(the switch value as words, a note on how it was found)."""
+def _bounds(row: Any) -> tuple[str, str, str]:
+    """(up to the switch, from the switch on, a note on how it was placed) as words."""
     est = float(row.estimate) if pd.notna(row.estimate) else math.nan
     if math.isfinite(est):
         note = "interpolated"
         if pd.notna(row.estimate_low) and pd.notna(row.estimate_high):
             note += f", 95% interval {number(float(row.estimate_low))} to " \
                     f"{number(float(row.estimate_high))}"
-        return number(est), note
-    return f"between {value_text(row.low)} and {value_text(row.high)}", "between settings tried"
+        return f"stays below {number(est)}", "above that", note
+    return (f"stays at or below {value_text(row.low)}", f"from {value_text(row.high)}",
+            "it switches between these settings")
+
+
+def _sure(value: Any) -> bool:
+    return bool(value) and str(value).strip().lower() not in ("false", "0", "nan", "")
 
 
 def switch_sentence(rows: pd.DataFrame, outcome: str, a: str, b: str,
                     labels: Mapping[str, str]) -> str:
     """The answer along one lever: who is better below, between and above each switch."""
     rows = rows.sort_values("low", kind="stable")
-    words, unit = lever_words(labels.get(str(rows.iloc[0].lever), str(rows.iloc[0].lever)))
-    unit = f" {unit}" if unit else ""
+    path = str(rows.iloc[0].lever)
+    words, unit = lever_words(labels.get(path) or path)
     first = name(_winner(rows.iloc[0].before, a, b))
-    head = f"{first} has the {_direction(outcome)} {_lower(outcome)}"
-    parts = []
+    parts, after = [], ""
     for i, row in enumerate(rows.itertuples()):
-        value, note = _switch_value(row)
-        at = f"{value}{unit} ({note})" if unit else f"{value} ({note})"
-        after = name(_winner(row.after, a, b))
+        upto, onwards, note = _bounds(row)
+        note = f"{unit}; {note}" if unit and i == 0 else note
         if i == 0:
-            parts.append(f"{head} while {words} stays below {at}")
+            parts.append(f"{first} has the {_direction(outcome)} {_lower(outcome)} while {words} "
+                         f"{upto} ({note})")
         else:
-            parts.append(f"from there to {at}")
-        parts.append(f"above that, {after}")
+            parts.append(f"{after}, {name(_winner(row.before, a, b))} while it {upto} ({note})")
+        after = onwards
+    parts.append(f"{after}, {name(_winner(rows.iloc[-1].after, a, b))}")
     text = "; ".join(parts) + "."
-    if not all(bool(s) and str(s).lower() != "false" for s in rows["sure"]):
+    if not all(_sure(s) for s in rows["sure"]):
         text += (" Not sure: beside a switch, a setting's 95% CI includes zero, so where the "
                  "answer changes is uncertain.")
     return text
@@ -159,8 +164,9 @@ def compare(w: Any, outcome: str, a: str, b: str) -> list[str]:
     winners = [str(x) if isinstance(x, str) else "" for x in rows["better"]]
     sizes = rows["mean_diff"].abs()
     if len(set(winners)) == 1 and winners[0]:
-        span = (_amount(float(sizes.min()), outcome) if len(rows) == 1 else
-                f"{number(float(sizes.min()))} to {_amount(float(sizes.max()), outcome)}")
+        low, high = number(float(sizes.min())), number(float(sizes.max()))
+        span = _amount(float(sizes.min()), outcome) if low == high else \
+            f"{low} to {_amount(float(sizes.max()), outcome)}"
         every = "at the one setting tried" if len(rows) == 1 else \
             f"at every setting tried ({len(rows)})"
         out = [f"{label}: {name(winners[0])} is better {every}, by {span} "
@@ -249,7 +255,7 @@ def changes(w: Any, outcome: str, model: str) -> list[str]:
         return []  # the levers do not reach this model: nothing changes, nothing to say
     label = _label(outcome)[0]
     today = float(rows.iloc[0].baseline_mean)
-    head = f"{label} under {name(model)} (today {_amount(today, outcome)}): "
+    head = f"{label} under {name(model)} ({_amount(today, outcome)} at today's setting): "
     def words(r: dict[str, Any]) -> str:
         values = {p: r.get(p) for p in w.levers if not same_value(r.get(p), w.baseline.get(p))}
         return setting_text(values, w.labels) or "today's setting"
@@ -277,12 +283,21 @@ def changes(w: Any, outcome: str, model: str) -> list[str]:
     return [head + "; ".join(parts) + tail + "."]
 
 
-def intervals(scenarios: int, replications: int) -> str:
-    """What the 95% intervals of the report cover, in plain words."""
+def intervals(scenarios: int, replications: int, uncertain: bool | None = None) -> str:
+    """What the 95% intervals of the report cover, in plain words.
+
+    `uncertain`: whether uncertain numbers were varied (default: when there are several
+    scenarios); with one scenario that means each replication drew them from an ensemble.
+    """
+    uncertain = scenarios > 1 if uncertain is None else uncertain
     if scenarios * replications < 2:
         return ("One run per setting and model: there are no intervals, and any difference may be "
                 "chance. Run replications before acting on it.")
-    if scenarios <= 1:
+    if uncertain and scenarios <= 1:
+        return (f"The 95% intervals cover {replications} replications of each setting, each drawing "
+                "its uncertain numbers from the calibrated ensemble: run-to-run randomness and the "
+                "calibration's uncertainty, not uncertainty in the assumptions held fixed.")
+    if not uncertain:
         return (f"The 95% intervals cover run-to-run randomness only: {replications} replications "
                 "of each setting under the stated assumptions, every setting and model seeing the "
                 "same demand. They do not cover uncertainty in the assumptions themselves; vary "
@@ -314,4 +329,5 @@ def bottom_line(w: Any, models: Sequence[str], pair: tuple[str, str] | None,
     if not findings:
         warnings.append("No outcome of interest has a direction or a value per setting: nothing "
                         "to compare.")
-    return BottomLine(today, findings, intervals(int(w.scenarios), int(w.replications)), warnings)
+    covered = intervals(int(w.scenarios), int(w.replications), getattr(w, "uncertain", None))
+    return BottomLine(today, findings, covered, warnings)

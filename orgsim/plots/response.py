@@ -122,8 +122,8 @@ def heatmap(table: pd.DataFrame, x: str, y: str, outcomes: Sequence[str], models
                 ax.add_patch(_outline(xs.index(float(today[0])), ys.index(float(today[1]))))
             title, unit = style.outcome_label(outcome)
             ax.set_title(f"{style.model_label(model)}: {title}", fontsize=style.SMALL)
-            ax.set_xlabel(_lever_axis(labels.get(x, x)), fontsize=style.SMALL)
-            ax.set_ylabel(_lever_axis(labels.get(y, y)), fontsize=style.SMALL)
+            ax.set_xlabel(_lever_axis(labels.get(x) or x), fontsize=style.SMALL)
+            ax.set_ylabel(_lever_axis(labels.get(y) or y), fontsize=style.SMALL)
         if image is not None:
             bar = fig.colorbar(image, ax=list(axes[i]), shrink=0.9)
             bar.set_label(f"{style.outcome_label(outcome)[1]}{style.better_hint(outcome)}",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
+from orgsim.analysis.bottom_line import setting_text
 from orgsim.analysis.discovery import load as load_discovery
 from orgsim.report import assumptions, decision, results, verdict, whatif
 from orgsim.report.data import Inputs, read, shown
@@ -18,8 +19,8 @@ from orgsim.store.atomic import write_text
 
 __all__ = ["write_report"]
 
-POOLED = ("These figures pool every setting of the levers, so they answer no what-if question: "
-          "read the bottom line and the response to the levers for each setting.")
+TODAY = ("This section describes today's setting alone ({}); the bottom line and the response "
+         "to the levers give every other setting.")
 
 
 def write_report(results_dir: Path) -> Path:
@@ -46,19 +47,22 @@ def render(inputs: Inputs, plots: list[Plot]) -> str:
                  verdict.first_screen(s, exp, w))]
     if w is not None:
         sections.append(("levers", "Response to the levers", take("response", "heatmap")))
-    pooled = paragraph(POOLED, "note") if w is not None else ""
-    sections += [("headline", "Headline outcomes", pooled + results.headline(s, exp)
+    today = paragraph(TODAY.format(setting_text(w.baseline, w.labels)), "note") \
+        if w is not None else ""
+    sections += [("headline", "Headline outcomes", today + results.headline(s, exp)
                   + take("headline", "distributions", "over_time")),
-                 ("time", "Where the time goes, and who is busy", take("time_goes", "utilisation")),
+                 ("time", "Where the time goes, and who is busy",
+                  today + take("time_goes", "utilisation")),
                  ("paired", "Paired differences",
-                  pooled + results.paired(s, exp) + take("paired_differences"))]
+                  today + results.paired(s, exp) + take("paired_differences"))]
     if text := results.sensitivity(s, exp):
         sections.append(("sensitivity", "Sensitivity", text + take("sensitivity")))
     if text := results.robustness(s):
         sections.append(("robustness", "Robustness", text + take("robustness")))
     if inputs.kind == "experiment" and (text := decision.regret(s, list(exp.outcomes))
                                         + decision.satisficing(s)):
-        sections.append(("regret", "Regret and satisficing", text + take("regret", "satisficing")))
+        sections.append(("regret", "Regret and satisficing",
+                         today + text + take("regret", "satisficing")))
     if text := decision.discovery(load_discovery(inputs.root)):
         sections.append(("discovery", "Scenario discovery", text + take("discovery")))
     sections.append(("flows", "How work flows", take("flows")

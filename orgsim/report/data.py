@@ -43,6 +43,8 @@ class Inputs:
     kind: str = "experiment"  # or "run": one replication per model, written by `orgsim run`
     warnings: list[str] = field(default_factory=list)  # shown at the top of the report
     whatif: Any = None  # the per-setting tables of an experiment with levers (else None)
+    every_setting: pd.DataFrame | None = None  # with levers: the runs of every setting (metrics
+    # then holds today's setting's alone, as do the summary and tables)
 
 
 def shown(path: str | Path, root: Path) -> str:
@@ -110,6 +112,8 @@ def read_experiment(root: Path) -> Inputs:
                     {n: _table(root, n) for n in ("handoffs", "waits", "timeseries", "staff")},
                     summarise(root, write=False), scenario_path)
     inputs.whatif = _whatif(root)
+    if inputs.whatif is not None:
+        at_today(inputs)
     _configuration(inputs)
     _changed_since(inputs, exp_file)
     return inputs
@@ -117,13 +121,44 @@ def read_experiment(root: Path) -> Inputs:
 
 def _whatif(root: Path) -> Any:
     """The per-setting tables of an experiment with levers; None without levers."""
-    import importlib
+    from orgsim.analysis.whatif import read_whatif
 
-    try:
-        module = importlib.import_module("orgsim.analysis.whatif")
-    except ImportError:
-        return None
-    return module.read_whatif(root)
+    return read_whatif(root)
+
+
+def today_setting(whatif: Any) -> int:
+    """The id of today's (the baseline) setting."""
+    bs = whatif.by_setting
+    return int(bs.loc[bs["is_baseline"].astype(bool), "setting"].iloc[0])
+
+
+def at_today(inputs: Inputs) -> None:
+    """Keep today's setting alone in the summary, runs and tables the pooled sections read.
+
+    The bottom line and the response to the levers read every setting (`whatif`,
+    `every_setting`); every other section then describes today's setting, never a
+    pool of settings.
+    """
+    from dataclasses import fields, replace
+
+    w, today = inputs.whatif, today_setting(inputs.whatif)
+    keys = ["setting", *w.levers]
+    keep = ("paired_by_point", "by_setting", "switch_points")
+
+    def only(table: pd.DataFrame) -> pd.DataFrame:
+        if "setting" not in table:
+            return table
+        rows = table[table["setting"] == today]
+        return rows.drop(columns=[c for c in keys if c in rows]).reset_index(drop=True)
+
+    s = inputs.summary
+    inputs.summary = replace(s, **{f.name: only(getattr(s, f.name)) for f in fields(s)
+                                   if f.name not in keep})
+    inputs.every_setting = inputs.metrics
+    inputs.metrics = inputs.metrics[inputs.metrics["setting"] == today].reset_index(drop=True)
+    points = set(inputs.metrics["point"])
+    inputs.tables = {name: t[t["point"].isin(points)].reset_index(drop=True) if "point" in t else t
+                     for name, t in inputs.tables.items()}
 
 
 def _changed_since(inputs: Inputs, exp_file: Path) -> None:
@@ -137,7 +172,8 @@ def _changed_since(inputs: Inputs, exp_file: Path) -> None:
     if not recorded or (inputs.design.empty and inputs.exp.uncertainties):
         return
     first = inputs.design.iloc[0] if len(inputs.design) else {}
-    values = {p: float(first[p]) for p in inputs.exp.uncertainties}
+    values = {p: float(first[p]) for p in [*inputs.exp.uncertainties, *inputs.exp.levers]
+              if p in first}  # the first point's values, levers' among them, as the run hashed
     try:
         now = config_hashes(load_experiment(exp_file), values)
     except (ConfigError, OSError) as err:

@@ -35,7 +35,8 @@ def _drawn(inputs: Inputs) -> Drawn:
     if inputs.whatif is not None:
         from orgsim.report.whatif import figures as whatif_figures
 
-        yield from whatif_figures(inputs.whatif, inputs.metrics, outcomes, colours)
+        every = inputs.every_setting if inputs.every_setting is not None else inputs.metrics
+        yield from whatif_figures(inputs.whatif, every, outcomes, colours)
     yield from _outcome_plots(inputs, outcomes, colours)
     yield from _time_and_staff(inputs)
     yield from _paired(inputs, outcomes, colours)

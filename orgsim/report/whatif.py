@@ -52,7 +52,7 @@ def first_screen(w: Any, exp: Any, outcomes: Sequence[str]) -> str:
 
 
 def _lever_heads(w: Any) -> list[str]:
-    return [w.labels.get(p, p) for p in w.levers]
+    return [(w.labels.get(p) or p) for p in w.levers]
 
 
 def _settings(frame: pd.DataFrame, w: Any) -> list[tuple[Any, ...]]:
@@ -170,14 +170,14 @@ def figures(w: Any, metrics: pd.DataFrame, outcomes: Sequence[str],
             here = [all(same_value(v, w.baseline.get(p)) for p, v in others_of(o).items())
                     for o in sw["others"]]
             sw = sw[here]
-        words = lever_words(w.labels.get(lever, lever))[0]
+        words = lever_words(w.labels.get(lever) or lever)[0]
         at = setting_text({p: w.baseline.get(p) for p in others}, w.labels)
         yield (f"response_{i + 1}", f"Response to {words}", "Each outcome of interest against "
                f"{words}, mean and 95% confidence band per model"
                + (f", other levers at today's values ({at})" if at else "")
                + "; grey bands: where the better model changes; dotted line: today.",
                response(held, lever, outcomes, colours, sw,
-                        _float(w.baseline.get(lever)), w.labels.get(lever, lever))[0])
+                        _float(w.baseline.get(lever)), (w.labels.get(lever) or lever))[0])
     if len(levers) >= 2:
         x, y = levers[:2]
         held = _held(table, levers[2:], w.baseline)
@@ -203,7 +203,7 @@ def levers(w: Any) -> str:
     rows = []
     for path in w.levers:
         tried = w.by_setting[path].drop_duplicates().tolist() if path in w.by_setting else []
-        rows.append((w.labels.get(path, path), path, ", ".join(value_text(v) for v in tried),
+        rows.append(((w.labels.get(path) or path), path, ", ".join(value_text(v) for v in tried),
                      value_text(w.baseline.get(path, "–"))))
     return (paragraph("Settings a team can choose, every combination of their values run on the "
                       "same seeds; today's values make the baseline every setting is compared "
