@@ -22,11 +22,11 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from test_theory import erlang_c_wait
 
 from orgsim.analysis.summary import summarise
 from orgsim.experiments.runner import run
 from scenarios import Doc, forum, one_unit_scenario, work_stage, write_yaml
-from test_theory import erlang_c_wait
 
 FIXED = {"kind": "fixed", "value": 1.0}
 NO_REWORK = {"p_rework": 0.0, "rework_fraction": 0.0}
