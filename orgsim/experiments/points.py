@@ -162,5 +162,6 @@ def plans(bases: Bases, values: dict[str, float]) -> dict[str, Plan]:
             out[name] = plan_from_sources(sc_src, edited)
         except ConfigError as err:
             shown = ", ".join(f"{p}={v:g}" for p, v in values.items())
-            raise bases.src.error((bases.key,), f"with {shown or 'no changes'}: {err}") from None
+            key = "levers" if values and set(values) <= set(exp.levers) else bases.key
+            raise bases.src.error((key,), f"with {shown or 'no changes'}: {err}") from None
     return out
