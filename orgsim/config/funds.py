@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 from orgsim.config.money import ALL_ICS, ANY_UNIT, Money
 from orgsim.config.scenario import Scenario
 from orgsim.config.yamlio import Path_, Source
@@ -37,7 +39,9 @@ def check_money(sc: Scenario, src: Source) -> None:
 
 
 def _unknown(what: str, name: str, known: dict[str, object]) -> str:
-    return f"unknown {what} {name!r}; known: {', '.join(known) or 'none'}"
+    near = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    hint = f"; did you mean {near[0]!r}?" if near else ""
+    return f"unknown {what} {name!r}{hint} (known: {', '.join(known) or 'none'})"
 
 
 def _check_pay(m: Money, sc: Scenario, src: Source) -> None:
