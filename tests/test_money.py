@@ -28,7 +28,7 @@ from scenarios import Doc, first_week, load_pair, one_unit_scenario, route_model
 from tiny import CONFIGS, SCENARIO, shipped_models, short_scenario
 
 INTERVAL, OPENS, LAG = 13.0, 0.5, 4.0
-MONEY_SCENARIOS = [CONFIGS / "scenarios" / "funding_devolved.yaml", CONFIGS / "scenarios" / "merger_2023.yaml"]
+MONEY_SCENARIOS = [CONFIGS / "scenarios" / f"{name}.yaml" for name in ("funding_devolved", "merger_2023")]
 
 
 def round_plan(where: Path, p_funded: float = 1.0, envelope: float = 1e12, **round_keys: Any) -> Any:
@@ -125,7 +125,7 @@ def check_ledger(result: RunResult) -> dict[str, float]:
     assert money is not None
     balance: dict[tuple[str, str], float] = {}
     given: Counter[tuple[str, float]] = Counter()
-    for week, kind, item, unit, what, amount, _ in result.records:
+    for week, kind, _, unit, what, amount, _ in result.records:
         if kind not in R.LEDGER:
             continue
         key = (what, unit)
@@ -141,7 +141,7 @@ def check_ledger(result: RunResult) -> dict[str, float]:
             balance[key] = 0.0
         else:
             assert amount == pytest.approx(held, abs=1e-6)
-    for (stream, week), holders in given.items():
+    for (stream, _), holders in given.items():
         s = money.streams[stream]
         assert holders == (len(result.plan.scenario.ics_names()) if s.holder == "ICS*" else 1)
     return {f"{s}/{h}": v for (s, h), v in balance.items()}
