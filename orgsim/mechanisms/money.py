@@ -164,6 +164,14 @@ class Treasury:
             seen.add(name)
         return name
 
+    def _hoped(self, rule: PayRule, item: Initiative, paying: str) -> str | None:
+        """The round a board may wait for, after interventions: none once its money is paid
+        from the board's own stream or from a stream without a round."""
+        if rule.wait_for_round is None:
+            return None
+        target = self._stream(self.stream_of_round[rule.wait_for_round], item)
+        return None if target == paying else self.money.streams[target].round
+
     def _holder(self, stream: str, item: Initiative) -> str:
         holder = self.money.streams[stream].holder
         return item.origin if holder == ALL_ICS else holder
@@ -173,10 +181,11 @@ class Treasury:
         rule = self.rule(item, route)
         if rule is None or item.id in self.paid:
             return True
-        if rule.wait_for_round is not None and self.choice.get(item.id, 1.0) < rule.p_wait_for_round:
-            if (yield from self._bid(item, rule.wait_for_round, price)):
-                return True
         stream = self._stream(rule.stream, item)
+        hoped = self._hoped(rule, item, stream)
+        if hoped is not None and self.choice.get(item.id, 1.0) < rule.p_wait_for_round:
+            if (yield from self._bid(item, hoped, price)):
+                return True
         name = self.money.streams[stream].round
         if name is not None:
             if (yield from self._bid(item, name, price)):
