@@ -34,8 +34,10 @@ SCALARS = ("duplication_rate", "duplicates_built", "duplicates_avoided", "hidden
 def comparison_rows(runs: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows of `{metric, unit, <run name>: value, ...}` for the headline metrics."""
     values = {name: flat(m) for name, m in runs.items()}
+    money = [c for c in ("lead_time_funding_wait", *COSTS)  # only for runs with money in them
+             if any(not math.isnan(v[c]) for v in values.values()) and any("money" in m for m in runs.values())]
     return [{"metric": LABELS[h][0], "unit": LABELS[h][1], **{n: v[h] for n, v in values.items()}}
-            for h in HEADLINES]
+            for h in (*HEADLINES, *money)]
 
 
 def fmt(value: float) -> str:
@@ -195,7 +197,8 @@ DEFINITIONS: dict[str, str] = {
     "benefit": "Value per week times weeks in use within the measured window, once per product "
                "and unit using it (the builder of a local product, each ICS adopting a national "
                "one, a unit reusing one); every product in use in the window counts.",
-    "rejected": f"{_COHORT.capitalize()} and were rejected after too many deferrals.",
+    "rejected": f"{_COHORT.capitalize()} and were rejected after too many deferrals (or refused "
+                "by every funding round they had to bid to).",
     "arrived": "Initiatives that arrived after the warm-up.",
     "in_system": f"{_COHORT.capitalize()} and were neither delivered, reused nor rejected by "
                  "the horizon.",
