@@ -34,8 +34,9 @@ SCALARS = ("duplication_rate", "duplicates_built", "duplicates_avoided", "hidden
 def comparison_rows(runs: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows of `{metric, unit, <run name>: value, ...}` for the headline metrics."""
     values = {name: flat(m) for name, m in runs.items()}
-    money = [c for c in ("lead_time_funding_wait", *COSTS)  # only for runs with money in them
-             if any(not math.isnan(v[c]) for v in values.values()) and any("money" in m for m in runs.values())]
+    priced = any("money" in m for m in runs.values())  # cost rows only for runs with money in them
+    money = [c for c in ("lead_time_funding_wait", *COSTS)
+             if priced and any(not math.isnan(v[c]) for v in values.values())]
     return [{"metric": LABELS[h][0], "unit": LABELS[h][1], **{n: v[h] for n, v in values.items()}}
             for h in (*HEADLINES, *money)]
 
