@@ -146,7 +146,8 @@ def reference_money(ev: pd.DataFrame, items: pd.DataFrame, pools: pd.DataFrame, 
                                         + sum(non_staff.get(i, 0.0) for i in dup))
     funded = ev[(ev["kind"] == "funded") & (ev["week"] >= warmup)]
     total = funded["amount"].sum()
-    out["round_money_share"] = funded.loc[funded["stage"] == "round", "amount"].sum() / total if total else None
+    rounds = funded.loc[funded["stage"] == "round", "amount"].sum()
+    out["round_money_share"] = rounds / total if total else None
     # A year's money = what was left at its end + what was spent in it (from its start to its end).
     starts = sorted(set(ev.loc[ev["kind"] == "envelope", "week"]))
     ends = ev[ev["kind"].isin(["lapsed", "carried"]) & (ev["week"] > warmup) & (ev["week"] <= horizon)]

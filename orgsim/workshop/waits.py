@@ -7,8 +7,8 @@ misread handoff is rework); before being withdrawn from a forum or team that a
 reorganisation closed, that forum or the staff queue. After a duplicate is detected the item waits for
 the original's outcome; that part is `duplicate`, the rest keeps the cause of
 the next record. From a bid for money to the money arriving (records `spent`,
-`unfunded`, `funded`, or a rejection by the rounds), `funding`. Time from an unfinished item's last record to the horizon
-is open (its `row` is -1).
+`unfunded`, `funded`, or a rejection by the rounds), `funding`. Time from an
+unfinished item's last record to the horizon is open (its `row` is -1).
 """
 
 from __future__ import annotations
