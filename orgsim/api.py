@@ -15,7 +15,7 @@ def measure(result: RunResult) -> dict[str, Any]:
     """The metrics of one run, labelled with its model and seed."""
     sc = result.plan.scenario
     metrics = compute(result.records, result.initiatives, result.pools,
-                      Window(sc.warmup_weeks, sc.horizon_weeks))
+                      Window(sc.warmup_weeks, sc.horizon_weeks), result.prices)
     return {"operating_model": result.plan.model, "seed": result.seed, **metrics}
 
 

@@ -56,6 +56,7 @@ def reference(ev: pd.DataFrame, items: pd.DataFrame, pools: pd.DataFrame, warmup
         duplicate[item] = any(rejected_at.get(other, math.inf) > week for other in same)
         same.append(item)
     dup = {i for i, d in duplicate.items() if d}
+    out["duplicate_items"] = dup
     out["new_capabilities"] = len([i for i in delivered if i not in dup]) / quarters
     mine = ev[ev["item"].isin(cohort)]
     ends = mine[mine["kind"] == "stage_end"]
@@ -116,6 +117,48 @@ def _utilisation(ev: pd.DataFrame, pools: pd.DataFrame, warmup: float,
             busy, t = busy + change, week
             level = level if new_level is None else new_level
         out[f"{team[0]}/{team[1]}"] = busy_weeks / available if available > 0 else 0.0
+        AVAILABLE[f"{team[0]}/{team[1]}"] = available
+    return out
+
+
+AVAILABLE: dict[str, float] = {}  # staff-weeks available per team, from the last `_utilisation`
+
+
+def reference_money(ev: pd.DataFrame, items: pd.DataFrame, pools: pd.DataFrame, rates: dict[str, float],
+                    non_staff: dict[int, float], warmup: float, horizon: float) -> dict[str, Any]:
+    """The cost outcomes from their definitions: staff paid whether busy or not, money by the ledger."""
+    AVAILABLE.clear()
+    _utilisation(ev, pools, warmup, horizon)
+    staff = sum(weeks * rates.get(team.split("/")[0], 0.0) for team, weeks in AVAILABLE.items())
+    years = (horizon - warmup) / 52.0
+    ref = reference(ev, items, pools, warmup, horizon)
+    arrival = _per_item(ev, "arrival")
+    cohort = set(arrival[arrival >= warmup].index)
+    delivered = set(ev.loc[ev["kind"] == "delivered", "item"]) & cohort
+    needs = ref["delivered"] + ref["reused"]
+    out: dict[str, Any] = {
+        "staff_cost_per_year": staff / years,
+        "cost_per_need_met": (staff + sum(non_staff.get(i, 0.0) for i in delivered)) / needs,
+    }
+    dup = ref["duplicate_items"] & cohort
+    builds = ev[(ev["kind"] == "stage_end") & (ev["stage"] == "build") & ev["item"].isin(dup)]
+    out["duplicate_build_cost"] = float((builds["amount"] * builds["unit"].map(rates).fillna(0.0)).sum()
+                                        + sum(non_staff.get(i, 0.0) for i in dup))
+    funded = ev[(ev["kind"] == "funded") & (ev["week"] >= warmup)]
+    total = funded["amount"].sum()
+    rounds = funded.loc[funded["stage"] == "round", "amount"].sum()
+    out["round_money_share"] = rounds / total if total else None
+    # A year's money = what was left at its end + what was spent in it (from its start to its end).
+    starts = sorted(set(ev.loc[ev["kind"] == "envelope", "week"]))
+    ends = ev[ev["kind"].isin(["lapsed", "carried"]) & (ev["week"] > warmup) & (ev["week"] <= horizon)]
+    spent = ev[ev["kind"] == "spent"]
+    unspent = available = 0.0
+    for (stream, week), left in ends.groupby(["what", "week"])["amount"].sum().items():
+        start = max(s for s in starts if s < week)
+        inside = spent[(spent["what"] == stream) & (spent["week"] >= start) & (spent["week"] < week)]
+        unspent += left
+        available += left + inside["amount"].sum()
+    out["envelope_unspent_share"] = unspent / available if available > 0 else None
     return out
 
 

@@ -45,6 +45,10 @@ CONFIGS: dict[str, tuple[int, str]] = {
     "experiment_grid_huge.yaml": (9, "is 8,000,000,000 runs; the limit is 100,000 runs"),
     "experiment_horizon_huge.yaml": (4, "horizon_weeks: a run of 1,000,000,000 weeks"),
     "experiment_typo.yaml": (4, "replicatons: unknown key 'replicatons'; did you mean 'replications'?"),
+    "money_negative_envelope.yaml": (6, "money.streams.central.envelope: must be >= 0, got -5000000"),
+    "money_nan_cost.yaml": (6, "money.staff_cost_per_person_week.HQ: expected a finite number, found nan"),
+    "money_missing_stream.yaml": (9, "money.pay[0].stream: unknown funding stream 'capitol' "
+                                  "(known: central)"),
 }
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from reference_metrics import reference, summarise
+from reference_metrics import reference, reference_money, summarise
 
 from orgsim.api import measure
 from orgsim.config.load import load_plans
@@ -45,3 +45,10 @@ def test_metrics_agree_with_a_plain_reimplementation(case: tuple[Path, str, int]
     assert set(got) == set(ref["utilisation"])
     for team, value in ref["utilisation"].items():
         assert got[team] == approx(value, rel=1e-9, abs=1e-12), team
+    if result.prices is None:
+        assert "money" not in m
+        return
+    money = reference_money(result.events_frame(), result.initiatives_frame(), result.pools_frame(),
+                            result.prices.rates, result.prices.non_staff, sc.warmup_weeks, sc.horizon_weeks)
+    for name, value in money.items():
+        assert m["money"][name] == (None if value is None else approx(value, rel=1e-9)), name

@@ -29,7 +29,8 @@ SCENARIOS = sorted((CONFIGS / "scenarios").glob("*.yaml"))
 CASES = [(SHIPPED, p.model) for p in load_plans(SHIPPED)] + \
     [(path, p.model) for path in SCENARIOS for p in load_plans(path)]
 REPLAY_CAUSE = {"queue": "staff_wait", "forum": "forum_wait", "work": "work", "rework": "rework",
-                "handoff": "handoff_delay", "duplicate": "duplicate_wait", "other": "other"}
+                "handoff": "handoff_delay", "duplicate": "duplicate_wait", "funding": "funding_wait",
+                "other": "other"}
 
 
 @pytest.fixture(scope="module")

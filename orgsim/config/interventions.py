@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from orgsim.config.operating_model import ALL_ICS
-from orgsim.config.plan import DemandPlan, ForumPlan, InterventionPlan, Plan, StaffPlan, SwitchPlan
+from orgsim.config.plan import (
+    DemandPlan,
+    ForumPlan,
+    InterventionPlan,
+    MoneyPlan,
+    Plan,
+    StaffPlan,
+    SwitchPlan,
+)
 from orgsim.config.scenario import Scenario
 from orgsim.config.timeline import Intervention
 from orgsim.config.yamlio import Path_, Source
@@ -21,6 +29,8 @@ def check_timeline(sc: Scenario, src: Source) -> None:
         if iv.week >= sc.horizon_weeks:
             raise src.error(at + ("week",), f"week {iv.week:g} is past the horizon "
                             f"(horizon_weeks: {sc.horizon_weeks:g}); interventions must come before it")
+        if iv.money is not None:
+            _check_money(sc, iv, src, at)
         d = iv.demand
         if d is None:
             continue
@@ -31,6 +41,17 @@ def check_timeline(sc: Scenario, src: Source) -> None:
         for j, origin in enumerate(d.origins or []):
             if origin not in units:
                 raise src.error(at + ("demand", "origins", j), f"unknown unit {origin!r}")
+
+
+def _check_money(sc: Scenario, iv: Intervention, src: Source, at: Path_) -> None:
+    m = iv.money
+    assert m is not None
+    streams = sc.money.streams if sc.money is not None else {}
+    for key in ("stream", "pay_from"):
+        name = getattr(m, key)
+        if name is not None and name not in streams:
+            known = ", ".join(streams) or "none (the scenario has no money.streams)"
+            raise src.error(at + ("money", key), f"unknown funding stream {name!r}; streams are {known}")
 
 
 def resolve_timeline(base: Plan, src: Source, load_model: LoadModel) -> tuple[InterventionPlan, ...]:
@@ -49,6 +70,8 @@ def resolve_timeline(base: Plan, src: Source, load_model: LoadModel) -> tuple[In
             out.append(_staff(iv, current, slots, src, at))
         elif iv.demand is not None:
             out.append(DemandPlan(iv.week, _label(iv), i, iv.demand))
+        elif iv.money is not None:
+            out.append(MoneyPlan(iv.week, _label(iv), iv.money))
         else:
             out.append(_forum(iv, current, src, at))
     return tuple(out)
@@ -118,6 +141,11 @@ def _label(iv: Intervention) -> str:
         return f"funding of {f.forum}: {', '.join(parts)}"
     if iv.cadence is not None:
         return f"{iv.cadence.forum} meets every {iv.cadence.cadence_weeks:g} weeks"
+    if iv.money is not None:
+        m = iv.money
+        parts = ([f"envelope £{m.envelope:,.0f} a year"] if m.envelope is not None else []) + (
+            [f"paid from {m.pay_from}"] if m.pay_from is not None else [])
+        return f"{m.stream}: {', '.join(parts)}"
     d = iv.demand
     assert d is not None
     span = f" for {d.duration_weeks:g} weeks" if d.duration_weeks else ""

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from orgsim.config.errors import from_validation
+from orgsim.config.funds import check_money
 from orgsim.config.interventions import check_timeline, resolve_timeline
 from orgsim.config.operating_model import OperatingModel
 from orgsim.config.plan import Plan
@@ -49,6 +50,7 @@ def _check_scenario(sc: Scenario, src: Source) -> None:
             if f not in sc.demand.effort:
                 raise src.error(at + ("effort", f), f"unknown function {f!r}; demand.effort has "
                                 f"{sorted(sc.demand.effort)}")
+    check_money(sc, src)
     check_timeline(sc, src)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
+from orgsim.config.money import MoneyChange
 from orgsim.config.operating_model import Forum, OperatingModel, When
 from orgsim.config.scenario import Scenario
 from orgsim.config.timeline import DemandChange
@@ -147,7 +148,17 @@ class DemandPlan:
     change: DemandChange
 
 
-InterventionPlan = SwitchPlan | StaffPlan | ForumPlan | DemandPlan
+@dataclass(frozen=True)
+class MoneyPlan:
+    """A funding stream's new envelope (from the next financial year) or where its items are paid from."""
+
+    kind: ClassVar[str] = "money"
+    week: float
+    label: str
+    change: MoneyChange
+
+
+InterventionPlan = SwitchPlan | StaffPlan | ForumPlan | DemandPlan | MoneyPlan
 
 
 @dataclass(frozen=True)
@@ -163,6 +174,7 @@ class Plan:
     routes: tuple[RoutePlan, ...]
     source_files: tuple[str, ...] = field(default=())
     timeline: tuple[InterventionPlan, ...] = field(default=())  # in week order
+    rates: dict[str, float] = field(default_factory=dict)  # unit -> pounds per person-week (money)
 
     def unit_of(self, name: str) -> str:
         """The unit that stands for scenario unit `name` under this operating model."""

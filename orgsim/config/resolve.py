@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from orgsim.config.funds import unit_rates
 from orgsim.config.operating_model import (
     ALL_ICS,
     CheckStep,
@@ -213,4 +214,5 @@ def resolve(sc: Scenario, om: OperatingModel, sc_src: Source, om_src: Source) ->
                 p_detect=r.p_detect,
                 forums={n: f.model_copy(update={"unit": r.aliases.get(f.unit, f.unit)})
                         for n, f in om.forums.items()}, routes=r.routes(),
-                source_files=(sc_src.file, om_src.file))
+                source_files=(sc_src.file, om_src.file),
+                rates=unit_rates(sc, list(units), r.aliases))

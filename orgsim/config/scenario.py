@@ -15,6 +15,7 @@ from orgsim.config.common import (
     Strict,
     Weeks,
 )
+from orgsim.config.money import Money
 from orgsim.config.timeline import Intervention
 
 UnitKind = Literal["national_body", "directorate", "factory", "ics", "funder"]
@@ -121,6 +122,7 @@ class Scenario(Strict):
     operating_models: list[str] = Field(default_factory=list, description="Operating models run by default.")
     operating_models_dir: str = Field("operating_models", description="Folder of operating model files, relative to this file.")
     timeline: list[Intervention] = Field(default_factory=list, description="Interventions played into every run, in week order (workshops).")
+    money: Money | None = Field(None, description="Funding streams, rounds and costs (none: the run has no money in it).")
 
     @model_validator(mode="after")
     def _window(self) -> Scenario:

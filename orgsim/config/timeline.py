@@ -11,6 +11,7 @@ from __future__ import annotations
 from pydantic import Field, PositiveInt, model_validator
 
 from orgsim.config.common import NonNegativeFloat, PositiveFloat, Probability, Strict, Weeks
+from orgsim.config.money import MoneyChange
 
 
 class SwitchModel(Strict):
@@ -76,6 +77,7 @@ class Intervention(Strict):
     funding: FundingChange | None = Field(None, description="A forum's approval probability or capacity.")
     staff: StaffChange | None = Field(None, description="Add or remove people in a team.")
     cadence: CadenceChange | None = Field(None, description="A forum's cadence.")
+    money: MoneyChange | None = Field(None, description="A funding stream's envelope or where its items are paid from.")
 
     @model_validator(mode="after")
     def _one(self) -> Intervention:
@@ -91,4 +93,4 @@ class Intervention(Strict):
         return next(k for k in CHANGES if getattr(self, k) is not None)
 
 
-CHANGES = ("switch_model", "demand", "funding", "staff", "cadence")
+CHANGES = ("switch_model", "demand", "funding", "staff", "cadence", "money")

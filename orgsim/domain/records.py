@@ -27,6 +27,17 @@ INTERVENTION = "intervention"  # item -1; unit: ''; what: description; stage: th
 STAFFING = "staffing"          # item -1; unit: pool's unit; what: pool; amount: people from now on
 WITHDRAWN = "withdrawn"        # unit: forum's or pool's unit; what: forum or pool; stage: "forum" or
                                # "staff": a reorganisation closed what the item was waiting for
+# Money (orgsim/mechanisms/money.py): an account is a stream's money held by one unit.
+BID = "bid"                    # unit: holder; what: stream or round; amount: pounds asked;
+                               # stage: "stream" or "round"
+SPENT = "spent"                # unit: holder; what: stream; amount: pounds taken from the account
+FUNDED = "funded"              # unit: holder; what: stream; amount: pounds; stage: "stream" or "round"
+UNFUNDED = "unfunded"          # unit: holder; what: round; amount: pounds asked;
+                               # stage: why ("refused" or "no money")
+ENVELOPE = "envelope"          # item -1; unit: holder; what: stream; amount: pounds for the year starting
+LAPSED = "lapsed"              # item -1; unit: holder; what: stream; amount: unspent at year end, lost
+CARRIED = "carried"            # item -1; unit: holder; what: stream; amount: unspent at year end, kept
+LEDGER = (ENVELOPE, SPENT, LAPSED, CARRIED)
 
 FINAL = (DELIVERED, REUSED, REJECTED)
 

@@ -14,18 +14,21 @@ from orgsim.config.plan import (
     DemandPlan,
     ForumPlan,
     InterventionPlan,
+    MoneyPlan,
     Plan,
     StaffPlan,
     SwitchPlan,
     UnitPlan,
 )
 from orgsim.domain.collector import paused
+from orgsim.domain.costs import Costs, draw_costs
 from orgsim.domain.demand import generate
 from orgsim.domain.initiative import Initiative
 from orgsim.domain.records import INTERVENTION, Record, regroup
 from orgsim.domain.surges import apply_changes
 from orgsim.mechanisms import interventions
 from orgsim.mechanisms.journey import choose_route, journey
+from orgsim.mechanisms.money import Treasury
 from orgsim.mechanisms.portfolio import Portfolio
 from orgsim.mechanisms.streams import Streams, Uniforms
 from orgsim.mechanisms.team import Pool, Tally
@@ -33,7 +36,7 @@ from orgsim.mechanisms.world import World
 
 # Named random streams, spawned from one SeedSequence in this fixed order (new ones go last,
 # so that adding a stream never changes the others).
-STREAMS = ("demand", "gates", "handoffs", "detection", "mesa", "interventions")
+STREAMS = ("demand", "gates", "handoffs", "detection", "mesa", "interventions", "costs", "funding")
 
 
 def seeds(seed: int) -> dict[str, np.random.SeedSequence]:
@@ -82,10 +85,27 @@ class OrgModel(mesa.Model):  # type: ignore[misc]
         self._maturity = 0.0  # mean ICS maturity at the last sample that found it changed
         for iv in plan.timeline:  # before arrivals: an intervention at week w acts before them
             self.env.timeout(iv.week).callbacks.append(partial(self._intervene, iv))
+        self.costs = self._money(plan, rngs)
         timeout, arrive = self.env.timeout, self._arrive
         for item in self.initiatives:  # a timeout from week 0 lands exactly on the arrival week
             timeout(item.arrival_week, item).callbacks.append(arrive)  # its value is the item
         self.env.process(self._sample())
+
+    def _money(self, plan: Plan, rngs: dict[str, np.random.Generator]) -> Costs | None:
+        """Prices and choices drawn before the run, and the accounts (only when the scenario has money).
+
+        Year ends come after the timeline's interventions of the same week, and before arrivals.
+        """
+        money = plan.scenario.money
+        if money is None:
+            return None
+        costs = draw_costs(money, self.initiatives, rngs["costs"])
+        self.world.non_staff = costs.non_staff
+        if money.streams:
+            self.world.money = Treasury(self.env, money, plan.scenario.ics_names(), self._rec,
+                                        Uniforms(rngs["funding"]), plan.scenario.horizon_weeks,
+                                        costs.choice)
+        return costs
 
     def _pool(self, unit: str, name: str, spec: interventions.PoolSpec) -> Pool:
         return Pool(self.env, unit, name, spec[0], spec[1], spec[2], self._rec, self.tally)
@@ -110,6 +130,9 @@ class OrgModel(mesa.Model):  # type: ignore[misc]
             interventions.change_staff(self.world, iv, self._pool)
         elif isinstance(iv, ForumPlan):
             interventions.change_forum(self.world, iv)
+        elif isinstance(iv, MoneyPlan):
+            if self.world.money is not None:
+                self.world.money.change(iv.change)
         elif isinstance(iv, SwitchPlan):
             interventions.switch(self.world, iv, self._pool, self._unit)
             if iv.dip > 0.0 and iv.duration_weeks > 0.0:

@@ -8,7 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-from orgsim.config.plan import Plan
+from orgsim.config.plan import Plan, SwitchPlan
+from orgsim.domain.costs import Prices
 from orgsim.domain.initiative import Initiative
 from orgsim.domain.records import COLUMNS, Record
 from orgsim.engine.model import OrgModel
@@ -37,6 +38,7 @@ class RunResult:
     timeseries: pd.DataFrame
     events: int
     wall_seconds: float
+    prices: Prices | None = None  # for the cost outcomes (None: the scenario has no money)
 
     def events_frame(self) -> pd.DataFrame:
         return pd.DataFrame.from_records(self.records, columns=list(COLUMNS))
@@ -59,6 +61,17 @@ class RunResult:
         return pd.DataFrame(rows, columns=[*ITEM_COLUMNS, *effort])
 
 
+def prices(plan: Plan, non_staff: dict[int, float] | None) -> Prices | None:
+    """The cost per person-week of every unit the run had (reorganisations included)."""
+    if plan.scenario.money is None:
+        return None
+    rates = dict(plan.rates)
+    for iv in plan.timeline:
+        if isinstance(iv, SwitchPlan):
+            rates.update({u: r for u, r in iv.plan.rates.items() if u not in rates})
+    return Prices(rates, non_staff or {})
+
+
 def simulate(plan: Plan, seed: int | None = None) -> RunResult:
     """Run `plan` once. `seed` defaults to the scenario's."""
     seed = plan.scenario.seed if seed is None else seed
@@ -71,6 +84,7 @@ def simulate(plan: Plan, seed: int | None = None) -> RunResult:
     result = RunResult(plan=plan, seed=seed, initiatives=tuple(model.initiatives),
                        records=tuple(model.records()), pools=pools,
                        timeseries=model.datacollector.get_model_vars_dataframe().reset_index(drop=True),
-                       events=model.events_processed(), wall_seconds=wall)
+                       events=model.events_processed(), wall_seconds=wall,
+                       prices=prices(plan, model.costs.non_staff if model.costs else None))
     model.release()
     return result

@@ -28,11 +28,14 @@ OUTCOMES = (  # the columns of `orgsim.metrics.table.flat`, in reading order (a 
     "decision_latency_ungated_share",
     "lead_time_mean", "lead_time_median", "lead_time_p90",
     "lead_time_forum_wait", "lead_time_staff_wait", "lead_time_work", "lead_time_rework",
-    "lead_time_handoff_delay", "lead_time_duplicate_wait", "lead_time_other",
+    "lead_time_handoff_delay", "lead_time_duplicate_wait", "lead_time_funding_wait",
+    "lead_time_other",
     "time_in_system_mean", "time_in_system_median", "time_in_system_p90",
     "delivered", "reused", "duplication_rate", "duplicates_built", "duplicates_avoided",
     "hidden_work_share", "wip", "handoffs_per_item", "rework_share", "utilisation", "benefit",
     "rejected", "arrived", "in_system", "decision_latency_n", "lead_time_n", "time_in_system_n",
+    "staff_cost_per_year", "cost_per_need_met", "duplicate_build_cost", "envelope_unspent_share",
+    "round_money_share",
 )
 Outcome = Literal[OUTCOMES]  # type: ignore[valid-type]
 

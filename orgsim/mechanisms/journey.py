@@ -66,6 +66,10 @@ def journey(w: World, item: Initiative, route: RoutePlan) -> Proc:
         if i == route.release_index and not released:
             rec((env.now, RELEASED, item.id, origin, route.name, 0.0, ""))
             released = True
+            if w.money is not None:
+                if not (yield from w.money.fund(item, route, price(w, item, route))):
+                    return _finish(w, item, seen, "rejected")
+                continue  # a reorganisation may have come while it waited for money
         step = steps[i]
         i += 1
         if isinstance(step, StagePlan):  # the stage's work, inline: the engine's busiest path
@@ -110,11 +114,23 @@ def journey(w: World, item: Initiative, route: RoutePlan) -> Proc:
                 seen.append(portfolio.name)
     if not released:
         rec((env.now, RELEASED, item.id, origin, route.name, 0.0, ""))
+        if w.money is not None and not (yield from w.money.fund(item, route, price(w, item, route))):
+            return _finish(w, item, seen, "rejected")
     rec((env.now, DELIVERED, item.id, origin, route.scope, item.total_effort, ""))
     _finish(w, item, seen, "delivered")
     if route.scope == "national":
         env.process(adopt(w, item))
     return None
+
+
+def price(w: World, item: Initiative, route: RoutePlan) -> float:
+    """Pounds `item`'s delivery costs on `route`: its build stages' staff time at each unit's
+    cost per person-week, plus its non-staff cost."""
+    rates = w.plan.rates
+    staff = left_sum(item.effort_of(s.functions) * s.share * rates.get(w.unit(s.unit, item), 0.0)
+                     for s in route.steps[route.release_index:]
+                     if isinstance(s, StagePlan) and s.kind == "build")
+    return staff + w.non_staff.get(item.id, 0.0)
 
 
 def _build_effort(route: RoutePlan, item: Initiative) -> float:

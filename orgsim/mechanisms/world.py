@@ -11,6 +11,7 @@ from orgsim.config.operating_model import Forum as ForumSpec
 from orgsim.config.plan import ORIGIN, Plan
 from orgsim.domain.initiative import Initiative
 from orgsim.mechanisms.gate import Forum
+from orgsim.mechanisms.money import Treasury
 from orgsim.mechanisms.portfolio import Portfolio
 from orgsim.mechanisms.streams import Streams
 from orgsim.mechanisms.team import Pool, Rec, Tally
@@ -43,6 +44,8 @@ class World:
     seen: dict[int, list[str]] = field(default_factory=dict)  # item in flight -> portfolios it is in
     era: int = 0  # operating models switched to so far; journeys re-plan when it changes
     matured: bool = True  # an ICS's maturity may have changed since the last weekly sample
+    money: Treasury | None = None  # funding streams and rounds (None: the run has no money in it)
+    non_staff: dict[int, float] = field(default_factory=dict)  # item -> pounds beyond staff time
     ics: tuple[tuple[str, Unit], ...] = field(init=False)  # (name, unit) that adopt, by name
     forum_specs: dict[str, ForumSpec] = field(init=False)  # the plan's, as changed by interventions
     where: dict[str, str] = field(init=False)  # any unit name met so far -> the unit standing for it

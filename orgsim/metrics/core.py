@@ -23,8 +23,10 @@ import pandas as pd
 
 from orgsim.domain import records as R
 from orgsim.domain.collector import paused
+from orgsim.domain.costs import Prices
 from orgsim.domain.sums import left_sum
 from orgsim.metrics import walk as W
+from orgsim.metrics.money import money_metrics
 
 QUARTER_WEEKS = 13.0
 
@@ -123,8 +125,14 @@ def flag_duplicates(first_builds: Iterable[tuple[int, float]], key: dict[int, st
 
 
 def compute(records: Iterable[W.Row], items: Iterable[ItemLike], pools: Iterable[PoolLike],
-            w: Window) -> dict[str, Any]:
-    """Every metric of one run (the keys of metrics.json)."""
+            w: Window, prices: Prices | None = None) -> dict[str, Any]:
+    """Every metric of one run (the keys of metrics.json).
+
+    With `prices` (a scenario with money) the metrics add the cost outcomes (`money`) and the
+    lead time spent waiting for money; without, they are what they were before money existed.
+    """
+    if prices is not None and not isinstance(records, (list, tuple)):
+        records = list(records)  # walked twice
     staff = {(p.unit, p.pool): (float(p.people), float(p.people_per_slot)) for p in pools}
     with paused():  # the walk keeps a list per item: none is garbage
         found = W.walk(records, staff, w.warmup, w.horizon)
@@ -140,11 +148,19 @@ def compute(records: Iterable[W.Row], items: Iterable[ItemLike], pools: Iterable
     counts["in_system"] = counts["arrived"] - counts["delivered"] - counts["reused"] - counts["rejected"]
     built_twice = [i for i, _ in cohort if duplicate.get(i, False)]
     quarters = w.quarters
+    components = _components(delivered)
+    money: dict[str, Any] = {}
+    if prices is None:
+        components = {k: v for k, v in components.items() if k not in W.MONEY_COMPONENTS}
+    else:
+        money = {"money": money_metrics(records, found, cohort, set(built_twice), prices,
+                                        w.warmup, w.horizon)}
     return {
+        **money,
         "counts": counts,
         "decision_latency": _latency(cohort),
         "lead_time": summary([s[W.END] - s[W.ARRIVAL] for _, s in delivered]),
-        "lead_time_components": _components(delivered),
+        "lead_time_components": components,
         "time_in_system": {**summary([s[W.END] - s[W.ARRIVAL] for _, s in cohort if s[W.END] is not None]),
                            "censored": counts["in_system"]},
         "needs_met": (counts["delivered"] + counts["reused"]) / quarters,
@@ -250,13 +266,13 @@ def rows(events: pd.DataFrame) -> list[W.Row]:
 
 
 def compute_frames(events: pd.DataFrame, items: pd.DataFrame, pools: pd.DataFrame,
-                   w: Window) -> dict[str, Any]:
+                   w: Window, prices: Prices | None = None) -> dict[str, Any]:
     """`compute` on the tables a run folder holds (events, initiatives and pools)."""
     item_rows = [ItemRow(int(i), str(k), float(v)) for i, k, v in
                  zip(items["id"], items["capability_key"], items["value_per_week"])]
     pool_rows = [PoolRow(*r) for r in pools[["unit", "pool", "people", "people_per_slot"]]
                  .itertuples(index=False, name=None)]
-    return compute(rows(events), item_rows, pool_rows, w)
+    return compute(rows(events), item_rows, pool_rows, w, prices)
 
 
 def duplicate_builds(events: pd.DataFrame, items: pd.DataFrame) -> pd.Series:

@@ -22,6 +22,9 @@ HEADLINES = (
 )
 
 COMPONENT_OUTCOMES = tuple(f"lead_time_{c}" for c in COMPONENTS)
+# Cost outcomes: numbers only for runs whose scenario has money in it (not a number otherwise).
+COSTS = ("staff_cost_per_year", "cost_per_need_met", "duplicate_build_cost",
+         "envelope_unspent_share", "round_money_share")
 SUMMARISED = ("decision_latency", "lead_time", "time_in_system")
 RATES = ("needs_met", "new_capabilities", "delivered", "reused")
 SCALARS = ("duplication_rate", "duplicates_built", "duplicates_avoided", "hidden_work_share", "wip",
@@ -31,8 +34,11 @@ SCALARS = ("duplication_rate", "duplicates_built", "duplicates_avoided", "hidden
 def comparison_rows(runs: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows of `{metric, unit, <run name>: value, ...}` for the headline metrics."""
     values = {name: flat(m) for name, m in runs.items()}
+    priced = any("money" in m for m in runs.values())  # cost rows only for runs with money in them
+    money = [c for c in ("lead_time_funding_wait", *COSTS)
+             if priced and any(not math.isnan(v[c]) for v in values.values())]
     return [{"metric": LABELS[h][0], "unit": LABELS[h][1], **{n: v[h] for n, v in values.items()}}
-            for h in HEADLINES]
+            for h in (*HEADLINES, *money)]
 
 
 def fmt(value: float) -> str:
@@ -54,8 +60,13 @@ def flat(metrics: dict[str, Any]) -> dict[str, float]:
         for stat in ("mean", "median", "p90", "n"):
             out[f"{name}_{stat}"] = _number(metrics[name][stat])
     out["decision_latency_ungated_share"] = float(metrics["decision_latency"]["ungated_share"])
-    for component in COMPONENTS:
-        out[f"lead_time_{component}"] = _number(metrics["lead_time_components"][component])
+    parts = metrics["lead_time_components"]
+    for component in COMPONENTS:  # no money in the run: it never waited for any
+        absent = 0.0 if parts["other"] is not None else None
+        out[f"lead_time_{component}"] = _number(parts.get(component, absent))
+    money = metrics.get("money", {})
+    for name in COSTS:
+        out[name] = _number(money.get(name))
     for name in (*RATES, *SCALARS):
         out[name] = float(metrics[name])
     out["utilisation"] = float(metrics["utilisation"]["overall"])
@@ -77,12 +88,15 @@ BETTER: dict[str, int] = {
     "hidden_work_share": -1, "wip": -1, "handoffs_per_item": -1, "rework_share": -1,
     "utilisation": 0, "benefit": 1, "rejected": -1, "arrived": 0, "in_system": 0,
     "decision_latency_n": 0, "lead_time_n": 0, "time_in_system_n": 0,
+    "staff_cost_per_year": -1, "cost_per_need_met": -1, "duplicate_build_cost": -1,
+    "envelope_unspent_share": 0, "round_money_share": 0,
 }
 
 _COMPONENT_LABELS = {
     "forum_wait": "waiting for a forum", "staff_wait": "waiting for staff", "work": "work",
     "rework": "rework", "handoff_delay": "handoff delay",
-    "duplicate_wait": "waiting for a duplicate's original", "other": "other waits",
+    "duplicate_wait": "waiting for a duplicate's original", "funding_wait": "waiting for money",
+    "other": "other waits",
 }
 
 # Label and unit of each flat outcome, for tables and plots.
@@ -118,6 +132,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "decision_latency_n": ("Items behind decision latency", "initiatives"),
     "lead_time_n": ("Items behind lead time", "initiatives"),
     "time_in_system_n": ("Items behind time in system", "initiatives"),
+    "staff_cost_per_year": ("Staff cost per year", "pounds a year"),
+    "cost_per_need_met": ("Cost per need met", "pounds per initiative"),
+    "duplicate_build_cost": ("Spent on duplicate builds", "pounds"),
+    "envelope_unspent_share": ("Envelopes unspent at year end", "share of money available"),
+    "round_money_share": ("Money through funding rounds", "share of money received"),
 }
 
 _COHORT = "initiatives that arrived after the warm-up"
@@ -129,6 +148,8 @@ _COMPONENT_DEFINITIONS = {
     "rework": "the part of a stage's work redone because a handoff was misread",
     "handoff_delay": "the fixed delay of passing it to another organisation",
     "duplicate_wait": "after a duplicate was detected, waiting for the original's outcome",
+    "funding_wait": "from bidding for money (to a stream or a funding round) to receiving it, "
+                    "rounds refused included (zero in a scenario without funding streams)",
     "other": "any other wait between two of its records (none in the shipped mechanisms)",
 }
 
@@ -177,11 +198,29 @@ DEFINITIONS: dict[str, str] = {
     "benefit": "Value per week times weeks in use within the measured window, once per product "
                "and unit using it (the builder of a local product, each ICS adopting a national "
                "one, a unit reusing one); every product in use in the window counts.",
-    "rejected": f"{_COHORT.capitalize()} and were rejected after too many deferrals.",
+    "rejected": f"{_COHORT.capitalize()} and were rejected after too many deferrals (or refused "
+                "by every funding round they had to bid to).",
     "arrived": "Initiatives that arrived after the warm-up.",
     "in_system": f"{_COHORT.capitalize()} and were neither delivered, reused nor rejected by "
                  "the horizon.",
     "decision_latency_n": "Initiatives decision latency is measured over in a run.",
     "lead_time_n": "Initiatives lead time is measured over in a run (those delivered).",
     "time_in_system_n": "Initiatives time in system is measured over in a run (those finished).",
+    "staff_cost_per_year": "Available staff-weeks of every team in the measured window times its "
+                           "organisation's cost per person-week (people are paid whether busy or "
+                           "not), per 52-week year; by organisation in metrics.json. Only for "
+                           "scenarios with money.",
+    "cost_per_need_met": "Staff cost of the measured window plus the non-staff cost of the "
+                         f"{_COHORT} and were delivered, divided by the {_COHORT} and were "
+                         "delivered or reused by the horizon. Only for scenarios with money.",
+    "duplicate_build_cost": "Build person-weeks of the duplicates built (see duplicates_built) at "
+                            "the cost per person-week of the organisation that did them, plus "
+                            "their non-staff cost. Only for scenarios with money.",
+    "envelope_unspent_share": "Money unspent at the end of the financial years that ended in the "
+                              "measured window (lapsed or carried over), over the money those "
+                              "years had (envelopes and money carried in), every stream "
+                              "together. Only for scenarios with funding streams.",
+    "round_money_share": "Pounds received in the measured window through funding rounds, over "
+                         "all pounds received from funding streams. Only for scenarios with "
+                         "funding streams.",
 }

@@ -10,7 +10,8 @@ per product and unit that uses it, the week its use began (for benefit).
 The cause of the interval before a record: while the item waits at a forum
 (after `gate_queued` or `deferred`), forum; between a stage's start and end,
 work (the share redone after a misread handoff is rework); after a detected
-duplicate, waiting for the original until the original's outcome; otherwise
+duplicate, waiting for the original until the original's outcome; from a
+bid for money to the money arriving (funded), funding; otherwise
 the record ending the interval says: a stage start (or being sent away from
 a team a reorganisation closed), staff; a handoff, its delay; anything else,
 other (no mechanism makes an item wait there today, so it stays zero).
@@ -30,18 +31,19 @@ Row = tuple[float, str, int, str, str, float, str]
 
 # Lead time components, in the order they are stored and shown.
 COMPONENTS = ("forum_wait", "staff_wait", "work", "rework", "handoff_delay", "duplicate_wait",
-              "other")
+              "funding_wait", "other")
+MONEY_COMPONENTS = ("funding_wait",)  # shown only for runs with money in them
 
 # Fields of an item's state list (a list indexed by constants is the cheapest mutable record).
 ARRIVAL, LAST, MODE, ORIGINAL = 0, 1, 2, 3
-FORUM, STAFF, WORK, REWORK, HANDOFF, DUPLICATE, OTHER = range(4, 11)  # COMPONENTS, in order
-GATED, RELEASED, END, OUTCOME, HANDOFFS = 11, 12, 13, 14, 15
-STAGE_AT, STAGE_PEOPLE, STAGE_POOL, LAST_SPAN, LAST_EFFORT = 16, 17, 18, 19, 20
-HELD, EFFORT, REWORK_EFFORT, BUILD_EFFORT, BUILD_REWORK, BUILDING = 21, 22, 23, 24, 25, 26
-WIDTH = 27
+FORUM, STAFF, WORK, REWORK, HANDOFF, DUPLICATE, FUNDING, OTHER = range(4, 12)  # COMPONENTS, in order
+GATED, RELEASED, END, OUTCOME, HANDOFFS = 12, 13, 14, 15, 16
+STAGE_AT, STAGE_PEOPLE, STAGE_POOL, LAST_SPAN, LAST_EFFORT = 17, 18, 19, 20, 21
+HELD, EFFORT, REWORK_EFFORT, BUILD_EFFORT, BUILD_REWORK, BUILDING = 22, 23, 24, 25, 26, 27
+WIDTH = 28
 
 # What an item is doing after its latest record.
-READY, AT_FORUM, AT_WORK, AT_DUPLICATE = 0, 1, 2, 3
+READY, AT_FORUM, AT_WORK, AT_DUPLICATE, AT_FUNDING = 0, 1, 2, 3, 4
 
 # A team's state: [week of last change, people busy, people on the staff, busy and
 # available staff-weeks inside the window so far].
@@ -111,6 +113,8 @@ def walk(records: Iterable[Row], staff: dict[tuple[str, str], tuple[float, float
                 s[WORK] += gap
             elif mode == AT_FORUM:
                 s[FORUM] += gap
+            elif mode == AT_FUNDING:
+                s[FUNDING] += gap
             else:
                 if mode == AT_DUPLICATE:
                     waited = ends.get(s[ORIGINAL], week) - s[LAST]
@@ -161,6 +165,10 @@ def walk(records: Iterable[Row], staff: dict[tuple[str, str], tuple[float, float
                 redone = s[LAST_SPAN] * (amount / s[LAST_EFFORT])
                 s[WORK] -= redone
                 s[REWORK] += redone
+        elif kind == R.BID:
+            s[MODE] = AT_FUNDING
+        elif kind == R.SPENT or kind == R.UNFUNDED:  # still waiting for the money itself
+            pass
         else:
             s[MODE] = READY
             if kind == R.RELEASED:

@@ -78,7 +78,13 @@ def _describe(r: Any, run: RunData, units: set[str]) -> str:
         "rework_effort": f"of which {words.effort(amount)} redone",
         "delivered": f"delivered ({what})",
         "reused": f"reused the product of initiative {n}",
+        "bid": f"asked {what} for £{amount:,.0f}" + (" (a funding round)" if stage == "round" else ""),
+        "spent": f"£{amount:,.0f} taken from {what}",
+        "unfunded": f"{what} did not fund it ({stage})",
+        "funded": f"£{amount:,.0f} received from {what}",
     }
+    if kind == "rejected" and stage == "money":
+        return f"{what} refused every bid ({words.count(n, 'bid')}): rejected"
     return texts.get(kind, f"{kind.replace('_', ' ')}: {what}".rstrip(": "))
 
 

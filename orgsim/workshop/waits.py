@@ -6,8 +6,9 @@ starts, the staff queue; before it ends, work (the share redone after a
 misread handoff is rework); before being withdrawn from a forum or team that a
 reorganisation closed, that forum or the staff queue. After a duplicate is detected the item waits for
 the original's outcome; that part is `duplicate`, the rest keeps the cause of
-the next record. Time from an unfinished item's last record to the horizon
-is open (its `row` is -1).
+the next record. From a bid for money to the money arriving (records `spent`,
+`unfunded`, `funded`, or a rejection by the rounds), `funding`. Time from an
+unfinished item's last record to the horizon is open (its `row` is -1).
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ import pandas as pd
 
 from orgsim.workshop.rundata import RunData
 
-CAUSES = ("queue", "forum", "handoff", "rework", "duplicate", "work")
+CAUSES = ("queue", "forum", "handoff", "rework", "duplicate", "funding", "work")
 LABELS = {"queue": "staff queue", "forum": "forum", "handoff": "handoff", "rework": "rework",
-          "duplicate": "waiting for the original", "work": "work", "other": "other"}
+          "duplicate": "waiting for the original", "funding": "waiting for money", "work": "work",
+          "other": "other"}
+MONEY = ("spent", "unfunded", "funded")  # records that end part of a wait for money
 DECISIONS = ("approved", "deferred", "rejected")
 NOT_JOURNEY = ("adopted", "intervention")  # records about a product or the system, not a trip
 COLUMNS = ["item", "row", "start", "end", "cause", "unit", "sender"]
@@ -33,9 +36,10 @@ def journey_records(events: pd.DataFrame) -> pd.DataFrame:
 
 def _cause(kind: pd.Series, stage: pd.Series) -> np.ndarray:
     withdrawn = kind == "withdrawn"
-    return np.select([kind == "handoff", kind.isin(DECISIONS) | (withdrawn & (stage == "forum")),
+    money = kind.isin(MONEY) | ((kind == "rejected") & (stage == "money"))
+    return np.select([kind == "handoff", money, kind.isin(DECISIONS) | (withdrawn & (stage == "forum")),
                       kind == "stage_end", (kind == "stage_start") | withdrawn],
-                     ["handoff", "forum", "work", "queue"], "other")
+                     ["handoff", "funding", "forum", "work", "queue"], "other")
 
 
 def segments(run: RunData) -> pd.DataFrame:
@@ -74,8 +78,9 @@ def _open(run: RunData, ev: pd.DataFrame) -> pd.DataFrame:
     last = ev.drop_duplicates("item", keep="last")
     last = last[~last["item"].isin(run.final().index)]
     kind = last["kind"]
-    cause = np.select([kind.isin(("gate_queued", "deferred")), kind == "stage_start", kind == "duplicate"],
-                      ["forum", "work", "duplicate"], "queue")
+    cause = np.select([kind.isin(("gate_queued", "deferred")), kind == "stage_start", kind == "duplicate",
+                       kind.isin(("bid", "spent", "unfunded"))],
+                      ["forum", "work", "duplicate", "funding"], "queue")
     return pd.DataFrame({"item": last["item"], "row": -1, "start": last["week"],
                          "end": np.maximum(last["week"], run.horizon), "cause": cause,
                          "unit": last["unit"], "sender": ""})
