@@ -15,6 +15,7 @@ from orgsim.config.common import (
     Strict,
     Weeks,
 )
+from orgsim.config.evidence import Evidence
 from orgsim.config.timeline import Intervention
 
 UnitKind = Literal["national_body", "directorate", "factory", "ics", "funder"]
@@ -104,6 +105,21 @@ class Adoption(Strict):
         return self
 
 
+class Scale(Strict):
+    """What the headcounts and effort stand for in people and money.
+
+    Team headcounts count units of `people_per_unit` people each, and effort is in
+    unit-weeks: people = units x people_per_unit and person-weeks = unit-weeks x
+    people_per_unit. The simulation works in units, so the scale changes no result:
+    it says how many people a run describes and what they cost.
+    """
+
+    people_per_unit: PositiveFloat = Field(1.0, description="People behind one unit of a team's "
+                                           "headcount (and person-weeks behind one unit-week of effort).")
+    cost_per_person_year: NonNegativeFloat | None = Field(
+        None, description="Staff cost of one person for a year, in pounds (none: not stated).")
+
+
 class Scenario(Strict):
     """A whole scenario file."""
 
@@ -121,6 +137,8 @@ class Scenario(Strict):
     operating_models: list[str] = Field(default_factory=list, description="Operating models run by default.")
     operating_models_dir: str = Field("operating_models", description="Folder of operating model files, relative to this file.")
     timeline: list[Intervention] = Field(default_factory=list, description="Interventions played into every run, in week order (workshops).")
+    scale: Scale = Field(default_factory=Scale, description="People and pounds behind the headcounts (changes no result).")
+    evidence: dict[str, Evidence] = Field(default_factory=dict, description="What each number rests on, by dotted path (`*`: one key, `**`: any); see `orgsim evidence`.")
 
     @model_validator(mode="after")
     def _window(self) -> Scenario:
