@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 FILE = Path(__file__).with_name("sources.yaml")
-SHORT_NAME = re.compile(r"\b[a-z][a-z]*(?:-[a-z]+)*-(?:19|20)\d\d\b")
+SHORT_NAME = re.compile(r"(?<![\w/.-])[a-z][a-z]*(?:-[a-z]+)*-(?:19|20)\d\d(?![\w/-])")  # not inside an address
 
 
 @dataclass(frozen=True)
