@@ -45,6 +45,13 @@ CONFIGS: dict[str, tuple[int, str]] = {
     "experiment_grid_huge.yaml": (9, "is 8,000,000,000 runs; the limit is 100,000 runs"),
     "experiment_horizon_huge.yaml": (4, "horizon_weeks: a run of 1,000,000,000 weeks"),
     "experiment_typo.yaml": (4, "replicatons: unknown key 'replicatons'; did you mean 'replications'?"),
+    "evidence_unknown_source.yaml": (6, "evidence.ics.count.source: unknown source 'nobody-2020'"),
+    "evidence_unknown_kind.yaml": (5, "evidence.horizon_weeks.kind: expected 'observed', 'derived', "
+                                   "'assumption' or 'setting', found 'guessed'"),
+    "evidence_no_such_path.yaml": (6, "evidence.demand.ics_rate_per_wek: no number at this path; "
+                                   "expected the dotted path of a number in this file"),
+    "evidence_bad_formula.yaml": (10, "evidence.ics.count.formula: formula \"__import__('os').getcwd()\" "
+                                  "is not arithmetic"),
 }
 
 

@@ -25,6 +25,7 @@ or a formula that is not arithmetic is refused at its line.
 from __future__ import annotations
 
 import ast
+import difflib
 import math
 import operator
 from collections.abc import Callable, Iterable
@@ -175,12 +176,13 @@ def check(config: Any, src: Source) -> None:
     paths = [p for p, _ in numbers(dumped(config))]
     for key in config.evidence:
         if not any(matches(key, p) for p in paths):
-            raise src.error(("evidence", key), f"no number at this path; expected the dotted path of a "
-                            f"number in this file (`*` for one key, `**` for any), e.g. {_example(paths)}")
+            raise src.error(("evidence", key), "no number at this path; expected the dotted path of a "
+                            f"number in this file (`*` for one key, `**` for any){_nearest(key, paths)}")
 
 
-def _example(paths: list[tuple[str, ...]]) -> str:
-    return ".".join(paths[0]) if paths else "horizon_weeks"
+def _nearest(key: str, paths: list[tuple[str, ...]]) -> str:
+    near = difflib.get_close_matches(key, [".".join(p) for p in paths], n=1, cutoff=0.6)
+    return f"; did you mean {near[0]!r}?" if near else ""
 
 
 def _line(src: Source | None, path: tuple[str, ...]) -> str:
