@@ -49,6 +49,13 @@ CONFIGS: dict[str, tuple[int, str]] = {
     "money_nan_cost.yaml": (6, "money.staff_cost_per_person_week.HQ: expected a finite number, found nan"),
     "money_missing_stream.yaml": (9, "money.pay[0].stream: unknown funding stream 'capitol' "
                                   "(known: central)"),
+    "evidence_unknown_source.yaml": (6, "evidence.ics.count.source: unknown source 'nobody-2020'"),
+    "evidence_unknown_kind.yaml": (5, "evidence.horizon_weeks.kind: expected 'observed', 'derived', "
+                                   "'assumption' or 'setting', found 'guessed'"),
+    "evidence_no_such_path.yaml": (6, "evidence.demand.ics_rate_per_wek: no number at this path; "
+                                   "expected the dotted path of a number in this file"),
+    "evidence_bad_formula.yaml": (10, "evidence.ics.count.formula: formula \"__import__('os').getcwd()\" "
+                                  "is not arithmetic"),
 }
 
 

@@ -11,8 +11,8 @@ import typer
 from orgsim.cli.app import app
 from orgsim.cli.progress import Bar as _Bar
 
-COMMANDS = ("validate", "run", "experiment", "optimise", "calibrate", "summarise", "discover",
-            "report", "replay", "workshop")
+COMMANDS = ("validate", "evidence", "run", "experiment", "optimise", "calibrate", "summarise",
+            "discover", "report", "replay", "workshop")
 for _name in COMMANDS:
     importlib.import_module(f"orgsim.cli.{_name}")
 

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from orgsim.config import evidence
 from orgsim.config.errors import from_validation
 from orgsim.config.funds import check_money
 from orgsim.config.interventions import check_timeline, resolve_timeline
@@ -77,6 +78,7 @@ def load_scenario(path: str | Path) -> tuple[Scenario, Source]:
     src = _scenario_source(Path(path), (Path(path).resolve(),))
     sc = _validate(Scenario, src)
     _check_scenario(sc, src)
+    evidence.check(sc, src)
     return sc, src
 
 
@@ -163,7 +165,9 @@ def load_operating_model(name_or_path: str, scenario_path: str | Path, sc: Scena
             raise sc_src.error(("operating_models", at), message)
         raise ConfigError("--model", None, "", message)
     src = _model_source(path, (path.stem,), scenario_path, sc)
-    return _validate(OperatingModel, src), src
+    om = _validate(OperatingModel, src)
+    evidence.check(om, src)
+    return om, src
 
 
 def _with_timeline(plan: Plan, sc_src: Source, scenario_path: str | Path) -> Plan:

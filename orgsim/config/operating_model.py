@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Discriminator, Field, NonNegativeInt, PositiveInt, Tag
 
 from orgsim.config.common import NonNegativeFloat, PositiveFloat, Probability, Strict, Weeks
+from orgsim.config.evidence import Evidence
 from orgsim.config.scenario import Funding, UnitKind
 
 ORIGIN = "origin"
@@ -192,3 +193,4 @@ class OperatingModel(Strict):
     segments: dict[str, list[Step]] = Field(default_factory=dict, description="Named step lists for `use`.")
     prepend_routes: list[Route] = Field(default_factory=list, description="Routes tried before `routes` (handy with `extends`).")
     routes: list[Route] = Field(min_length=1, description="Routes in order; the last must match everything.")
+    evidence: dict[str, Evidence] = Field(default_factory=dict, description="What each number rests on, by dotted path (`*`: one key, `**`: any); see `orgsim evidence`.")

@@ -16,6 +16,7 @@ from orgsim.config.common import (
     Weeks,
 )
 from orgsim.config.money import Money
+from orgsim.config.evidence import Evidence
 from orgsim.config.timeline import Intervention
 
 UnitKind = Literal["national_body", "directorate", "factory", "ics", "funder"]
@@ -105,6 +106,21 @@ class Adoption(Strict):
         return self
 
 
+class Scale(Strict):
+    """What the headcounts and effort stand for in people and money.
+
+    Team headcounts count units of `people_per_unit` people each, and effort is in
+    unit-weeks: people = units x people_per_unit and person-weeks = unit-weeks x
+    people_per_unit. The simulation works in units, so the scale changes no result:
+    it says how many people a run describes and what they cost.
+    """
+
+    people_per_unit: PositiveFloat = Field(1.0, description="People behind one unit of a team's "
+                                           "headcount (and person-weeks behind one unit-week of effort).")
+    cost_per_person_year: NonNegativeFloat | None = Field(
+        None, description="Staff cost of one person for a year, in pounds (none: not stated).")
+
+
 class Scenario(Strict):
     """A whole scenario file."""
 
@@ -123,6 +139,8 @@ class Scenario(Strict):
     operating_models_dir: str = Field("operating_models", description="Folder of operating model files, relative to this file.")
     timeline: list[Intervention] = Field(default_factory=list, description="Interventions played into every run, in week order (workshops).")
     money: Money | None = Field(None, description="Funding streams, rounds and costs (none: the run has no money in it).")
+    scale: Scale = Field(default_factory=Scale, description="People and pounds behind the headcounts (changes no result).")
+    evidence: dict[str, Evidence] = Field(default_factory=dict, description="What each number rests on, by dotted path (`*`: one key, `**`: any); see `orgsim evidence`.")
 
     @model_validator(mode="after")
     def _window(self) -> Scenario:

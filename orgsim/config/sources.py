@@ -21,7 +21,8 @@ from pathlib import Path
 import yaml
 
 FILE = Path(__file__).with_name("sources.yaml")
-SHORT_NAME = re.compile(r"\b[a-z][a-z]*(?:-[a-z]+)*-(?:19|20)\d\d\b")
+# A short name such as `wade-gery-2021`, but not a part of a web address.
+SHORT_NAME = re.compile(r"(?<![\w/.-])[a-z][a-z]*(?:-[a-z]+)*-(?:19|20)\d\d(?![\w/-])")
 
 
 @dataclass(frozen=True)

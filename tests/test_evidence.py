@@ -1,0 +1,192 @@
+"""The evidence ledger: every number behind a run, its kind and source; what it refuses and flags."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from orgsim.config.evidence import Evidence, arithmetic, matches, shares
+from orgsim.config.ledger import load_ledger
+from orgsim.config.load import load_scenario
+from orgsim.config.yamlio import ConfigError
+from tiny import ROOT
+
+DEFAULT = ROOT / "configs" / "nhs_england.yaml"
+ORGSIM = str(Path(sys.executable).parent / "orgsim")
+
+
+def orgsim(*args: object, columns: int = 120) -> subprocess.CompletedProcess[str]:
+    env = {"COLUMNS": str(columns), "PATH": "/usr/bin:/bin"}
+    return subprocess.run([ORGSIM, *map(str, args)], capture_output=True, text=True, timeout=120,
+                           env=env)
+
+
+@pytest.fixture(scope="module")
+def default() -> object:
+    return load_ledger(DEFAULT)
+
+
+def _copy(tmp_path: Path) -> Path:
+    """The shipped configs in `tmp_path`, to be edited."""
+    shutil.copytree(ROOT / "configs", tmp_path / "configs")
+    return tmp_path / "configs" / "nhs_england.yaml"
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_every_shipped_number_is_marked_and_matches_its_evidence(default: object) -> None:
+    rows = default.rows  # type: ignore[attr-defined]
+    assert {r.document for r in rows} == {"scenario", "internal_commissioning", "joined_up_planning",
+                                          "merged_devolved", "pandemic_cells"}
+    assert [r.path for r in rows if r.kind == "unmarked"] == []
+    assert [(r.path, r.changed) for r in rows if r.changed] == []
+    kinds = {r.path: r.kind for r in rows if r.document == "scenario"}
+    assert kinds["ics.count"] == "observed"
+    assert kinds["scale.people_per_unit"] == kinds["scale.cost_per_person_year"] == "derived"
+    assert kinds["horizon_weeks"] == "setting"
+
+
+def test_defaults_the_file_does_not_write_are_listed(default: object) -> None:
+    rows = {(r.document, r.path): r for r in default.rows}  # type: ignore[attr-defined]
+    offset = rows[("internal_commissioning", "forums.nhsei_board.offset_weeks")]
+    assert offset.value == 0 and offset.where == "default" and offset.kind == "assumption"
+    written = rows[("scenario", "demand.ics_rate_per_week")]
+    assert written.where.endswith("nhs_england.yaml:76") and written.value == 0.071
+
+
+def test_derived_headcount_scale_is_the_published_arithmetic() -> None:
+    sc, _ = load_scenario(DEFAULT)
+    nhsd = sum(sc.organisations["NHSD"].teams.values())
+    on_change = 3068 * (531 - 349) / 531  # employees x share of money not running existing services
+    assert sc.scale.people_per_unit == pytest.approx(on_change / nhsd, rel=0.02)
+    assert sc.scale.cost_per_person_year == pytest.approx(177_798_000 / 3068, abs=1)
+
+
+def test_a_changed_number_shows_up_as_changed(tmp_path: Path, default: object) -> None:
+    path = _copy(tmp_path)
+    _edit(path, "count: 42 ", "count: 40 ")
+    _edit(path, "people_per_unit: 15 ", "people_per_unit: 25 ")
+    ledger = load_ledger(path, ["internal_commissioning"])
+    changed = {r.path: r.changed for r in ledger.rows if r.changed}
+    assert changed == {"ics.count": "the evidence gives 42, the file 40",
+                       "scale.people_per_unit": "the evidence gives 15.02, the file 25"}
+    before = shares(default.of("internal_commissioning"))  # type: ignore[attr-defined]
+    after = shares(ledger.of("internal_commissioning"))
+    assert after["observed"] == 0 and after["derived"] < before["derived"]
+    assert after["assumption"] > before["assumption"]
+    done = orgsim("evidence", path, "-m", "internal_commissioning", "-f", "csv")
+    assert done.returncode == 0 and "CHANGED: the evidence gives 42, the file 40" in done.stdout
+    table = orgsim("evidence", path, "-m", "internal_commissioning").stdout
+    assert "changed since their evidence 2." in " ".join(table.split())
+
+
+def test_an_unmarked_number_is_listed_as_an_unmarked_assumption(tmp_path: Path) -> None:
+    path = _copy(tmp_path)
+    _edit(path, "  demand.p_priority: {kind: assumption, note: share of urgent items}\n", "")
+    model = path.parent / "operating_models" / "internal_commissioning.yaml"
+    _edit(model, "own_p_detect: 0.8 ", "own_p_detect: 0.8\nplanning_overhead: {NHSEI: 0.05}\n")
+    ledger = load_ledger(path, ["internal_commissioning"])
+    unmarked = [(r.document, r.path) for r in ledger.rows if r.kind == "unmarked"]
+    assert unmarked == [("scenario", "demand.p_priority"),
+                        ("internal_commissioning", "planning_overhead.NHSEI")]
+    assert all(r.counted == "assumption" for r in ledger.rows if r.kind == "unmarked")
+    text = " ".join(orgsim("evidence", path, "-m", "internal_commissioning").stdout.split())
+    assert "demand.p_priority" in text and "unmarked 2," in text
+    rows = list(csv.DictReader(io.StringIO(orgsim("evidence", path, "-m", "internal_commissioning",
+                                                  "-f", "csv").stdout)))
+    assert [r["path"] for r in rows if r["kind"] == "unmarked assumption"] == \
+        ["demand.p_priority", "planning_overhead.NHSEI"]
+
+
+def test_patterns_match_one_key_or_any_number() -> None:
+    assert matches("themes.*.weight", ("themes", "ehr", "weight"))
+    assert not matches("themes.*.weight", ("themes", "ehr", "value_per_week", "weight"))
+    assert matches("**.stage.share", ("routes", "3", "steps", "1", "stage", "share"))
+    assert matches("**.stage.share", ("stage", "share"))
+    assert not matches("**.stage.share", ("routes", "3", "steps", "1", "stage", "staff"))
+
+
+def test_the_most_literal_entry_covers_a_number(default: object) -> None:
+    rows = {r.path: r for r in default.of()}  # type: ignore[attr-defined]
+    assert "calibrated" in rows["organisations.NHSD.teams.digital"].note
+    assert "calibrated" not in rows["organisations.NHSD.teams.strategy"].note
+
+
+def test_formulas_are_arithmetic_only() -> None:
+    assert arithmetic("3068 * (531 - 349) / 531") == pytest.approx(1051.56, abs=0.01)
+    assert arithmetic("-2 + 177_798_000 / 3068") == pytest.approx(57950.41, abs=0.01)
+    for bad in ("__import__('os')", "2 ** 10", "x + 1", "1 / 0", "[1]"):
+        with pytest.raises(ValueError):
+            arithmetic(bad)
+
+
+@pytest.mark.parametrize("entry, message", [
+    ({"kind": "observed", "source": "wade-gery-2021"}, "needs its source and locator"),
+    ({"kind": "derived", "source": "wade-gery-2021", "locator": "Rec. 4"}, "derivation in words"),
+    ({"kind": "derived", "source": "wade-gery-2021", "locator": "Rec. 4", "derivation": "d",
+      "formula": "2 * 3", "value": 7}, "value 7 is not what the formula gives (6)"),
+    ({"kind": "assumption", "source": ["wade-gery-2021", "nobody-2020"]}, "unknown source 'nobody-2020'"),
+])
+def test_incomplete_entries_are_refused(entry: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        Evidence.model_validate(entry)
+
+
+def test_a_bad_entry_in_an_operating_model_is_refused_at_its_line(tmp_path: Path) -> None:
+    path = _copy(tmp_path)
+    model = path.parent / "operating_models" / "merged_devolved.yaml"
+    _edit(model, "  portfolios.*.p_detect:", "  portfolios.*.p_detekt:")
+    line = model.read_text(encoding="utf-8").splitlines().index(
+        next(x for x in model.read_text(encoding="utf-8").splitlines() if "p_detekt" in x)) + 1
+    with pytest.raises(ConfigError) as err:
+        load_ledger(path, ["merged_devolved"])
+    assert str(err.value).startswith(f"{model}:{line}: evidence.portfolios.*.p_detekt: no number")
+    done = orgsim("evidence", path, "-m", "merged_devolved")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.startswith(f"error: {model}:{line}: ")
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_the_table_fits_the_terminal(columns: int) -> None:
+    done = orgsim("evidence", DEFAULT, "-m", "joined_up_planning", columns=columns)
+    assert done.returncode == 0, done.stderr
+    assert max(len(line) for line in done.stdout.splitlines()) <= columns
+    text = " ".join(done.stdout.split())
+    assert "nhs_england with joined_up_planning: 172 numbers" in text
+    assert "People on change work (units x 15 people a unit)" in text
+
+
+def test_csv_and_markdown_hold_every_number(tmp_path: Path, default: object) -> None:
+    done = orgsim("evidence", DEFAULT, "--format", "csv")
+    table = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert len(table) == len(default.rows)  # type: ignore[attr-defined]
+    assert {r["kind"] for r in table} == {"setting", "observed", "derived", "assumption"}
+    out = tmp_path / "ledger.md"
+    assert orgsim("evidence", DEFAULT, "-o", out).returncode == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert sum(line.startswith("| ") for line in lines) == len(table) + 2
+    assert orgsim("evidence", DEFAULT, "--format", "xml").returncode == 2
+
+
+def test_readme_quotes_the_default_shares(default: object) -> None:
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    for line in default.summary():  # type: ignore[attr-defined]
+        if " with " in line or "alone" in line:
+            assert line in readme, line
+
+
+def test_shipped_evidence_blocks_parse_as_yaml_mappings() -> None:
+    for path in [DEFAULT, *sorted((ROOT / "configs" / "operating_models").glob("*.yaml"))]:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert isinstance(data.get("evidence"), dict) and data["evidence"], path.name
