@@ -100,10 +100,10 @@ def test_help_shows_no_python_types_and_cuts_nothing_off() -> None:
 
 
 def test_version() -> None:
-    from orgsim.store.rundir import package_version
+    from orgsim.store.provenance import identity
 
     done = orgsim("--version")
-    assert done.returncode == 0 and done.stdout.strip() == f"orgsim {package_version('orgsim')}"
+    assert done.returncode == 0 and done.stdout.strip() == f"orgsim {identity()}"
 
 
 def test_quiet_says_it_drops_the_summary_table() -> None:

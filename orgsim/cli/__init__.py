@@ -12,7 +12,7 @@ from orgsim.cli.app import app
 from orgsim.cli.progress import Bar as _Bar
 
 COMMANDS = ("validate", "evidence", "run", "experiment", "optimise", "calibrate", "summarise",
-            "discover", "report", "replay", "workshop")
+            "discover", "report", "paper", "describe", "replay", "workshop")
 for _name in COMMANDS:
     importlib.import_module(f"orgsim.cli.{_name}")
 

@@ -60,15 +60,16 @@ def friendly(fn: F) -> F:
 
 def _version(value: bool) -> None:
     if value:
-        from orgsim.store.rundir import package_version
+        from orgsim.store.provenance import identity
 
-        typer.echo(f"orgsim {package_version('orgsim')}")
+        typer.echo(f"orgsim {identity()}")
         raise typer.Exit()
 
 
 @app.callback()
-def _main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                                help="Print orgsim's version and exit.")] = False) -> None:
+def _main(version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True,
+        help="Print orgsim's version and source commit, and exit.")] = False) -> None:
     """Simulate how the centre of the NHS organises transformation work."""
 
 

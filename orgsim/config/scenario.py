@@ -15,8 +15,8 @@ from orgsim.config.common import (
     Strict,
     Weeks,
 )
-from orgsim.config.money import Money
 from orgsim.config.evidence import Evidence
+from orgsim.config.money import Money
 from orgsim.config.timeline import Intervention
 
 UnitKind = Literal["national_body", "directorate", "factory", "ics", "funder"]

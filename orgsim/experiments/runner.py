@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import platform
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -23,7 +20,8 @@ from orgsim.experiments.store import Store
 from orgsim.experiments.tasks import Task, replication_seeds, run_key
 from orgsim.store.atomic import write_atomic, write_text
 from orgsim.store.lock import hold
-from orgsim.store.rundir import package_version, resolved_config
+from orgsim.store.provenance import first_start, now, provenance, sessions
+from orgsim.store.rundir import resolved_config
 
 TABLES = ("metrics", "design")  # tables whose hashes the manifest keeps, checked before they are read
 
@@ -114,14 +112,6 @@ def prepare(path: str | Path) -> Sweep:
     return Sweep(bases, matrix, design_seed, seeds, drawn, settings(bases))
 
 
-def _git_commit() -> str | None:
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None if out.returncode == 0 else None
-
-
 def experiment_sha256(exp: Experiment) -> str:
     """A hash of what the experiment says, not of its bytes: comments and layout do not change it."""
     text = json.dumps(exp.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
@@ -174,13 +164,10 @@ def _crossed(sweep: Sweep, scenarios: pd.DataFrame) -> pd.DataFrame:
 def _manifest(sweep: Sweep) -> dict[str, Any]:
     exp = sweep.bases.exp
     return {
-        "python": platform.python_version(),
-        **{name: package_version(name) for name in ("orgsim", "mesa", "simpy", "numpy", "salib")},
-        "experiment_file": str(Path(sweep.bases.src.file).resolve()), "root_seed": exp.seed,
+        **provenance(), "experiment_file": str(Path(sweep.bases.src.file).resolve()), "root_seed": exp.seed,
         "design_seed": sweep.design_seed, "replication_seeds": sweep.seeds,
         "design_points": sweep.points, "settings": len(sweep.settings), "scenarios": len(sweep.matrix),
         "runs": sweep.total, "config_sha256": _hashes(sweep),
-        "git_commit": _git_commit(),
     }
 
 
@@ -203,26 +190,35 @@ def _run(sweep: Sweep, root: Path, backend: Backend, workers: int, scheduler: st
         raise ConfigError(str(root), None, "", f"holds {len(done)} finished runs already; "
                           "pass --resume to continue them, or choose another --out")
     manifest = _manifest(sweep)
-    old = root / "manifest.json"
-    if done and _old_hashes(old) != manifest["config_sha256"]:
+    old = _old_manifest(root / "manifest.json")
+    if done and (old or {}).get("config_sha256") != manifest["config_sha256"]:
         raise ConfigError(str(root), None, "", "was made from a different experiment; "
                           "choose another --out to run this one")
     _write_inputs(root, sweep)
-    started = datetime.now(UTC).isoformat(timespec="seconds")
-    manifest.update(started_utc=started, backend=backend, workers=workers, resumed_from=len(done))
+    same = bool(old) and (old or {}).get("config_sha256") == manifest["config_sha256"]
+    history = sessions(old) if resume and same else []
+    session = {"started_utc": now(), "finished_utc": None, "resumed_from": len(done),
+               "backend": backend, "workers": workers, "command_line": manifest["command_line"]}
+    history.append(session)
+    manifest.update(started_utc=first_start(history, session["started_utc"]),
+                    last_started_utc=session["started_utc"], backend=backend, workers=workers,
+                    resumed_from=len(done), sessions=history)
     write_text(root / "manifest.json", json.dumps(manifest, indent=2) + "\n")
     progress.start(sweep.total, len(done))
     for output in outputs(sweep.tasks(done), backend, workers, scheduler):
         store.add(output)
         progress.advance()
     store.consolidate()
-    manifest["finished_utc"] = datetime.now(UTC).isoformat(timespec="seconds")
+    manifest["finished_utc"] = session["finished_utc"] = now()
     manifest["tables_sha256"] = {name: file_sha256(root / f"{name}.parquet") for name in TABLES}
     write_text(root / "manifest.json", json.dumps(manifest, indent=2) + "\n")
 
 
-def _old_hashes(path: Path) -> Any:
+def _old_manifest(path: Path) -> dict[str, Any] | None:
+    """The manifest an earlier start wrote, or None (a damaged manifest: the runs beside it cannot
+    be trusted to match)."""
     try:
-        return json.loads(path.read_text(encoding="utf-8")).get("config_sha256")
-    except (OSError, ValueError, AttributeError):
-        return None  # a damaged manifest: the runs beside it cannot be trusted to match
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return doc if isinstance(doc, dict) else None

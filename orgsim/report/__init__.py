@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from orgsim.analysis.bottom_line import setting_text
 from orgsim.analysis.discovery import load as load_discovery
@@ -81,7 +82,17 @@ def render(inputs: Inputs, plots: list[Plot]) -> str:
                        f"page ({inputs.root.name}/); plots are also saved under plots/ as PNG "
                        "(300 dpi), PDF and SVG.", "muted")
     what = "Run" if inputs.kind == "run" else "Experiment"
-    return page(f"{what}: {exp.name}", intro, sections, lead=1 if w is not None else 0)
+    return page(f"{what}: {exp.name}", intro, sections, footer(inputs.manifest),
+                lead=1 if w is not None else 0)
+
+
+def footer(manifest: dict[str, Any]) -> str:
+    """Which orgsim wrote the page and which made the results (the same identity as `orgsim --version`)."""
+    from orgsim.store.provenance import identity
+
+    made, now = results.made_by(manifest), str(identity())
+    same = "the same orgsim" if made == now else f"orgsim {made}"
+    return f"Written by orgsim {now} from results made by {same}. How to cite: CITATION.cff."
 
 
 def _assumptions(inputs: Inputs) -> str:

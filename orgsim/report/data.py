@@ -21,7 +21,9 @@ from orgsim.store.read import read_parquet
 
 ICS_BAR = "ICSs"
 RUN_FILES = ("manifest.json", "metrics.json", "events.parquet")  # the manifest is written last
-VERSIONS = ("orgsim", "python", "mesa", "simpy", "numpy")
+VERSIONS = ("orgsim", "python", "mesa", "simpy", "numpy", "pandas", "scipy", "salib", "pyarrow",
+            "pydantic", "pyyaml")
+PROVENANCE = ("orgsim_identity", "git_commit", "git_dirty", "command_line")
 
 
 @dataclass
@@ -209,7 +211,7 @@ def read_run(root: Path) -> Inputs:
     exp = Experiment(name=root.name, scenario=str(scenario_path), models=list(manifests),
                      replications=1, seed=seeds[0], description=_run_note(seeds))
     written = sorted(str(m.get("written_utc", "")) for m in manifests.values())
-    manifest = {**{k: first[k] for k in VERSIONS if k in first}, "runs": len(folders),
+    manifest = {**{k: first[k] for k in (*VERSIONS, *PROVENANCE) if k in first}, "runs": len(folders),
                 "design_points": 1, "root_seed": seeds[0], "replication_seeds": seeds,
                 "started_utc": written[0], "finished_utc": written[-1],
                 "backend": "serial", "workers": 1}

@@ -14,6 +14,7 @@ CSS = """
 body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #222;
        max-width: 1150px; margin: 2em auto; padding: 0 1.2em; line-height: 1.45; }
 h1 { font-size: 1.9em; margin-bottom: 0.2em; } h3 { margin-top: 1.6em; }
+footer { margin-top: 3em; padding-top: 0.6em; border-top: 1px solid #ddd; color: #666; font-size: 0.85em; }
 h2 { border-bottom: 2px solid #ddd; padding-bottom: 0.2em; margin-top: 2.2em; }
 table { border-collapse: collapse; margin: 0.8em 0 1.2em; font-size: 0.92em; }
 th, td { border: 1px solid #ddd; padding: 0.3em 0.6em; text-align: left; vertical-align: top; }
@@ -102,8 +103,10 @@ def figure(name: str, heading: str, caption: str, png: bytes) -> str:
             '(text editable).</figcaption></figure>')
 
 
-def page(title: str, intro: str, sections: list[tuple[str, str, str]], lead: int = 0) -> str:
-    """The whole document: title, introduction, contents and (anchor, heading, html) sections.
+def page(title: str, intro: str, sections: list[tuple[str, str, str]], footer: str = "",
+         lead: int = 0) -> str:
+    """The whole document: title, introduction, contents, (anchor, heading, html) sections and a
+    footer line (plain text).
 
     The first `lead` sections come before the contents, on the first screen.
     """
@@ -113,4 +116,4 @@ def page(title: str, intro: str, sections: list[tuple[str, str, str]], lead: int
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>{escape(title)}</title><style>{CSS}</style></head><body>"
             f"<h1>{escape(title)}</h1>{intro}{first}<nav><h2>Contents</h2><ul>{toc}</ul></nav>"
-            f"{body}</body></html>\n")
+            f"{body}{f'<footer>{escape(footer)}</footer>' if footer else ''}</body></html>\n")

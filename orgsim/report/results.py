@@ -7,10 +7,8 @@ from typing import Any
 import pandas as pd
 
 from orgsim.metrics.table import DEFINITIONS, LABELS
-from orgsim.report.data import Inputs, shown
+from orgsim.report.data import VERSIONS, Inputs, shown
 from orgsim.report.html import collapsed, fmt, frame_table, pairs, paragraph, table
-
-VERSIONS = ("orgsim", "python", "mesa", "simpy", "numpy", "salib")
 
 
 def _label(outcome: str) -> tuple[str, str]:
@@ -55,13 +53,30 @@ def design(inputs: Inputs) -> str:
              else ("written by", "orgsim run: one replication per operating model"),
              ("scenario file", _file(inputs.scenario_path, inputs)),
              ("software", ", ".join(f"{k} {m[k]}" for k in VERSIONS if m.get(k))),
-             ("git commit", str(m.get("git_commit") or "–")),
-             ("run", f"{m.get('started_utc', '?')} to {m.get('finished_utc', 'unfinished')}, "
-                     f"backend {m.get('backend', '?')}, {m.get('workers', '?')} workers")]
+             ("orgsim", made_by(m)),
+             ("git commit", str(m.get("git_commit") or "–") + (" (uncommitted changes)"
+                                                              if m.get("git_dirty") else "")),
+             ("command", " ".join(m.get("command_line") or []) or "–"),
+             ("run", _times(m))]
     out = pairs(items)
     if exp.design.kind != "single" and len(inputs.design):
         out += collapsed(f"Design points ({len(inputs.design)})", frame_table(inputs.design))
     return out
+
+
+def made_by(m: dict[str, Any]) -> str:
+    """The orgsim that made the results: version, short commit and "dirty" (older manifests: version)."""
+    return str(m.get("orgsim_identity") or m.get("orgsim") or "unknown")
+
+
+def _times(m: dict[str, Any]) -> str:
+    """First start to last finish; how many times it was started when it was resumed."""
+    text = (f"{m.get('started_utc', '?')} to {m.get('finished_utc', 'unfinished')}, "
+            f"backend {m.get('backend', '?')}, {m.get('workers', '?')} workers")
+    starts = len(m.get("sessions") or [])
+    if starts > 1:
+        text += f"; started {starts} times (resumed), last at {m.get('last_started_utc', '?')}"
+    return text
 
 
 def _file(path: Any, inputs: Inputs) -> str:

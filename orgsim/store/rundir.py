@@ -14,9 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import platform
-from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +23,9 @@ import yaml
 from orgsim.config.plan import Plan
 from orgsim.engine.run import RunResult
 from orgsim.store.atomic import write_atomic, write_text
+from orgsim.store.provenance import now, package_version, provenance
+
+__all__ = ["manifest", "metrics_json", "package_version", "resolved_config", "write_run"]
 
 
 def resolved_config(plan: Plan) -> str:
@@ -35,22 +35,13 @@ def resolved_config(plan: Plan) -> str:
     return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
 
 
-def package_version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "unknown"
-
-
 def manifest(plan: Plan, seed: int, config_text: str, result: RunResult) -> dict[str, Any]:
     return {
-        "orgsim": package_version("orgsim"), "python": platform.python_version(),
-        "mesa": package_version("mesa"), "simpy": package_version("simpy"), "numpy": package_version("numpy"),
-        "operating_model": plan.model, "scenario": plan.scenario.name, "seed": seed,
+        **provenance(), "operating_model": plan.model, "scenario": plan.scenario.name, "seed": seed,
         "config_sha256": hashlib.sha256(config_text.encode()).hexdigest(),
         "source_files": list(plan.source_files), "simpy_events": result.events,
         "wall_seconds": round(result.wall_seconds, 3),
-        "written_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        "written_utc": now(),
     }
 
 

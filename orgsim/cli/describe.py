@@ -1,0 +1,36 @@
+"""`orgsim describe`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from orgsim.cli.app import app, expect, friendly
+
+
+@app.command()
+@friendly
+def describe(
+    config: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario YAML file.")],
+    model: Annotated[list[str] | None, typer.Option("--model", "-m", metavar="MODEL",
+                     help="Operating model name or file (repeatable); default: the scenario's list.")] = None,
+    out: Annotated[Path | None, typer.Option(metavar="FILE", help="Write the Markdown here "
+                   "(default: print it).")] = None,
+) -> None:
+    """Describe the model as the ODD protocol, with the STRESS-ABS checklist, in Markdown.
+
+    Every number is read from the configuration, with the source its YAML gives and the file and
+    line it is written at.
+    """
+    from orgsim.describe import describe as write_description
+    from orgsim.store.atomic import write_text
+
+    expect(config, "scenario")
+    text = write_description(config, model)
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    write_text(out, text)
+    typer.echo(f"description: {out}")
