@@ -187,13 +187,21 @@ def test_an_experiment_naming_a_missing_ensemble_gets_one_line_and_exit_2(tmp_pa
 def test_the_calibrated_point_is_a_scenario_that_extends_the_original(tmp_path: Path) -> None:
     path = _write(tmp_path, QUICK_TARGETS, {**QUICK, "generations": 1, "predictive": 1})
     root = calibrate(path, tmp_path / "out", backend="serial")
-    means = pd.read_csv(root / "parameters.csv").set_index("parameter")["mean"]
+    params = pd.read_csv(root / "parameters.csv").set_index("parameter")
+    means, pinned = params["mean"], params["verdict"] == "pinned down"
     text = (root / "scenario_mean.yaml").read_text()
     assert "extends: " in text and "posterior mean" in text
     plan = load_plan(root / "scenario_mean.yaml", "small")  # runs as any scenario does
-    assert plan.scenario.demand.ics_rate_per_week == pytest.approx(means["demand.ics_rate_per_week"], 1e-5)
-    assert plan.scenario.ics is not None
-    assert plan.scenario.ics.teams["digital"] == round(means["ics.teams.digital"])
+    original = load_plan(SMALL, "small").scenario
+    rate = "demand.ics_rate_per_week"  # set only when pinned down, else the original's value kept
+    assert plan.scenario.demand.ics_rate_per_week == pytest.approx(
+        means[rate] if pinned[rate] else original.demand.ics_rate_per_week, 1e-5)
+    assert plan.scenario.ics is not None and original.ics is not None
+    digital = "ics.teams.digital"
+    assert plan.scenario.ics.teams["digital"] == (round(means[digital]) if pinned[digital]
+                                                  else original.ics.teams["digital"])
+    for name in params.index[~pinned]:
+        assert f"#   {name}: " in text and "kept (" in text
     assert plan.scenario.themes.keys() == load_plan(SMALL, "small").scenario.themes.keys()
 
 

@@ -56,7 +56,14 @@ CONFIGS: dict[str, tuple[int, str]] = {
                                    "expected the dotted path of a number in this file"),
     "evidence_bad_formula.yaml": (10, "evidence.ics.count.formula: formula \"__import__('os').getcwd()\" "
                                   "is not arithmetic"),
+    "calibration_model_missing.yaml": (4, "model: no operating model file "),  # + BESIDE
+    "calibration_budget_small.yaml": (9, "method.max_simulations: 60 cannot fill a first generation of "
+                                      "population 50: it needs at least 100"),
+    "calibration_tolerance_rising.yaml": (11, "method.tolerance: each generation's must be below the "
+                                          "last's, got 4, 2, 3"),
 }
+BESIDE = {"calibration_model_missing.yaml": "damaged/configs/observed_model.yaml"}
+RUNNERS = {"experiment": "experiment", "calibration": "calibrate"}  # by the file name's first word
 
 
 def orgsim(*args: object, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -82,10 +89,10 @@ def test_the_corpus_lists_every_file() -> None:
 def test_every_command_refuses_a_damaged_configuration_at_its_line(tmp_path: Path, name: str) -> None:
     path = CORPUS / "configs" / name
     line, message = CONFIGS[name]
-    runner = "experiment" if name.startswith("experiment") else "run"
+    runner = RUNNERS.get(name.split("_")[0], "run")
     for args in (["validate", path], [runner, path, "--out", tmp_path / "out", "-q"]):
         err = refused(orgsim(*args), f"{path}:{line}: ")
-        assert message in err
+        assert message in err and BESIDE.get(name, "") in err
     assert not (tmp_path / "out").exists()
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from orgsim.calibration import targets as T
 from orgsim.calibration.spec import Calibration
 from orgsim.config.errors import from_validation
-from orgsim.config.yamlio import ConfigError, Source, read_yaml
+from orgsim.config.yamlio import ConfigError, Source, dotted, read_yaml
 from orgsim.experiments.points import Bases, bases_for, plans
 from orgsim.experiments.spec import Experiment, Uncertainty
 
@@ -22,6 +22,11 @@ class Setup:
     cal: Calibration
     src: Source
     bases: Bases
+
+    @property
+    def model(self) -> str:
+        """The observed operating model as the plans name it (a file: its path from here)."""
+        return next(iter(self.bases.models))
 
     @property
     def parameters(self) -> list[str]:
@@ -44,14 +49,14 @@ def load_calibration(path: str | Path, pilot: bool = True) -> Setup:
         cal = Calibration.model_validate(src.data)
     except ValidationError as exc:
         raise from_validation(exc, src, Calibration) from None
-    exp = Experiment(name=cal.name, scenario=cal.scenario, models=[cal.model],
+    exp = Experiment(name=cal.name, scenario=cal.scenario, models=[model_file(cal.model, path)],
                      uncertainties={p: Uncertainty(low=u.low, high=u.high, source=u.source)
                                     for p, u in cal.parameters.items()},
                      horizon_weeks=cal.horizon_weeks, warmup_weeks=cal.warmup_weeks)
     try:
         bases = bases_for(exp, src, path, key="parameters")
     except ConfigError as err:
-        if err.path == "models.0":  # the experiment's list of models is this file's `model`
+        if err.file == src.file and err.path == dotted(("models", 0)):  # this file's `model`
             raise src.error(("model",), err.message) from None
         raise
     setup = Setup(cal, src, bases)
@@ -59,6 +64,15 @@ def load_calibration(path: str | Path, pilot: bool = True) -> Setup:
     if pilot:
         _check_names(setup)
     return setup
+
+
+def model_file(model: str, path: str | Path) -> str:
+    """`model` as the experiment machinery takes it: a file is found relative to the calibration
+    file (as its scenario is), a name beside the scenario or among the shipped models."""
+    given = Path(model)
+    if given.suffix in (".yaml", ".yml") and not given.is_absolute():
+        return str(Path(path).parent / given)
+    return model
 
 
 def _check_observations(setup: Setup) -> None:
@@ -75,7 +89,7 @@ def _check_names(setup: Setup) -> None:
     from orgsim.api import measure
     from orgsim.engine.run import simulate
 
-    plan = plans(setup.bases, setup.midpoint())[setup.cal.model]
+    plan = plans(setup.bases, setup.midpoint())[setup.model]
     warmup = plan.scenario.warmup_weeks
     short = plan.scenario.model_copy(update={"horizon_weeks": warmup + PILOT_WEEKS})
     metrics = measure(simulate(replace(plan, scenario=short), 0))

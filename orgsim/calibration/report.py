@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from orgsim.calibration import convergence as C
 from orgsim.report.html import collapsed, figure, frame_table, page, pairs, paragraph
 from orgsim.store.atomic import write_atomic, write_text
 
@@ -76,6 +77,8 @@ def write_report(root: Path) -> Path:
     manifest = json.loads((root / "manifest.json").read_text())
     params = pd.read_csv(root / "parameters.csv")
     fit = pd.read_csv(root / "targets.csv")
+    populations = pd.read_csv(root / "populations.csv")
+    said, warned = convergence(root)
     folder = root / "plots"
     shown = []
     for name, heading, caption, fig in _figures(root):
@@ -88,22 +91,39 @@ def write_report(root: Path) -> Path:
     intro = paragraph(cal.get("description") or "") + pairs([
         ("scenario", cal["scenario"]), ("operating model observed", cal["model"]),
         ("method", f"ABC-SMC (pyabc {manifest.get('pyabc')}), population {cal['method']['population']}"),
-        ("simulations", manifest.get("simulations")), ("wall time (s)", manifest.get("wall_seconds")),
+        ("simulations", manifest.get("simulations")),
+        ("posterior predictive simulations", manifest.get("predictive_simulations")),
+        ("wall time (s)", manifest.get("wall_seconds")),
         ("seed", cal["seed"])])
     sources = collapsed("Sources of the priors and targets", frame_table(pd.DataFrame(
         [(n, p["source"]) for n, p in cal["parameters"].items()]
         + [(n, t["source"]) for n, t in cal["targets"].items()], columns=["name", "source"])))
     sections = [
+        ("convergence", "Convergence", paragraph(said)
+         + (paragraph("Warning: " + warned, "note") if warned else "")
+         + frame_table(populations)),
         ("pinned", "What the data pinned down", paragraph(words(params))
          + frame_table(params.drop(columns="source")) + shown[0] + "".join(shown[1:-1])),
         ("fit", "Simulated against observed", paragraph(_fits(fit))
          + frame_table(fit.drop(columns="source")) + shown[-1] + sources),
         ("use", "Using this calibration", paragraph(
             "scenario_mean.yaml and scenario_mode.yaml extend the calibrated scenario with the "
-            "posterior mean and mode, for orgsim run and the workshop. An experiment with "
+            "posterior mean and mode, for orgsim run and the workshop; numbers of the operating model "
+            "are set in a copy of it that extends the original (operating_models_mean/ and "
+            "operating_models_mode/), where these scenarios look their models up. Only parameters "
+            "the data pinned down are set: the others keep the original's value, as each file's "
+            "header says. An experiment with "
             f"'uncertainties: {{from: {root}/ensemble.parquet}}' draws one parameter set from the "
             "ensemble per replication, so its comparison of operating models carries this "
             "calibration's uncertainty."))]
     path = root / "report.html"
     write_text(path, page(f"Calibration: {cal['name']}", intro, sections))
     return path
+
+
+def convergence(root: Path) -> tuple[str, str | None]:
+    """How far a finished calibration got, in words, and a warning when it is not far enough."""
+    progress = C.read(pd.read_csv(root / "populations.csv"),
+                      json.loads((root / "calibration.json").read_text()),
+                      json.loads((root / "manifest.json").read_text()))
+    return C.words(progress), C.warning(progress)

@@ -29,6 +29,7 @@ from orgsim.calibration.evaluate import Distance, Job, Simulator
 from orgsim.calibration.load import Setup, load_calibration
 from orgsim.calibration.log import Log
 from orgsim.calibration.sampler import OrderedSampler
+from orgsim.calibration.spec import Method
 from orgsim.config.yamlio import ConfigError
 from orgsim.experiments.backends import Backend
 from orgsim.store.atomic import write_atomic, write_text
@@ -122,27 +123,59 @@ def _calibrate(setup: Setup, path: Path, root: Path, backend: Backend, workers: 
     }
     write_text(root / "manifest.json", json.dumps(manifest, indent=2) + "\n")
     write_text(root / "calibration.json", json.dumps(cal.model_dump(mode="json"), indent=2) + "\n")
-    progress.start(method.max_simulations + method.predictive * method.replications, len(log.done))
+    progress.start(method.max_simulations + method.predictive, len(log.done))
     logging.getLogger("ABC").setLevel(logging.WARNING)
     with _cluster(backend, workers, scheduler) as client:
         sampler = OrderedSampler(cal.seed, method.replications, log, backend, workers, client,
-                                 progress.advance)
-        simulator = Simulator(setup.bases, cal.model, setup.targets)
+                                 progress.advance, budget=method.max_simulations)
+        simulator = Simulator(setup.bases, setup.model, setup.targets)
         abc = pyabc.ABCSMC(simulator, _priors(setup),
                            Distance({n: t.scale for n, t in cal.targets.items()}),
-                           population_size=method.population, sampler=sampler)
+                           population_size=method.population, sampler=sampler,
+                           eps=_tolerance(method))
         db = root / "abc.db"
         db.unlink(missing_ok=True)  # pyabc's own record; a resumed run rebuilds it from the log
         abc.new(f"sqlite:///{db}", {n: t.observed for n, t in cal.targets.items()})
-        history = abc.run(minimum_epsilon=method.min_epsilon, max_nr_populations=method.generations,
+        history = abc.run(minimum_epsilon=method.min_epsilon,
+                          max_nr_populations=method.most_generations,
                           max_total_nr_simulations=method.max_simulations)
+        if history.max_t is None or history.max_t < 0:
+            log.close()
+            raise setup.src.error(("method", "max_simulations"), f"the budget of "
+                                  f"{method.max_simulations:,} simulations ran out before the first "
+                                  "generation filled; raise it (the simulations run are kept in "
+                                  f"{log.path})")
         ensemble = _ensemble(history, setup)
         predictive = _predictive(setup, sampler, simulator, ensemble)
     log.close()
     _write(root, setup, ensemble, predictive, history)
-    manifest.update(simulations=len(log.done), populations=int(history.max_t) + 1,
+    manifest.update(simulations=sampler.used, predictive_simulations=method.predictive,
+                    populations=int(history.max_t) + 1,
+                    stopped_by=stopped_by(method, sampler.used, history),
                     wall_seconds=round(time.perf_counter() - started, 1))
     write_text(root / "manifest.json", json.dumps(manifest, indent=2) + "\n")
+
+
+def _tolerance(method: Method) -> Any:
+    """pyabc's tolerance schedule for the `method` block: a quantile of the last distances, or a list."""
+    from pyabc.epsilon import ListEpsilon, QuantileEpsilon
+
+    if isinstance(method.tolerance, list):
+        return ListEpsilon(method.tolerance)
+    return QuantileEpsilon(alpha=method.tolerance.quantile)
+
+
+def stopped_by(method: Method, used: int, history: Any) -> str:
+    """Why the calibration stopped, in words for the report."""
+    populations = int(history.max_t) + 1
+    final = float(history.get_all_populations()["epsilon"].iloc[-1])
+    if populations >= method.most_generations:
+        return f"the most generations ({method.most_generations})"
+    if final <= method.min_epsilon:
+        return f"the tolerance reached min_epsilon ({method.min_epsilon:g})"
+    if used >= method.max_simulations or history.total_nr_simulations >= method.max_simulations:
+        return f"the simulation budget (max_simulations {method.max_simulations:,})"
+    return "a generation could not be filled (too few of its candidates were accepted)"
 
 
 def _ensemble(history: Any, setup: Setup) -> pd.DataFrame:
@@ -196,6 +229,8 @@ def _write(root: Path, setup: Setup, ensemble: pd.DataFrame, predictive: pd.Data
     write_text(root / "targets.csv", fit.to_csv(index=False, float_format="%.6g"))
     pops = history.get_all_populations()
     pops = pops[pops["t"] >= 0][["t", "epsilon", "samples"]].rename(columns={"t": "generation"})
+    pops["acceptance_rate"] = cal.method.population / pops["samples"]  # every population is full
     write_text(root / "populations.csv", pops.to_csv(index=False, float_format="%.6g"))
     write_scenarios(root, setup, {"mean": S.mean(ensemble, setup.parameters),
-                                  "mode": S.mode(ensemble, dict(cal.parameters))})
+                                  "mode": S.mode(ensemble, dict(cal.parameters))},
+                    dict(zip(params["parameter"], params["verdict"])))

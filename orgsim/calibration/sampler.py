@@ -8,6 +8,12 @@ experiment backends, and keeps the first `n` accepted *in candidate order*;
 the rest of the last batch is discarded. Batch sizes depend only on
 results, never on the number of workers. Every finished simulation goes to the
 log first, so a resumed calibration replays those it already has.
+
+`budget` caps the simulations run, discarded ones included: a batch never
+asks for more than is left, and a population that the budget cuts short is
+not ok (pyabc then stops and keeps the populations before it). What is used is
+counted from the candidates asked for, which depend only on results, so a
+resumed calibration counts the same and stops at the same place.
 """
 
 from __future__ import annotations
@@ -35,12 +41,13 @@ class OrderedSampler(Sampler):  # type: ignore[misc]
     """Deterministic batches of numbered candidates, evaluated on any experiment backend."""
 
     def __init__(self, seed: int, replications: int, log: Log, backend: Backend, workers: int,
-                 client: Any, advance: Callable[[], None]) -> None:
+                 client: Any, advance: Callable[[], None], budget: float = math.inf) -> None:
         """`client`: a Dask client kept for the whole calibration (dask backend), else None."""
         super().__init__()
         self.seed, self.replications, self.log = seed, replications, log
         self.backend, self.workers, self.client, self.advance = backend, workers, client, advance
         self.calls = 0  # populations (and the calibration sample) asked for so far
+        self.budget, self.used = budget, 0  # simulations allowed, and asked for so far
 
     def run(self, jobs: list[Job]) -> list[Any]:
         """Each job's result, from the log when it already ran, else from the backend (then logged)."""
@@ -70,6 +77,10 @@ class OrderedSampler(Sampler):  # type: ignore[misc]
         sample = self._create_empty_sample()
         evaluated, first, size = 0, 0, n
         while sample.n_accepted < n and evaluated < max_eval and first < MAX_CANDIDATES * n:
+            size = int(min(size, self.budget - self.used))
+            if size <= 0:
+                break
+            self.used += size
             jobs = [Job(job_key(call, i), payload, (self.seed, call, i), self.replications)
                     for i in range(first, first + size)]
             for particle in self.run(jobs):

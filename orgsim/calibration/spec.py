@@ -74,6 +74,13 @@ class Target(Strict):
         return (self.high - self.low) / 4.0
 
 
+class Quantile(Strict):
+    """An adaptive tolerance: each generation's is a quantile of the last generation's distances."""
+
+    quantile: Annotated[float, Field(gt=0.0, lt=1.0)] = Field(
+        0.5, description="The quantile (0.5: the median; lower: tighter steps, more simulations).")
+
+
 class Method(Strict):
     """How the posterior is found, and how much simulation it may spend."""
 
@@ -82,13 +89,43 @@ class Method(Strict):
     population: Annotated[int, Field(ge=10)] = Field(
         100, description="Parameter sets kept per generation (the ensemble's size).")
     generations: PositiveInt = Field(6, description="Most generations, each with a tighter tolerance.")
-    max_simulations: PositiveInt = Field(3000, description="Stop once this many simulations have run.")
+    max_simulations: PositiveInt = Field(
+        3000, description="Most simulations (parameter sets run) before the posterior predictive "
+        "check: a cap, never exceeded; a generation it cuts short is dropped.")
+    tolerance: Quantile | list[Annotated[float, Field(gt=0.0, allow_inf_nan=False)]] = Field(
+        default_factory=Quantile, description="The tolerance schedule (a distance in standard "
+        "deviations): {quantile: Q} adapts it to each generation, or a falling list gives it, one "
+        "value per generation (the run stops after the last).")
     min_epsilon: Annotated[float, Field(ge=0.0, allow_inf_nan=False)] = Field(
         0.0, description="Stop once the tolerance (a distance in standard deviations) is below this.")
     replications: PositiveInt = Field(
         1, description="Runs averaged per parameter set (more: less simulation noise, more cost).")
     predictive: NonNegativeInt = Field(
         50, description="Posterior predictive check: parameter sets drawn from the ensemble and run afresh.")
+
+    @model_validator(mode="after")
+    def _budget(self) -> Method:
+        if isinstance(self.tolerance, list):
+            if not self.tolerance:
+                raise ValueError("tolerance: give at least one value, or {quantile: Q}")
+            if any(b >= a for a, b in zip(self.tolerance, self.tolerance[1:])):
+                raise ValueError(f"tolerance: each generation's must be below the last's, got "
+                                 f"{', '.join(f'{v:g}' for v in self.tolerance)}")
+        adaptive = not isinstance(self.tolerance, list)
+        least = self.population * (2 if adaptive else 1)
+        if self.max_simulations < least:
+            why = (f"{self.population:,} drawn from the priors to set the first tolerance, then "
+                   f"{self.population:,} accepted at the least" if adaptive
+                   else f"{self.population:,} accepted at the least")
+            raise ValueError(f"max_simulations: {self.max_simulations:,} cannot fill a first generation "
+                             f"of population {self.population:,}: it needs at least {least:,} ({why})")
+        return self
+
+    @property
+    def most_generations(self) -> int:
+        """Generations at most: `generations`, and no more than a listed schedule has values."""
+        listed = len(self.tolerance) if isinstance(self.tolerance, list) else self.generations
+        return min(self.generations, listed)
 
 
 class Calibration(Strict):

@@ -18,6 +18,7 @@ from orgsim.calibration.spec import Prior, Target
 
 PINNED, NARROWED = 0.5, 0.8
 LEVEL = 0.9
+PINNED_DOWN = "pinned down"  # the verdict of a parameter the data pinned down
 
 
 def weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
@@ -42,7 +43,7 @@ def width_ratio(prior: Prior, x: np.ndarray, w: np.ndarray) -> float:
 
 def verdict(ratio: float) -> str:
     if ratio <= PINNED:
-        return "pinned down"
+        return PINNED_DOWN
     return "narrowed" if ratio <= NARROWED else "not pinned down"
 
 

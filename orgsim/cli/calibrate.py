@@ -41,8 +41,13 @@ def calibrate(
         root = run_calibration(file, out, backend, workers, scheduler, resume, bar)  # type: ignore[arg-type]
     finally:
         bar.stop()
+    from orgsim.calibration.report import convergence
     from orgsim.calibration.report import write_report as write_calibration_report
 
     typer.echo(f"calibration: {root}; report: {write_calibration_report(root)}")
+    progress, warned = convergence(root)
+    typer.echo(progress)
+    if warned:
+        typer.echo(f"warning: {warned}", err=True)
 
 

@@ -142,8 +142,11 @@ def _model_source(path: Path, seen: tuple[str, ...], scenario_path: str | Path, 
     if parent in seen:
         raise src.error(("extends",), "cycle in extends: " + " -> ".join(seen + (parent,)))
     base_path = find_model(parent, scenario_path, sc)
+    if base_path.suffix in (".yaml", ".yml") and not base_path.is_absolute():
+        base_path = path.parent / base_path  # a file is found relative to the file extending it
     if not base_path.exists():
-        raise src.error(("extends",), _not_found(parent, scenario_path, sc))
+        raise src.error(("extends",), _not_found(str(base_path) if parent.endswith((".yaml", ".yml"))
+                                                 else parent, scenario_path, sc))
     base = _model_source(base_path, seen + (parent,), scenario_path, sc)
     _validate(OperatingModel, base)  # errors in the base are reported in the base's file
     data = _merge({k: v for k, v in base.data.items() if k != "extends"}, src.data)

@@ -102,7 +102,8 @@ path. Check one against a scenario with
 ## Names with a special meaning
 
 - `extends: NAME` starts from another operating model, whose file is checked
-  first. Mappings are merged key by key at every depth; everything else
+  first (a NAME ending in `.yaml` or `.yml` is a file, relative to the file
+  that extends it). Mappings are merged key by key at every depth; everything else
   (lists, numbers, text) replaces the base's value whole, so `routes` is
   replaced while `prepend_routes` adds routes tried before the base's. Give the
   new model its own `name`. A cycle of `extends` is an error.
