@@ -45,6 +45,15 @@ CONFIGS: dict[str, tuple[int, str]] = {
     "experiment_grid_huge.yaml": (9, "is 8,000,000,000 runs; the limit is 100,000 runs"),
     "experiment_horizon_huge.yaml": (4, "horizon_weeks: a run of 1,000,000,000 weeks"),
     "experiment_typo.yaml": (4, "replicatons: unknown key 'replicatons'; did you mean 'replications'?"),
+    "experiment_path_typo.yaml": (6, "uncertainties.models.tiny.forums.bord.cadence_weeks: expected a "
+                                  "number at this path in operating model 'tiny', found nothing: no "
+                                  "'bord' under forums; did you mean 'board'?"),
+}
+# file -> every problem in it, in file order: (line, what the message says)
+SEVERAL: dict[str, list[tuple[int, str]]] = {
+    "experiment_several_problems.yaml": [(5, "replications: must be > 0, got -1"),
+                                         (6, "horizon_weeks: expected a number, found 'ten'"),
+                                         (7, "design.samples: must be > 0, got 0")],
 }
 
 
@@ -64,7 +73,21 @@ def refused(done: subprocess.CompletedProcess[str], file: Path | str) -> str:
 
 
 def test_the_corpus_lists_every_file() -> None:
-    assert sorted(p.name for p in (CORPUS / "configs").glob("*.yaml")) == sorted(CONFIGS)
+    assert sorted(p.name for p in (CORPUS / "configs").glob("*.yaml")) == sorted([*CONFIGS, *SEVERAL])
+
+
+@pytest.mark.parametrize("name", sorted(SEVERAL))
+def test_every_problem_of_a_file_is_told_each_at_its_line(tmp_path: Path, name: str) -> None:
+    path = CORPUS / "configs" / name
+    for args in (["validate", path], ["experiment", path, "--out", tmp_path / "out", "-q"]):
+        done = orgsim(*args)
+        assert done.returncode == 2 and "Traceback" not in done.stderr + done.stdout
+        lines = done.stderr.strip().splitlines()
+        assert lines[0].startswith("error: ") and "more problem" not in done.stderr
+        assert len(lines) == len(SEVERAL[name]), done.stderr
+        for got, (line, message) in zip(lines, SEVERAL[name]):
+            assert got.removeprefix("error: ") == f"{path}:{line}: {message}"
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize("name", sorted(CONFIGS))

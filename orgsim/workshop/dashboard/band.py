@@ -6,14 +6,17 @@ to the horizon, and its running figures computed week by week as the page
 computes its own (`Tracker`). Each week's band is the range of the middle 80%
 of those seeds. The seeds come from the run's own by `numpy.random.SeedSequence`,
 so a band is the same every time. The runs are made in one other process, so
-play keeps its pace.
+play keeps its pace; that process (a fork of the server, about as large) is
+ended as soon as the band is complete, and at once when the page closes or
+Reset starts another band: a page leaves no process behind.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from collections.abc import Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing.pool import AsyncResult
 
 import numpy as np
 
@@ -84,22 +87,34 @@ class Bands:
 
     def __init__(self, plans: Sequence[tuple[Plan, int]], n: int = SEEDS) -> None:
         self.n = n
-        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-        self.jobs: list[list[Future[Rows]]] = [
-            [self.pool.submit(weekly, plan, s) for s in band_seeds(seed, n)] for plan, seed in plans]
+        self._lock = threading.Lock()
+        self._closed = False
+        self.pool = multiprocessing.get_context("fork").Pool(processes=1)
+        self.pids = [p.pid for p in self.pool._pool]  # type: ignore[attr-defined]
+        self.jobs: list[list[AsyncResult[Rows]]] = [
+            [self.pool.apply_async(weekly, (plan, s)) for s in band_seeds(seed, n)] for plan, seed in plans]
 
     def done(self) -> int:
         """Seed runs finished, over every run."""
-        return sum(f.done() for jobs in self.jobs for f in jobs)
+        return sum(r.ready() for jobs in self.jobs for r in jobs)
 
     def total(self) -> int:
         return sum(len(jobs) for jobs in self.jobs)
 
     def bands(self) -> list[Band | None]:
         """Each run's band once all its seeds are done, else None."""
-        return [band([f.result() for f in jobs]) if all(f.done() for f in jobs) else None
+        return [band([r.get() for r in jobs]) if all(r.ready() for r in jobs) else None
                 for jobs in self.jobs]
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def close(self) -> None:
-        """Stop: seed runs not started are dropped, the one under way finishes in the worker."""
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        """End the worker process now, a seed run under way or not (its memory goes with it)."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        self.pool.terminate()
+        self.pool.join()
