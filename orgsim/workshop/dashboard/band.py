@@ -14,6 +14,8 @@ Reset starts another band: a page leaves no process behind.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
 import threading
 from collections.abc import Sequence
 from multiprocessing.pool import AsyncResult
@@ -77,6 +79,24 @@ def until(b: Band, week: float) -> Band:
     return {column: [p for p in points if p[0] <= week] for column, points in b.items()}
 
 
+def _worker(parent: int) -> None:
+    """In the worker: end on SIGTERM and when the server is gone.
+
+    A fork of the server inherits its signal handlers, and the web server's SIGTERM handler
+    only asks the (absent) server loop to stop: the worker would ignore `terminate` and a
+    pool waiting for it would wait for ever. Ctrl-C on the server is the server's to handle.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            threading.Event().wait(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-server", daemon=True).start()
+
+
 class Bands:
     """Bands being computed for the runs of a session, in one worker process.
 
@@ -89,8 +109,8 @@ class Bands:
         self.n = n
         self._lock = threading.Lock()
         self._closed = False
-        self.pool = multiprocessing.get_context("fork").Pool(processes=1)
-        self.pids = [p.pid for p in self.pool._pool]  # type: ignore[attr-defined]
+        self.pool = multiprocessing.get_context("fork").Pool(processes=1, initializer=_worker,
+                                                             initargs=(os.getpid(),))
         self.jobs: list[list[AsyncResult[Rows]]] = [
             [self.pool.apply_async(weekly, (plan, s)) for s in band_seeds(seed, n)] for plan, seed in plans]
 
