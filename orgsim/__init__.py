@@ -32,5 +32,4 @@ __all__ = sorted(_EXPORTS) + ["__version__"]
 def __getattr__(name: str) -> Any:
     if name not in _EXPORTS:
         raise AttributeError(f"module 'orgsim' has no attribute {name!r}")
-    attr = "compute" if name == "compute_metrics" else name
-    return getattr(import_module(_EXPORTS[name]), attr)
+    return getattr(import_module(_EXPORTS[name]), name)

@@ -222,7 +222,7 @@ def test_the_api_raises_a_located_config_error() -> None:
     assert err.message == "must be <= 1, got 1.5"
 
 
-def test_the_first_problem_in_the_file_is_reported_with_a_count(tmp_path: Path) -> None:
+def test_every_problem_in_the_file_is_reported_in_file_order(tmp_path: Path) -> None:
     text = (ROOT / BASE).read_text(encoding="utf-8")
     text = text.replace("warmup_weeks: 4", "warmup_weeks: -4")
     text = text.replace("p_national: 0.5", "p_national: 2")
@@ -230,4 +230,11 @@ def test_the_first_problem_in_the_file_is_reported_with_a_count(tmp_path: Path) 
     bad.write_text(text.replace("count: 2", "count: two"), encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         load_scenario(bad)
-    assert str(caught.value) == f"{bad}:5: warmup_weeks: must be >= 0, got -4 (and 2 more problems)"
+    lines = str(caught.value).splitlines()
+    assert lines[0] == f"{bad}:5: warmup_weeks: must be >= 0, got -4"  # the first in the file first
+    assert len(lines) == 3 and "more problem" not in str(caught.value)
+    assert "p_national: must be <= 1, got 2" in lines[1] or "p_national: must be <= 1, got 2" in lines[2]
+    assert any("count: expected a whole number, found 'two'" in line for line in lines[1:])
+    assert all(line.startswith(f"{bad}:") for line in lines)  # each with its own file and line
+    err = caught.value
+    assert (err.line, err.path) == (5, "warmup_weeks") and len(err.also) == 2

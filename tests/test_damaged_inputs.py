@@ -61,6 +61,15 @@ CONFIGS: dict[str, tuple[int, str]] = {
                                       "population 50: it needs at least 100"),
     "calibration_tolerance_rising.yaml": (11, "method.tolerance: each generation's must be below the "
                                           "last's, got 4, 2, 3"),
+    "experiment_path_typo.yaml": (6, "uncertainties.models.tiny.forums.bord.cadence_weeks: expected a "
+                                  "number at this path in operating model 'tiny', found nothing: no "
+                                  "'bord' under forums; did you mean 'board'?"),
+}
+# file -> every problem in it, in file order: (line, what the message says)
+SEVERAL: dict[str, list[tuple[int, str]]] = {
+    "experiment_several_problems.yaml": [(5, "replications: must be > 0, got -1"),
+                                         (6, "horizon_weeks: expected a number, found 'ten'"),
+                                         (7, "design.samples: must be > 0, got 0")],
 }
 BESIDE = {"calibration_model_missing.yaml": "damaged/configs/observed_model.yaml"}
 RUNNERS = {"experiment": "experiment", "calibration": "calibrate"}  # by the file name's first word
@@ -82,7 +91,21 @@ def refused(done: subprocess.CompletedProcess[str], file: Path | str) -> str:
 
 
 def test_the_corpus_lists_every_file() -> None:
-    assert sorted(p.name for p in (CORPUS / "configs").glob("*.yaml")) == sorted(CONFIGS)
+    assert sorted(p.name for p in (CORPUS / "configs").glob("*.yaml")) == sorted([*CONFIGS, *SEVERAL])
+
+
+@pytest.mark.parametrize("name", sorted(SEVERAL))
+def test_every_problem_of_a_file_is_told_each_at_its_line(tmp_path: Path, name: str) -> None:
+    path = CORPUS / "configs" / name
+    for args in (["validate", path], ["experiment", path, "--out", tmp_path / "out", "-q"]):
+        done = orgsim(*args)
+        assert done.returncode == 2 and "Traceback" not in done.stderr + done.stdout
+        lines = done.stderr.strip().splitlines()
+        assert lines[0].startswith("error: ") and "more problem" not in done.stderr
+        assert len(lines) == len(SEVERAL[name]), done.stderr
+        for got, (line, message) in zip(lines, SEVERAL[name]):
+            assert got.removeprefix("error: ") == f"{path}:{line}: {message}"
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize("name", sorted(CONFIGS))

@@ -468,3 +468,92 @@ def test_the_band_is_drawn_in_the_page(browser: Any, tmp_path: Path) -> None:
         wait_for_week(page, 20)
         assert page.locator(".orgsim-wip .orgsim-band").count() == 2  # one band a run
         page.context.close()
+
+
+# -- processes a page starts end with it ----------------------------------------
+def descendants(pid: int) -> list[int]:
+    """Every process under `pid` (children, their children, ...), from /proc."""
+    out: list[int] = []
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            tasks = list(Path(f"/proc/{p}/task").iterdir())
+        except FileNotFoundError:
+            continue
+        for task in tasks:
+            try:
+                kids = [int(c) for c in (task / "children").read_text().split()]
+            except FileNotFoundError:
+                continue
+            out += kids
+            todo += kids
+    return out
+
+
+def rss_mb(pids: list[int]) -> float:
+    """Resident memory of `pids` together, in MB (a process gone counts nothing)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except FileNotFoundError:
+            continue
+        line = next((x for x in status.splitlines() if x.startswith("VmRSS:")), "VmRSS: 0 kB")
+        total += int(line.split()[1]) / 1024
+    return total
+
+
+def until_true(check: Any, seconds: float) -> bool:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return bool(check())
+
+
+def test_the_band_workers_end_when_done_on_reset_and_on_close(tmp_path: Path) -> None:
+    me = os.getpid()
+    before = set(descendants(me))
+    short = shipped_copy(tmp_path / "short", lambda d: d.update(horizon_weeks=30, warmup_weeks=4))
+    s = Session(check_settings(short, None, None))
+    s.show_band(True)
+    assert len(set(descendants(me)) - before) == 1  # one worker computes the band
+    assert until_true(lambda: s.bands() and all(b is not None for b in s.bands()), 120)
+    assert until_true(lambda: not set(descendants(me)) - before, 10)  # done: its worker has ended
+    s.close()
+    long = Session(check_settings(shipped_copy(tmp_path / "long", lambda d: d.update(
+        horizon_weeks=LONG, warmup_weeks=8)), None, None))
+    long.show_band(True)  # seed runs of 2,000 weeks: still under way below
+    first = set(descendants(me)) - before
+    time.sleep(1.0)
+    long.reset()  # a new band for the new runs; the old one's worker ends at once
+    assert until_true(lambda: len(set(descendants(me)) - before) == 1, 10)
+    second = set(descendants(me)) - before
+    assert first and second and not first & second
+    long.close()  # the page has gone: nothing it started is left, mid-run or not
+    assert until_true(lambda: not set(descendants(me)) - before, 10)
+    assert rss_mb(list(first | second)) == 0.0
+
+
+def test_a_closed_or_reset_page_leaves_no_band_process(browser: Any, scenario: Path) -> None:
+    with serving_args([str(scenario)]) as (url, pid):
+        start = descendants(pid)
+        page = open_page(browser, url)
+        page.locator(".orgsim-band-choice").get_by_text("Band over").click()
+        page.locator(".orgsim-band-status").wait_for()  # seed runs of 2,000 weeks under way
+        workers = set(descendants(pid)) - set(start)
+        assert len(workers) == 1 and rss_mb(list(workers)) > 50
+        page.locator(".orgsim-reset").click()
+        assert until_true(lambda: not workers & set(descendants(pid)), 15)  # the old band's worker
+        assert until_true(lambda: len(set(descendants(pid)) - set(start)) == 1, 15)  # the new one's
+        again = set(descendants(pid)) - set(start)
+        for _ in range(3):  # pages opened and closed in turn do not pile up workers
+            other = open_page(browser, url)
+            other.locator(".orgsim-band-choice").get_by_text("Band over").click()
+            other.locator(".orgsim-band-status").wait_for()
+            other.context.close()
+        page.context.close()
+        assert until_true(lambda: set(descendants(pid)) <= set(start), 30), descendants(pid)
+        assert rss_mb(list(again)) == 0.0

@@ -173,3 +173,76 @@ def test_analysis_commands_name_what_a_folder_lacks(tmp_path: Path, results: Pat
     done = CliRunner().invoke(app, [command, str(partial)])
     assert done.exit_code == 2 and "Traceback" not in done.output
     assert "experiment" in done.output and str(partial) in done.output
+
+
+def test_inputs_keep_whose_they_are() -> None:
+    from orgsim.analysis.discovery import _condition, describe
+
+    assert describe("organisations.NHSD.teams.digital") == "NHSD digital team"
+    assert describe("ics.teams.data") == "ICS data team"
+    assert describe("models.m.forums.plan.cadence_weeks") == "plan cadence weeks (M)"
+    assert _condition("organisations.NHSD.teams.digital", 40.0, None) == "NHSD digital team is above 40"
+
+
+def test_a_limit_between_two_grid_values_says_so() -> None:
+    from orgsim.analysis.discovery import _condition, grid_of
+
+    x = pd.DataFrame({"organisations.NHSD.teams.digital": [10.0, 20.0, 30.0, 40.0] * 8,
+                      "demand.rate": np.linspace(0, 1, 32)})
+    grid = grid_of(x)
+    assert grid == {"organisations.NHSD.teams.digital": [10.0, 20.0, 30.0, 40.0]}  # 32 values: no grid
+    assert _condition("organisations.NHSD.teams.digital", 25.0, None, grid) == \
+        "NHSD digital team is above 25 (between the sampled 20 and 30)"
+    assert _condition("organisations.NHSD.teams.digital", 20.0, None, grid) == \
+        "NHSD digital team is above 20"  # a sampled value: nothing to add
+
+
+@pytest.fixture()
+def fresh(results: Path, tmp_path: Path) -> Path:
+    """A copy of the results without a discovery."""
+    import shutil
+
+    folder = tmp_path / "fresh"
+    shutil.copytree(results, folder, ignore=shutil.ignore_patterns("discovery", "plots"))
+    return folder
+
+
+def test_discover_prints_readable_tables_and_the_tree(fresh: Path) -> None:
+    done = CliRunner().invoke(app, ["discover", str(fresh), "--cases", LOSES])
+    assert done.exit_code == 0, done.output
+    for raw in ("Empty DataFrame", "NaN", "nan", "e-0", "e+0", "DataFrame"):
+        assert raw not in done.output, raw
+    assert "PRIM's trajectory" in done.output and "chosen" in done.output
+    assert "Classification tree (CART)" in done.output  # the tree's result is printed too
+    import re
+
+    shares = re.findall(r"\d+\.\d%", done.output)
+    assert shares and all(len(s.split(".")[1]) == 2 for s in shares)  # one decimal, then %
+    assert "between the sampled" in done.output  # LHS of 12 points: limits sit between samples
+
+
+def test_a_second_discovery_does_not_replace_the_first(fresh: Path) -> None:
+    first = CliRunner().invoke(app, ["discover", str(fresh), "--cases", LOSES])
+    assert first.exit_code == 0, first.output
+    before = (fresh / "discovery" / "discovery.json").read_text(encoding="utf-8")
+    other = "joined_up_planning.needs_met > internal_commissioning.needs_met"
+    second = CliRunner().invoke(app, ["discover", str(fresh), "--cases", other])
+    assert second.exit_code == 2 and "holds a discovery already" in second.output
+    assert "--overwrite" in second.output and LOSES in second.output
+    assert (fresh / "discovery" / "discovery.json").read_text(encoding="utf-8") == before
+    third = CliRunner().invoke(app, ["discover", str(fresh), "--cases", other, "--overwrite"])
+    assert third.exit_code == 0, third.output
+    assert other in (fresh / "discovery" / "discovery.json").read_text(encoding="utf-8")
+
+
+def test_an_empty_box_prints_none() -> None:
+    from orgsim.analysis.discovery import Discovery
+    from orgsim.analysis.discovery_tables import box_table, cart_table
+    from orgsim.analysis.numbers import p_value
+
+    empty = pd.DataFrame(columns=["uncertainty", "low", "high", "explored_low", "explored_high",
+                                  "qp_low", "qp_high"])
+    found = Discovery(Question("m.x > 1"), pd.DataFrame(), 0, empty, empty.iloc[:0, :0], 1, 2, "")
+    assert str(box_table(found)).startswith("Box 0: none")
+    assert "none" in str(cart_table(found))
+    assert (p_value(9.182194e-09), p_value(np.nan), p_value(0.25)) == ("< 0.001", "-", "0.250")

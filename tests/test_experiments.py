@@ -153,3 +153,54 @@ def test_a_sweep_can_vary_an_intervention_of_a_scenario_timeline(tmp_path: Path)
     assert sorted(dip) == [0.0, 0.6]
     slow, fast = metrics.loc[dip.idxmax(), "lead_time_mean"], metrics.loc[dip.idxmin(), "lead_time_mean"]
     assert slow > fast  # the same demand, a deeper dip after the reorganisation
+
+
+def test_ctrl_c_says_what_was_kept_and_the_command_that_resumes(tmp_path: Path) -> None:
+    path = write_experiment(tmp_path, design={"kind": "lhs", "samples": 6}, horizon_weeks=60)
+    out = tmp_path / "stopped"
+    proc = subprocess.Popen([ORGSIM, "experiment", str(path), "--out", str(out), "--workers", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and len(list((out / "runs").glob("p*.json"))) < 3:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the command and its workers alike
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "Traceback" not in err, err
+    kept = len(list((out / "runs").glob("p*.json")))
+    assert 3 <= kept < 24
+    assert f"interrupted: {kept} of 24 runs finished and are saved in {out / 'runs'}" in err
+    command = err.split("To continue: ", 1)[1].strip()
+    assert command == f"orgsim experiment {path} --resume --out {out}"
+    resumed = subprocess.run([ORGSIM, *command.split()[1:], "--quiet"], capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    assert len(pd.read_parquet(out / "metrics.parquet")) == 24
+
+
+def test_a_long_sweep_says_how_long_before_it_starts(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from orgsim.experiments import eta, runner
+
+    text = eta.estimate(1.2, 80_000, 2)
+    assert text is not None and "80,000 runs to make" in text and "about 13 hours" in text
+    assert eta.estimate(0.5, 20, 2) is None  # ten seconds: nothing to say
+    assert eta.duration(90) == "about 2 minutes" and eta.duration(3 * 86400) == "about 3 days"
+    said: list[tuple[str, object]] = []
+
+    class Listening:
+        def say(self, text: str) -> None:
+            said.append(("say", text))
+
+        def start(self, total: int, done: int) -> None:
+            said.append(("start", (total, done)))
+
+        def advance(self) -> None:
+            said.append(("advance", None))
+
+    monkeypatch.setattr(runner, "estimate", lambda per_run, remaining, at_once:
+                        eta.estimate(per_run, remaining, at_once, long=0.0))
+    root = run(write_experiment(tmp_path), tmp_path / "out", backend="serial", progress=Listening())
+    assert said[0][0] == "say" and "7 runs to make: the first took" in str(said[0][1])
+    assert said[1] == ("start", (8, 1))  # the timed first run is kept and counted
+    assert [k for k, _ in said[2:]] == ["advance"] * 7
+    assert len(pd.read_parquet(root / "metrics.parquet")) == 8

@@ -62,3 +62,26 @@ def test_run_refuses_a_broken_file_and_writes_nothing(tmp_path: Path, args: list
     assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1, done.stderr
     assert "Traceback" not in done.stderr
     assert not out.exists()
+
+
+def test_validate_counts_in_words(tmp_path: Path) -> None:
+    """`1 model`, `1 replication`, `1 objective`: never `1 models`."""
+    import yaml
+
+    from orgsim.config.limits import count
+
+    assert [count(1, "model"), count(2, "model"), count(3, "trajectory"), count(2, "day")] == \
+        ["1 model", "2 models", "3 trajectories", "2 days"]
+    exp = {"name": "one", "scenario": str(ROOT / "configs" / "nhs_england.yaml"),
+           "models": ["joined_up_planning"], "replications": 1}
+    (tmp_path / "one.yaml").write_text(yaml.safe_dump(exp))
+    done = subprocess.run([sys.executable, "-m", "orgsim.cli", "validate", str(tmp_path / "one.yaml")],
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and "1 model, 1 replication)" in done.stdout, done.stderr
+    opt = yaml.safe_load((ROOT / "experiments" / "optimise_joined_up.yaml").read_text())
+    opt.update(scenario=str(ROOT / "configs" / "nhs_england.yaml"), objectives=opt["objectives"][:1])
+    opt["levers"] = {k: v for k, v in list(opt["levers"].items())[4:5]}
+    (tmp_path / "opt.yaml").write_text(yaml.safe_dump(opt))
+    done = subprocess.run([sys.executable, "-m", "orgsim.cli", "validate", str(tmp_path / "opt.yaml")],
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and "1 lever, 1 objective," in done.stdout, done.stderr

@@ -41,6 +41,13 @@ def estimate(mean: float, low: float, high: float, sign: bool = False) -> tuple[
     return number(mean, places, sign), interval
 
 
+def p_value(value: float | None, floor: float = 0.001) -> str:
+    """A probability at three decimals, `< 0.001` below that, `-` when missing: never `9.2e-09`."""
+    if value is None or not math.isfinite(float(value)):
+        return "-"
+    return f"< {floor:g}" if float(value) < floor else f"{float(value):.3f}"
+
+
 def row_of(values: list[float]) -> list[str]:
     """Values compared side by side, at one precision: whole numbers as such, else three figures of
     the largest."""

@@ -30,11 +30,15 @@ def discover(
     = 0.05,
     mass_min: Annotated[float, typer.Option(metavar="SHARE", help="Smallest box, as a share of the "
                         "cases.")] = 0.05,
+    overwrite: Annotated[bool, typer.Option(help="Replace the discovery the folder holds already "
+                         "(without it, a second discovery is refused).")] = False,
 ) -> None:
     """Find when the cases of interest happen (PRIM, CART).
 
     Scenario discovery on an experiment that sampled its uncertainties: PRIM's trajectory
     of boxes, the chosen box with quasi-p-values and in words, and a classification tree.
+    A results folder holds one discovery: a second replaces it only with --overwrite (copy
+    the folder to keep both).
     """
     if on not in ("runs", "means"):
         fail(f"--on: expected runs or means, found {on!r}")
@@ -54,15 +58,21 @@ def discover(
         fail(f"{results}: no such folder")
     try:
         with hold(results, option="FOLDER", create=False):
-            found = run_discovery(results, question, box)
+            found = run_discovery(results, question, box, overwrite=overwrite)
             save_discovery_plots(found, results / "plots")
     except (CasesError, DiscoveryError) as err:
         fail(f"--cases: {err}" if isinstance(err, CasesError) else str(err))
         return
-    t = found.trajectory
-    typer.echo(t.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
-    typer.echo(f"\nbox {found.box}:\n" + found.limits.to_string(index=False))
-    typer.echo(f"\n{found.sentence}\n\ntables written to {results / 'discovery'}; "
-               f"`orgsim report {results}` adds them to the report")
+    from rich.console import Console
+
+    from orgsim.analysis.discovery_tables import tables
+
+    console = Console(highlight=False)
+    for table in tables(found):
+        console.print(table)
+        console.print()
+    console.print(found.sentence, markup=False)
+    typer.echo(f"\ntables written to {results / 'discovery'}; `orgsim report {results}` adds them to "
+               "the report")
 
 

@@ -29,6 +29,8 @@ def experiment(
     """Run an experiment: every design point, replication and model.
 
     Then summarise it (see `summarise`): the summary table is printed unless --quiet.
+    Each run is saved as it finishes: Ctrl-C stops the sweep, says what was kept and the
+    command that continues it (--resume).
     """
     check_backend(backend, workers)
     from orgsim.experiments.runner import prepare
@@ -36,13 +38,42 @@ def experiment(
 
     expect(file, "experiment")
     sweep = prepare(file)  # every file is checked, and every size, before the bar starts
+    root = out if out is not None else Path("results") / sweep.bases.exp.name
     bar = Bar(quiet)
     try:
-        root = run_sweep(sweep, out, backend, workers, scheduler, resume, bar)  # type: ignore[arg-type]
+        run_sweep(sweep, root, backend, workers, scheduler, resume, bar)  # type: ignore[arg-type]
+    except KeyboardInterrupt:
+        bar.stop()
+        interrupted(file, root, sweep.total, backend, workers, scheduler)
     finally:
         bar.stop()
     from orgsim.cli.summarise import show_summary
 
     show_summary(root, quiet)
+
+
+def interrupted(file: Path, root: Path, total: int, backend: str, workers: int,
+                scheduler: str | None) -> None:
+    """After Ctrl-C: what was kept, and the exact command that goes on from there (exit 130)."""
+    import shlex
+
+    from orgsim.experiments.store import Store
+
+    done = len(Store(root).done()) if root.is_dir() else 0
+    if not done:
+        typer.echo(f"interrupted: no run had finished, so nothing was saved; run `orgsim experiment "
+                   f"{shlex.quote(str(file))}` again to start", err=True)
+        raise typer.Exit(130)
+    options = ["--resume", "--out", str(root)]
+    if backend != "processes":
+        options += ["--backend", backend]
+    if workers != 2:
+        options += ["--workers", str(workers)]
+    if scheduler:
+        options += ["--scheduler", scheduler]
+    command = " ".join(shlex.quote(p) for p in ["orgsim", "experiment", str(file), *options])
+    typer.echo(f"interrupted: {done:,} of {total:,} runs finished and are saved in {root / 'runs'} "
+               "(runs under way when it stopped were not kept).\nTo continue: " + command, err=True)
+    raise typer.Exit(130)
 
 

@@ -32,6 +32,10 @@ class Bar:
         rate = finished / max(time.perf_counter() - self.t0, 1e-9)
         self.progress.update(self.task, rate=f"{rate:.1f} runs/s")
 
+    def say(self, text: str) -> None:
+        """A line before the bar (how long the sweep will take)."""
+        self.progress.console.print(text, markup=False, highlight=False)
+
     def stop(self) -> None:
         self.progress.stop()
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from orgsim.cli.app import app, expect, friendly
+from orgsim.config.limits import count
 
 
 @app.command()
@@ -54,8 +55,8 @@ def run(
                 result = simulate(plan, seed)
                 metrics = measure(result)
                 run_dir = write_run(out, result, metrics, name)
-            console.print(f"[green]done[/] {name}: {len(result.initiatives)} initiatives, "
-                          f"{len(plan.timeline)} interventions, {result.events:,} events in "
+            console.print(f"[green]done[/] {name}: {count(len(result.initiatives), 'initiative')}, "
+                          f"{count(len(plan.timeline), 'intervention')}, {count(result.events, 'event')} in "
                           f"{result.wall_seconds:.2f} s -> {run_dir}", soft_wrap=True)
             results[name] = metrics
         _write_comparison(out, comparison_rows(results))

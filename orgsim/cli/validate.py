@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from orgsim.cli.app import app, friendly
+from orgsim.config.limits import count
 
 
 @app.command()
@@ -30,15 +31,16 @@ def validate(
 
         problem = load(file)
         typer.echo(f"ok: {file} (optimisation {problem.opt.name!r} of {problem.name!r}; "
-                   f"{len(problem.opt.levers)} levers, {len(problem.opt.objectives)} objectives, "
-                   f"at most {problem.opt.most_runs:,} runs)")
+                   f"{count(len(problem.opt.levers), 'lever')}, "
+                   f"{count(len(problem.opt.objectives), 'objective')}, "
+                   f"at most {count(problem.opt.most_runs, 'run')})")
         return
     if kind == "calibration":
         from orgsim.calibration.load import load_calibration
 
         cal = load_calibration(file, pilot=False).cal
-        typer.echo(f"ok: {file} (calibration {cal.name!r}; {len(cal.parameters)} parameters, "
-                   f"{len(cal.targets)} targets, observed under {cal.model!r})")
+        typer.echo(f"ok: {file} (calibration {cal.name!r}; {count(len(cal.parameters), 'parameter')}, "
+                   f"{count(len(cal.targets), 'target')}, observed under {cal.model!r})")
         return
     if kind == "experiment":
         from orgsim.experiments.levers import describe, notes
@@ -46,8 +48,8 @@ def validate(
 
         bases = load_experiment(file)
         exp = bases.exp
-        typer.echo(f"ok: {file} (experiment {exp.name!r}; {describe(bases)}, {len(exp.models)} "
-                   f"models, {exp.replications} replications)")
+        typer.echo(f"ok: {file} (experiment {exp.name!r}; {describe(bases)}, "
+                   f"{count(len(exp.models), 'model')}, {count(exp.replications, 'replication')})")
         for note in notes(bases):
             typer.echo(f"note: {note}")
         return

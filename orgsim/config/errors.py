@@ -199,7 +199,7 @@ def _combine(messages: list[str]) -> str:
 
 
 def from_validation(exc: ValidationError, src: Source, schema: type[BaseModel] | None = None) -> ConfigError:
-    """The problem of `exc` that comes first in the file; the count of the others is appended.
+    """The problem of `exc` that comes first in the file, the others in file order (`also`).
 
     A missing key that an unknown key beside it was probably meant to be is not
     a problem of its own: the unknown key's message already says so. `schema` is the
@@ -220,12 +220,11 @@ def from_validation(exc: ValidationError, src: Source, schema: type[BaseModel] |
             if path and message.startswith(f"{path[-1]}: "):  # said once, as the path
                 message = message[len(f"{path[-1]}: "):]
             problems.setdefault(key, []).append((path, message))
-    first = min(problems.values(), key=lambda found: src.line_of(found[0][0]) or 0)
-    message = _combine([m for _, m in first])
-    others = len(problems) - 1
-    if others:
-        message += f" (and {others} more problem{'s' if others > 1 else ''})"
-    return src.error(first[0][0], message)
+    ordered = sorted(problems.values(), key=lambda found: src.line_of(found[0][0]) or 0)
+    errors = [src.error(found[0][0], _combine([m for _, m in found])) for found in ordered]
+    first = errors[0]
+    first.also = tuple(errors[1:])
+    return first
 
 
 def number_type(root: type[BaseModel], keys: tuple[str, ...]) -> type | None:

@@ -21,9 +21,13 @@ def too_big(what: str, size: float, limit: int, unit: str) -> str:
     return f"{what} is {size:,.0f} {unit}; the limit is {limit:,} {unit}"
 
 
-def count(n: int, noun: str) -> str:
-    """`1 model`, `2,000 models`."""
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+def count(n: int, noun: str, many: str | None = None) -> str:
+    """`1 model`, `2,000 models`, `3 trajectories`; `many` for another plural."""
+    if n == 1:
+        return f"{n:,} {noun}"
+    if many is None:
+        many = noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
+    return f"{n:,} {many}"
 
 
 def too_long(horizon: float) -> str:

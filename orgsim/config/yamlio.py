@@ -17,18 +17,25 @@ Path_ = tuple[str | int, ...]
 
 
 class ConfigError(Exception):
-    """A problem in a configuration file, reported as `file:line: path: message`."""
+    """A problem in a configuration file, reported as `file:line: path: message`.
 
-    def __init__(self, file: str | Path, line: int | None, path: str, message: str) -> None:
+    `also` holds the file's other problems found with it (in file order): each is told on a
+    line of its own after the first, so a file with several problems shows all of them.
+    """
+
+    def __init__(self, file: str | Path, line: int | None, path: str, message: str,
+                 also: tuple[ConfigError, ...] = ()) -> None:
         self.file = str(file)
         self.line = line
         self.path = path
         self.message = message
+        self.also = also
         super().__init__(str(self))
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        first = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        return "\n".join([first, *(str(other) for other in self.also)])
 
 
 @dataclass

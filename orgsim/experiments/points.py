@@ -99,6 +99,46 @@ def _get(data: Any, keys: tuple[str, ...]) -> Any:
     return data
 
 
+def _near(data: Any, keys: tuple[str, ...]) -> tuple[int, str]:
+    """How many of `keys` lead somewhere in `data`, and a hint for the first that does not.
+
+    `forums.nhsei_bord.cadence_weeks` -> (1, "no 'nhsei_bord' under forums; did you mean 'nhsei_board'?").
+    """
+    import difflib
+
+    for depth, key in enumerate(keys):
+        found = _step(data, key)
+        if found is None:
+            where = ".".join(keys[:depth]) or "the top level"
+            known = [str(k) for k in data] if isinstance(data, dict) else []
+            near = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            hint = f"; did you mean {near[0]!r}?" if near else \
+                (f" (it has: {', '.join(known)})" if 0 < len(known) <= 12 else "")
+            return depth, f"no {key!r} under {where}{hint}"
+        data = found
+    return len(keys), ""
+
+
+def _hint(bases: Bases, path: str) -> str:
+    """Why `path` names nothing: the first key that leads nowhere, with the nearest there is."""
+    if path.startswith(MODEL_PREFIX):
+        keys = tuple(path[len(MODEL_PREFIX):].split("."))
+        found = [(_near(s.data, keys), m) for m, s in bases.models.items()]
+        if not found:
+            return ""
+        (_, hint), name = max(found, key=lambda f: f[0][0])
+        return f" (in operating model {name!r}, {hint})" if hint else ""
+    targets = _targets(path, bases)
+    if not targets:
+        return ""
+    model, keys = targets[0]
+    if model is not None and model not in bases.models:
+        return ""
+    doc = bases.scenario if model is None else bases.models[model]
+    hint = _near(doc.data, keys)[1]
+    return f": {hint}" if hint else ""
+
+
 def check_paths(bases: Bases, paths: Iterable[str], at_key: Path_ | None = None,
                 key: str | None = None) -> None:
     """Every path names a number in the scenario or a compared model (errors at `at_key` if given,
@@ -108,7 +148,8 @@ def check_paths(bases: Bases, paths: Iterable[str], at_key: Path_ | None = None,
         named = f"ensemble parameter {path}: " if at_key else ""
         targets = _targets(path, bases)
         if not targets:
-            raise bases.src.error(at, f"{named}no compared operating model has this path")
+            raise bases.src.error(at, f"{named}no compared operating model has this path"
+                                  f"{_hint(bases, path)}")
         for model, keys in targets:
             if model is not None and model not in bases.models:
                 raise bases.src.error(at, f"{named}{model!r} is not one of the compared models")
@@ -117,7 +158,9 @@ def check_paths(bases: Bases, paths: Iterable[str], at_key: Path_ | None = None,
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 where = "the scenario" if model is None else f"operating model {model!r}"
                 found = "nothing" if value is None else repr(value)
-                raise bases.src.error(at, f"{named}expected a number at this path in {where}, found {found}")
+                hint = _hint(bases, path) if value is None else ""
+                raise bases.src.error(at, f"{named}expected a number at this path in {where}, "
+                                      f"found {found}{hint}")
 
 
 def number_type(path: str, bases: Bases) -> type:

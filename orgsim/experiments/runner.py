@@ -14,10 +14,11 @@ import pandas as pd
 from orgsim.config.yamlio import ConfigError
 from orgsim.experiments.backends import Backend, outputs
 from orgsim.experiments.design import sample
+from orgsim.experiments.eta import estimate, parallel
 from orgsim.experiments.points import Bases, load_experiment, plans
 from orgsim.experiments.spec import Experiment
 from orgsim.experiments.store import Store
-from orgsim.experiments.tasks import Task, replication_seeds, run_key
+from orgsim.experiments.tasks import Output, Task, execute, replication_seeds, run_key
 from orgsim.store.atomic import write_atomic, write_text
 from orgsim.store.lock import hold
 from orgsim.store.provenance import first_start, now, provenance, sessions
@@ -36,6 +37,9 @@ class Silent:
         pass
 
     def advance(self) -> None:
+        pass
+
+    def say(self, text: str) -> None:
         pass
 
 
@@ -204,14 +208,33 @@ def _run(sweep: Sweep, root: Path, backend: Backend, workers: int, scheduler: st
                     last_started_utc=session["started_utc"], backend=backend, workers=workers,
                     resumed_from=len(done), sessions=history)
     write_text(root / "manifest.json", json.dumps(manifest, indent=2) + "\n")
-    progress.start(sweep.total, len(done))
-    for output in outputs(sweep.tasks(done), backend, workers, scheduler):
+    tasks = sweep.tasks(done)
+    first = next(tasks, None)
+    if first is not None:  # timed here, before the bar, to say how long the rest will take
+        store.add(_timed(first, sweep.total - len(done) - 1, parallel(backend, workers), progress))
+    progress.start(sweep.total, len(done) + (first is not None))
+    for output in outputs(tasks, backend, workers, scheduler):
         store.add(output)
         progress.advance()
     store.consolidate()
     manifest["finished_utc"] = session["finished_utc"] = now()
     manifest["tables_sha256"] = {name: file_sha256(root / f"{name}.parquet") for name in TABLES}
     write_text(root / "manifest.json", json.dumps(manifest, indent=2) + "\n")
+
+
+def _timed(task: Task, remaining: int, at_once: int, progress: Progress) -> Output:
+    """Make the first run here and time it; tell `progress` (if it listens) when the rest is long."""
+    import time
+
+    import orgsim.engine.model  # noqa: F401  (Mesa's import is not a run's time)
+
+    started = time.perf_counter()
+    output = execute(task)
+    text = estimate(time.perf_counter() - started, remaining, at_once)
+    say = getattr(progress, "say", None)
+    if text and say is not None:
+        say(text)
+    return output
 
 
 def _old_manifest(path: Path) -> dict[str, Any] | None:

@@ -268,11 +268,32 @@ def rows(events: pd.DataFrame) -> list[W.Row]:
 def compute_frames(events: pd.DataFrame, items: pd.DataFrame, pools: pd.DataFrame,
                    w: Window, prices: Prices | None = None) -> dict[str, Any]:
     """`compute` on the tables a run folder holds (events, initiatives and pools)."""
-    item_rows = [ItemRow(int(i), str(k), float(v)) for i, k, v in
-                 zip(items["id"], items["capability_key"], items["value_per_week"])]
-    pool_rows = [PoolRow(*r) for r in pools[["unit", "pool", "people", "people_per_slot"]]
-                 .itertuples(index=False, name=None)]
-    return compute(rows(events), item_rows, pool_rows, w, prices)
+    return compute(rows(events), _item_rows(items), _pool_rows(pools), w, prices)
+
+
+def _item_rows(items: pd.DataFrame) -> list[ItemRow]:
+    return [ItemRow(int(i), str(k), float(v)) for i, k, v in
+            zip(items["id"], items["capability_key"], items["value_per_week"])]
+
+
+def _pool_rows(pools: pd.DataFrame) -> list[PoolRow]:
+    return [PoolRow(*r) for r in pools[["unit", "pool", "people", "people_per_slot"]]
+            .itertuples(index=False, name=None)]
+
+
+def compute_metrics(records: Iterable[W.Row] | pd.DataFrame, items: Iterable[ItemLike] | pd.DataFrame,
+                    pools: Iterable[PoolLike] | pd.DataFrame, w: Window,
+                    prices: Prices | None = None) -> dict[str, Any]:
+    """Every metric of one run (the keys of metrics.json): `orgsim.compute_metrics`.
+
+    Takes the run as a run gives it (`RunResult.records`, `.initiatives`, `.pools`) or as
+    its tables, the events, initiatives and pools DataFrames a run folder holds (the form
+    the first versions of this function took), each argument in either form; both give
+    the same metrics.
+    """
+    return compute(rows(records) if isinstance(records, pd.DataFrame) else records,
+                   _item_rows(items) if isinstance(items, pd.DataFrame) else items,
+                   _pool_rows(pools) if isinstance(pools, pd.DataFrame) else pools, w, prices)
 
 
 def duplicate_builds(events: pd.DataFrame, items: pd.DataFrame) -> pd.Series:

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from orgsim.config.limits import count
 from orgsim.plots import style
 
 QUARTER = 13.0
@@ -70,8 +71,8 @@ def over_time(ts: pd.DataFrame, warmup_weeks: float | None = None,
                ncols=min(4, len(models)), fontsize=style.TICK, frameon=False)
     runs = data.groupby("model")[["point", "replication"]].apply(lambda d: len(d.drop_duplicates()))
     style.title(fig, "Work in progress and needs met over time",
-                f"line: mean of {runs.min()} runs per model; band: from the {_nth(band[0])} to the "
-                f"{_nth(band[1])} percentile of runs")
+                f"line: mean of {count(int(runs.min()), 'run')} per model; band: from the "
+                f"{_nth(band[0])} to the {_nth(band[1])} percentile of runs")
     return fig, axes
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from orgsim.config.limits import count
 from orgsim.experiments.spec import Experiment
 from orgsim.store.read import read_parquet
 
@@ -302,7 +303,7 @@ def headcount(plan: Any) -> pd.DataFrame:
             continue
         rows += [{"bar": unit.name, "function": f, "headcount": n} for f, n in unit.teams.items()]
         for team in (t for t in plan.teams.values() if t.unit == unit.name):
-            bar = f"{team.unit}: {team.name}\n({team.count} teams of {team.people})"
+            bar = f"{team.unit}: {team.name}\n({count(team.count, 'team')} of {team.people})"
             rows += [{"bar": bar, "function": f, "headcount": n * team.count}
                      for f, n in team.size.items()]
     bar = f"{ICS_BAR} ({len(ics)}, summed)"

@@ -72,13 +72,19 @@ def discovery(found: Any) -> str:
                    [[r.leaf, r.coverage, r.density, r.mass, r.rule] for r in found.cart.itertuples()])
     from orgsim.report.html import collapsed
 
+    marked = any("*" in str(rule) for rule in found.cart["rule"])
+    note = paragraph("* halfway between two sampled values: the limit could lie anywhere between "
+                     "them.", "muted") if marked else ""
     return (head + how + box + collapsed("Every box on PRIM's trajectory", trajectory)
             + paragraph("A classification tree (CART) as a second view: each leaf is a box.")
-            + leaves)
+            + leaves + note)
 
 
 def _p(value: float) -> str:
-    return "–" if pd.isna(value) else f"{value:.2g}"
+    """A quasi-p-value as the terminal shows it (never in exponent form)."""
+    from orgsim.analysis.numbers import p_value
+
+    return "–" if pd.isna(value) else p_value(value)
 
 
 def discovery_figures(found: Any) -> list[tuple[str, str, str, Any]]:

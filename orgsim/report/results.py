@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from orgsim.config.limits import count
 from orgsim.metrics.table import DEFINITIONS, LABELS
 from orgsim.report.data import VERSIONS, Inputs, shown
 from orgsim.report.html import collapsed, fmt, frame_table, pairs, paragraph, table
@@ -30,11 +31,15 @@ def _share(value: float) -> str:
     return "–" if pd.isna(value) else f"{value:.0%}"
 
 
+def _workers(n: Any) -> str:
+    return count(n, "worker") if isinstance(n, int) else "? workers"
+
+
 def _kind(design: Any) -> str:
-    detail = {"lhs": f"{design.samples} samples",
-              "morris": f"{design.samples} trajectories, {design.levels} levels",
+    detail = {"lhs": count(design.samples, "sample"),
+              "morris": f"{count(design.samples, 'trajectory')}, {count(design.levels, 'level')}",
               "sobol": f"base sample {design.samples}",
-              "grid": f"{design.levels} levels per range"}.get(design.kind)
+              "grid": f"{count(design.levels, 'level')} per range"}.get(design.kind)
     return f"{design.kind}, {detail}" if detail else design.kind
 
 

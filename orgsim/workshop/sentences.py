@@ -202,7 +202,7 @@ def _adopted(s: Story, w: Group) -> list[str]:
     n, prefix = len({r.unit for r in rows}), s.run.ics_prefix
     by = words.count(n, prefix, prefix + "s") if all(s.run.is_ics(r.unit) for r in rows) \
         else words.count(n, "organisation")
-    return [f"{len(rows)} adoptions of national products by {by}"]
+    return [f"{words.count(len(rows), 'adoption')} of national products by {by}"]
 
 
 def _others(s: Story, w: Group) -> list[str]:

@@ -6,14 +6,19 @@ to the horizon, and its running figures computed week by week as the page
 computes its own (`Tracker`). Each week's band is the range of the middle 80%
 of those seeds. The seeds come from the run's own by `numpy.random.SeedSequence`,
 so a band is the same every time. The runs are made in one other process, so
-play keeps its pace.
+play keeps its pace; that process (a fork of the server, about as large) is
+ended as soon as the band is complete, and at once when the page closes or
+Reset starts another band: a page leaves no process behind.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
+import threading
 from collections.abc import Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing.pool import AsyncResult
 
 import numpy as np
 
@@ -74,6 +79,24 @@ def until(b: Band, week: float) -> Band:
     return {column: [p for p in points if p[0] <= week] for column, points in b.items()}
 
 
+def _worker(parent: int) -> None:
+    """In the worker: end on SIGTERM and when the server is gone.
+
+    A fork of the server inherits its signal handlers, and the web server's SIGTERM handler
+    only asks the (absent) server loop to stop: the worker would ignore `terminate` and a
+    pool waiting for it would wait for ever. Ctrl-C on the server is the server's to handle.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            threading.Event().wait(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-server", daemon=True).start()
+
+
 class Bands:
     """Bands being computed for the runs of a session, in one worker process.
 
@@ -84,22 +107,34 @@ class Bands:
 
     def __init__(self, plans: Sequence[tuple[Plan, int]], n: int = SEEDS) -> None:
         self.n = n
-        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-        self.jobs: list[list[Future[Rows]]] = [
-            [self.pool.submit(weekly, plan, s) for s in band_seeds(seed, n)] for plan, seed in plans]
+        self._lock = threading.Lock()
+        self._closed = False
+        self.pool = multiprocessing.get_context("fork").Pool(processes=1, initializer=_worker,
+                                                             initargs=(os.getpid(),))
+        self.jobs: list[list[AsyncResult[Rows]]] = [
+            [self.pool.apply_async(weekly, (plan, s)) for s in band_seeds(seed, n)] for plan, seed in plans]
 
     def done(self) -> int:
         """Seed runs finished, over every run."""
-        return sum(f.done() for jobs in self.jobs for f in jobs)
+        return sum(r.ready() for jobs in self.jobs for r in jobs)
 
     def total(self) -> int:
         return sum(len(jobs) for jobs in self.jobs)
 
     def bands(self) -> list[Band | None]:
         """Each run's band once all its seeds are done, else None."""
-        return [band([f.result() for f in jobs]) if all(f.done() for f in jobs) else None
+        return [band([r.get() for r in jobs]) if all(r.ready() for r in jobs) else None
                 for jobs in self.jobs]
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def close(self) -> None:
-        """Stop: seed runs not started are dropped, the one under way finishes in the worker."""
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        """End the worker process now, a seed run under way or not (its memory goes with it)."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        self.pool.terminate()
+        self.pool.join()

@@ -20,7 +20,7 @@ from typing import Any
 import solara
 
 from orgsim.workshop import words
-from orgsim.workshop.dashboard.decisions import CHANGES, InForce
+from orgsim.workshop.dashboard.decisions import BOUNDS, CHANGES, InForce
 from orgsim.workshop.dashboard.inputs import Rule, check
 from orgsim.workshop.dashboard.model import Outcome
 from orgsim.workshop.dashboard.session import Session
@@ -33,9 +33,18 @@ BOX = "padding:4px 10px"
 FIELD = "min-width:0;flex:{grow} 1 0"  # inputs of a row share its width
 MESSAGE = "padding:4px 8px"
 HINT = "font-size:0.9em;color:#444;margin-top:-4px"
-RULES = {"dip": Rule(low=0, high=1), "duration": Rule(above=0), "people": Rule(whole=True, blank=True),
-         "cadence": Rule(above=0, blank=True), "p_approve": Rule(low=0, high=1, blank=True),
-         "capacity": Rule(whole=True, low=1, blank=True)}
+
+
+def _within(key: str, **rule: bool) -> Rule:
+    """A field's rule: the sensible range `decide` holds its number to (`BOUNDS`)."""
+    low, high, _ = BOUNDS[key]
+    return Rule(low=low, high=high, **rule)
+
+
+RULES = {"dip": _within("dip"), "duration": Rule(above=0, high=BOUNDS["duration_weeks"][1]),
+         "people": _within("change", whole=True, blank=True),
+         "cadence": _within("cadence_weeks", blank=True), "p_approve": _within("p_approve", blank=True),
+         "capacity": _within("capacity", whole=True, blank=True)}
 
 
 class Menus:
@@ -140,7 +149,8 @@ def DecidePanel(session: Session, state: tuple[Any, ...]) -> Any:
         with solara.Row(gap="10px", style="align-items:flex-start"):  # a message does not stretch a menu
             if change.value == "switch_model":
                 _select("Into", menus.models, _first(into.value, menus.models), into.set, grow=2)
-                _text("Productivity dip (0-1)", texts.value.get("dip", ""), typed("dip"), checked["dip"][1])
+                _text(f"Productivity dip (0-{BOUNDS['dip'][1]:g})", texts.value.get("dip", ""),
+                      typed("dip"), checked["dip"][1])
                 _text("Dip lasts (weeks)", texts.value.get("duration", ""), typed("duration"),
                       checked["duration"][1])
             elif change.value == "staff":

@@ -6,6 +6,10 @@ operating model in force, so a decision taken live is refused for the same
 reasons, in the same words, as one written in a scenario file. A refusal comes
 back as a message for the page, never as an exception: a workshop must not stop
 because someone typed 1.5 as a probability.
+
+Every number the room gives is held to a sensible range first (`BOUNDS`),
+narrower than a scenario file's: a forum meeting every 1e-9 weeks, or a
+reorganisation's dip lasting 1e9 weeks, is a slip of the keyboard in a room.
 """
 
 from __future__ import annotations
@@ -32,6 +36,28 @@ WORDS = {"to": "operating model", "dip": "productivity dip", "duration_weeks": "
          "capacity": "items decided per meeting", "unit": "unit", "team": "team",
          "change": "people added or removed", "label": "label", "week": "week"}
 LoadModel = Callable[[str], Plan]  # operating model name -> plan as the run would have it
+
+# What the room may give each number: (lowest, highest, why), inclusive.
+BOUNDS: dict[str, tuple[float, float, str]] = {
+    "cadence_weeks": (0.2, 52.0, "from a meeting every working day to one a year"),
+    "dip": (0.0, 0.9, "a team that lost all its productivity would never finish"),
+    "duration_weeks": (0.0, 104.0, "up to two years"),
+    "p_approve": (0.0, 1.0, "a probability"),
+    "capacity": (1.0, 500.0, "items a meeting"),
+    "change": (-500.0, 500.0, "people at once"),
+}
+
+
+def out_of_bounds(fields: Mapping[str, Any]) -> str:
+    """Why a number of `fields` is outside its sensible range (`BOUNDS`), or ""."""
+    for key, value in fields.items():
+        if key not in BOUNDS or value is None or isinstance(value, bool | str):
+            continue
+        low, high, why = BOUNDS[key]
+        if not isinstance(value, int | float) or not low <= value <= high:
+            return (f"{_capital(WORDS.get(key, key))}: must be between {low:g} and {high:g} ({why}), "
+                    f"got {value}.")
+    return ""
 
 
 @dataclass(frozen=True)
@@ -104,6 +130,8 @@ def decide(change: str, fields: Mapping[str, Any], week: float, state: InForce, 
         return f"Unknown change {change!r}; choose one of: {', '.join(CHANGES.values())}."
     if change == "funding" and all(fields.get(k) is None for k in ("p_approve", "capacity")):
         return "Nothing changes: give a new approval probability, a new capacity, or both."
+    if problem := out_of_bounds(fields):
+        return problem
     entry = {"week": week, "label": label.strip(), change: {k: v for k, v in fields.items() if v is not None}}
     try:
         iv = Intervention.model_validate(entry)

@@ -11,6 +11,11 @@ their records up to the week the room reached are the session's own.
 Levers change operating model files, which a scenario cannot say; a session
 made with levers saves them in `levers.txt`, and its scenario files replay
 the decisions on the operating models as their files describe them.
+
+A saved session is never written over: each save takes a folder of its own
+(`session-<stamp>`, then `session-<stamp>-2`, ... if that name is taken, the
+name claimed by creating the folder, which only one process can do), and holds
+that folder's lock (`orgsim.store.lock`) while writing it.
 """
 
 from __future__ import annotations
@@ -71,10 +76,29 @@ def scenario_doc(ws: Workshop, feed: LiveFeed, where: Path) -> dict[str, Any]:
             "seed": feed.seed, "timeline": timeline(feed, list(raw.get("timeline") or []))}
 
 
+def claim(out: Path, stamp: str) -> Path:
+    """A new folder `out/session-<stamp>` (or `-2`, `-3`, ... when taken), created here and now."""
+    Path(out).mkdir(parents=True, exist_ok=True)
+    n = 1
+    while True:
+        folder = Path(out) / (f"session-{stamp}" if n == 1 else f"session-{stamp}-{n}")
+        try:
+            folder.mkdir()
+            return folder
+        except FileExistsError:
+            n += 1
+
+
 def save(ws: Workshop, out: Path, stamp: str | None = None) -> Saved:
-    """Write the session into `out/session-<stamp>/`: A.yaml (and B.yaml), runs/<A or B>/ run folders."""
-    folder = Path(out) / f"session-{stamp or time.strftime('%Y%m%d-%H%M%S')}"
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write the session into a new `out/session-<stamp>/`: A.yaml (and B.yaml), runs/<A or B>/."""
+    from orgsim.store.lock import hold
+
+    folder = claim(out, stamp or time.strftime("%Y%m%d-%H%M%S"))
+    with hold(folder, command="orgsim workshop (Save session)"):
+        return _write(ws, folder)
+
+
+def _write(ws: Workshop, folder: Path) -> Saved:
     written, runs = [], folder / "runs"
     for slot, feed in zip("AB", ws.live()):
         doc = scenario_doc(ws, feed, folder)

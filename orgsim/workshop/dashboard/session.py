@@ -116,8 +116,11 @@ class Session:
         while bands is self._bands and self.alive():
             done = bands.done()
             if done == bands.total():
-                self._band = bands.bands()
-                self.notify()
+                made = bands.bands()
+                bands.close()  # complete: its worker has nothing left to do
+                if bands is self._bands:
+                    self._band = made
+                    self.notify()
                 return
             if done != seen:
                 seen = done
