@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from orgsim.cli import app
+from orgsim.config.yamlio import ConfigError
 from tiny import ROOT
 
 SMALL = ROOT / "tests" / "data" / "calibration"
@@ -116,3 +117,24 @@ def test_a_calibrated_model_number_is_run_and_one_not_pinned_down_is_not(tmp_pat
 
     config = yaml.safe_load((out / "small" / "config.yaml").read_text())
     assert config["operating_model"]["forums"]["ics_board"]["cadence_weeks"] == mean
+
+
+def test_an_operating_model_extends_a_file_relative_to_itself(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """As the calibrated model files do; a name is still looked up beside the scenario."""
+    from orgsim.config.load import load_plan
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "faster.yaml").write_text(
+        "extends: ../../original.yaml\nforums: {ics_board: {cadence_weeks: 2}}\n")
+    shutil.copy(SMALL / "small.yaml", tmp_path / "original.yaml")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    plan = load_plan(SMALL / "scenario.yaml", str(tmp_path / "a" / "b" / "faster.yaml"))
+    assert plan.forums["ics_board"].cadence_weeks == 2 and plan.forums["hq_board"].capacity == 3
+    (tmp_path / "a" / "b" / "faster.yaml").write_text("extends: ../missing.yaml\n")
+    with pytest.raises(ConfigError, match=r"faster.yaml:1: extends: no operating model file .*a/missing"):
+        load_plan(SMALL / "scenario.yaml", str(tmp_path / "a" / "b" / "faster.yaml"))
+    monkeypatch.chdir(ROOT)  # a name, with the scenario given relative to here
+    assert load_plan("configs/nhs_england.yaml", "pandemic_cells").model == "pandemic_cells"

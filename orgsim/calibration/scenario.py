@@ -6,7 +6,9 @@ calibrated too, `operating_models_<label>/` holds that model as a file that
 `extends:` the original with them set (under the same name, so `-m NAME` with
 the calibrated scenario runs the calibrated model), beside a file for each other
 model of the original folder that only extends it; the calibrated scenario
-looks its models up there.
+looks its models up there. A model that extends the observed one by name (the
+pandemic cells, formed from internal commissioning) is so built on the
+calibrated one; any other model keeps its own numbers.
 
 Only what the observations pinned down is set. A parameter they merely
 narrowed, or said little about, keeps the original's value and is listed, with
