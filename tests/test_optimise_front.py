@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 import yaml
 from test_optimise import PEOPLE, lead_time, series_files
 from typer.testing import CliRunner
@@ -101,10 +100,13 @@ def test_design_files_run_after_the_project_is_moved(tmp_path: Path) -> None:
     assert ran.exit_code == 0, ran.output
 
 
-@pytest.mark.parametrize("outcome", ["headcount", "lead_time_mean"])
-def test_validate_takes_headcount_as_an_objective(tmp_path: Path, outcome: str) -> None:
-    from orgsim.optimise import load
+def test_validate_takes_headcount_as_an_objective_and_names_a_misspelt_one(tmp_path: Path) -> None:
+    from orgsim.cli import app
 
     path = _headcount_against_lead_time(tmp_path)
-    problem = load(path)
-    assert outcome in [o.outcome for o in problem.opt.objectives]
+    done = CliRunner().invoke(app, ["validate", str(path)])
+    assert done.exit_code == 0 and done.stdout.startswith("ok: "), done.output
+    path.write_text(path.read_text(encoding="utf-8").replace("outcome: headcount", "outcome: headcont"),
+                    encoding="utf-8")
+    done = CliRunner().invoke(app, ["validate", str(path)])
+    assert done.exit_code == 2 and "did you mean 'headcount'?" in done.stderr, done.output
