@@ -94,3 +94,16 @@ def test_a_converged_calibration_is_not_warned_about(tmp_path: Path) -> None:
     assert populations["epsilon"].is_monotonic_decreasing and populations["epsilon"].iloc[-1] < 2.8
     said, warned = convergence(root)
     assert warned is None and "Acceptance rate of the last generation" in said, said
+
+
+def test_a_budget_that_runs_out_in_the_first_generation_is_named_and_its_simulations_kept(
+        tmp_path: Path) -> None:
+    path = _write(tmp_path, {"population": 10, "max_simulations": 20})  # the prior sample, then 10
+    done = CliRunner().invoke(app, ["calibrate", str(path), "--out", str(tmp_path / "out"), "-q",
+                                    "--backend", "serial"])
+    assert done.exit_code == 2, done.output
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {path}:"), done.stderr
+    assert "method.max_simulations: the budget of 20 simulations ran out before the first generation" \
+        in lines[0]
+    assert len(_sampled(tmp_path / "out")) == 20  # kept, and no more than allowed

@@ -4,14 +4,16 @@ file wherever the command is run from, and named at its own line when it is miss
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
+import pytest
+from typer.testing import CliRunner
+
+from orgsim.cli import app
+from orgsim.config.yamlio import ConfigError
 from tiny import ROOT
 
 SMALL = ROOT / "tests" / "data" / "calibration"
-ORGSIM = str(Path(sys.executable).parent / "orgsim")
 
 CALIBRATION = """\
 # A calibration whose model is a file beside it.
@@ -36,12 +38,14 @@ def _files(where: Path, model: str) -> Path:
     return path
 
 
-def test_a_model_file_is_found_beside_the_calibration_file(tmp_path: Path) -> None:
+def test_a_model_file_is_found_beside_the_calibration_file(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     path = _files(tmp_path / "cal", "models/observed.yaml")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    done = subprocess.run([ORGSIM, "validate", str(path)], capture_output=True, text=True, cwd=elsewhere)
-    assert done.returncode == 0, done.stderr
+    monkeypatch.chdir(elsewhere)
+    done = CliRunner().invoke(app, ["validate", str(path)])
+    assert done.exit_code == 0, done.output
     assert "observed under 'models/observed.yaml'" in done.stdout
 
     from orgsim.calibration.load import load_calibration
@@ -53,8 +57,9 @@ def test_a_model_file_is_found_beside_the_calibration_file(tmp_path: Path) -> No
 def test_a_missing_model_file_is_named_at_the_model_key(tmp_path: Path) -> None:
     path = _files(tmp_path, "models/missing.yaml")
     for command in ("validate", "calibrate"):
-        done = subprocess.run([ORGSIM, command, str(path)], capture_output=True, text=True, cwd=tmp_path)
-        assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+        done = CliRunner().invoke(app, [command, str(path), "--out", str(tmp_path / "results")]
+                                  if command == "calibrate" else [command, str(path)])
+        assert done.exit_code == 2 and "Traceback" not in done.output, done.output
         lines = done.stderr.strip().splitlines()
         assert len(lines) == 1, done.stderr
         assert lines[0].startswith(f"error: {path}:{MODEL_LINE}: model: no operating model file "), lines[0]
@@ -82,9 +87,7 @@ def _calibrate_model_numbers(where: Path) -> Path:
 
 def test_a_calibrated_model_number_is_run_and_one_not_pinned_down_is_not(tmp_path: Path) -> None:
     import pandas as pd
-    from typer.testing import CliRunner
 
-    from orgsim.cli import app
     from orgsim.config.load import load_plan
 
     root = _calibrate_model_numbers(tmp_path)
@@ -114,3 +117,24 @@ def test_a_calibrated_model_number_is_run_and_one_not_pinned_down_is_not(tmp_pat
 
     config = yaml.safe_load((out / "small" / "config.yaml").read_text())
     assert config["operating_model"]["forums"]["ics_board"]["cadence_weeks"] == mean
+
+
+def test_an_operating_model_extends_a_file_relative_to_itself(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """As the calibrated model files do; a name is still looked up beside the scenario."""
+    from orgsim.config.load import load_plan
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "faster.yaml").write_text(
+        "extends: ../../original.yaml\nforums: {ics_board: {cadence_weeks: 2}}\n")
+    shutil.copy(SMALL / "small.yaml", tmp_path / "original.yaml")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    plan = load_plan(SMALL / "scenario.yaml", str(tmp_path / "a" / "b" / "faster.yaml"))
+    assert plan.forums["ics_board"].cadence_weeks == 2 and plan.forums["hq_board"].capacity == 3
+    (tmp_path / "a" / "b" / "faster.yaml").write_text("extends: ../missing.yaml\n")
+    with pytest.raises(ConfigError, match=r"faster.yaml:1: extends: no operating model file .*a/missing"):
+        load_plan(SMALL / "scenario.yaml", str(tmp_path / "a" / "b" / "faster.yaml"))
+    monkeypatch.chdir(ROOT)  # a name, with the scenario given relative to here
+    assert load_plan("configs/nhs_england.yaml", "pandemic_cells").model == "pandemic_cells"

@@ -172,17 +172,17 @@ def test_same_front_on_every_backend_and_after_a_kill(tmp_path: Path) -> None:
            "--backend", "serial"]
     proc = subprocess.Popen(cmd, cwd=tmp_path, start_new_session=True)
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and len(list((out / "runs").glob("*.json"))) < 10:
+    while time.monotonic() < deadline and len(list((out / "runs").glob("[!.]*.json"))) < 10:
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    before = {p.name: p.read_bytes() for p in (out / "runs").glob("*.json")}
+    before = {p.name: p.read_bytes() for p in (out / "runs").glob("[!.]*.json")}  # not a cut write
     assert 10 <= len(before) and not (out / "front.csv").exists()
     again = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True)
     assert again.returncode == 2 and "--resume" in again.stderr
     resumed = subprocess.run([*cmd, "--resume"], cwd=tmp_path, capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr
-    after = {p.name: p.read_bytes() for p in (out / "runs").glob("*.json")}
+    after = {p.name: p.read_bytes() for p in (out / "runs").glob("[!.]*.json")}
     assert all(after[name] == data for name, data in before.items())  # nothing finished was lost
     assert (out / "evaluations.csv").read_bytes() == (serial / "evaluations.csv").read_bytes()
 

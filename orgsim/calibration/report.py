@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from orgsim.calibration import convergence as C
+from orgsim.calibration import summary as S
 from orgsim.report.html import collapsed, figure, frame_table, page, pairs, paragraph
 from orgsim.store.atomic import write_atomic, write_text
 
@@ -18,10 +19,7 @@ from orgsim.store.atomic import write_atomic, write_text
 def words(params: pd.DataFrame) -> str:
     """Plain words on which parameters the data pinned down and which they did not."""
     said = []
-    for verdict, meaning in (
-            ("pinned down", "the observations pinned down"),
-            ("narrowed", "the observations narrowed, without pinning down"),
-            ("not pinned down", "the observations say little about; their prior still rules")):
+    for verdict, meaning in S.MEANINGS.items():
         names = params.loc[params["verdict"] == verdict, "parameter"].tolist()
         if names:
             said.append(f"Parameters {meaning}: {', '.join(names)}.")

@@ -6,7 +6,9 @@ calibrated too, `operating_models_<label>/` holds that model as a file that
 `extends:` the original with them set (under the same name, so `-m NAME` with
 the calibrated scenario runs the calibrated model), beside a file for each other
 model of the original folder that only extends it; the calibrated scenario
-looks its models up there.
+looks its models up there. A model that extends the observed one by name (the
+pandemic cells, formed from internal commissioning) is so built on the
+calibrated one; any other model keeps its own numbers.
 
 Only what the observations pinned down is set. A parameter they merely
 narrowed, or said little about, keeps the original's value and is listed, with
@@ -24,7 +26,7 @@ from typing import Any
 import yaml
 
 from orgsim.calibration.load import Setup
-from orgsim.calibration.summary import PINNED_DOWN
+from orgsim.calibration.summary import MEANINGS, PINNED_DOWN
 from orgsim.config.yamlio import ConfigError
 from orgsim.experiments.points import MODEL_PREFIX, MODELS_PREFIX, _get, _step
 from orgsim.store.atomic import write_text
@@ -78,14 +80,13 @@ def _header_lines(values: dict[str, float], verdicts: dict[str, str], base: dict
     kept = [(p, v) for p, v in values.items() if verdicts.get(p) != PINNED_DOWN]
     lines = []
     if shown:
-        lines.append("# Set from the ensemble (the observations pinned these down):")
+        lines.append(f"# Set from the ensemble: parameters {MEANINGS[PINNED_DOWN]}:")
         lines += [f"#   {p}: {_number(v, base[p])}" for p, v in shown]
     if kept:
-        lines.append("# Not calibrated: kept at the original's value, as the observations did not pin "
-                     "them down")
-        lines.append("# (the ensemble, drawn by an experiment, still carries what they say):")
-        lines += [f"#   {p}: {base[p]!r} kept ({verdicts.get(p, 'not pinned down')}; ensemble "
-                  f"value {v:.6g} not used)" for p, v in kept]
+        lines.append("# Not calibrated, so kept at the original's value (the ensemble, drawn by an "
+                     "experiment, still carries them):")
+        lines += [f"#   {p}: {base[p]!r} kept (parameter {MEANINGS.get(verdicts.get(p, ''), 'not judged')}; "
+                  f"ensemble value {v:.6g} not used)" for p, v in kept]
     return lines
 
 

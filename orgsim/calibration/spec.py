@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, NonNegativeInt, PositiveInt, model_validator
+from pydantic import Discriminator, Field, NonNegativeInt, PositiveInt, Tag, model_validator
 
 from orgsim.config.common import PositiveFloat, Strict, Weeks
 
@@ -81,6 +81,16 @@ class Quantile(Strict):
         0.5, description="The quantile (0.5: the median; lower: tighter steps, more simulations).")
 
 
+def _schedule_kind(value: object) -> str:
+    return "list" if isinstance(value, list) else "quantile"
+
+
+Schedule = Annotated[  # one kind or the other, told apart by shape, so errors speak of that kind
+    Annotated[Quantile, Tag("quantile")]
+    | Annotated[list[Annotated[float, Field(gt=0.0, allow_inf_nan=False)]], Tag("list")],
+    Discriminator(_schedule_kind)]
+
+
 class Method(Strict):
     """How the posterior is found, and how much simulation it may spend."""
 
@@ -92,7 +102,7 @@ class Method(Strict):
     max_simulations: PositiveInt = Field(
         3000, description="Most simulations (parameter sets run) before the posterior predictive "
         "check: a cap, never exceeded; a generation it cuts short is dropped.")
-    tolerance: Quantile | list[Annotated[float, Field(gt=0.0, allow_inf_nan=False)]] = Field(
+    tolerance: Schedule = Field(
         default_factory=Quantile, description="The tolerance schedule (a distance in standard "
         "deviations): {quantile: Q} adapts it to each generation, or a falling list gives it, one "
         "value per generation (the run stops after the last).")

@@ -19,6 +19,11 @@ from orgsim.calibration.spec import Prior, Target
 PINNED, NARROWED = 0.5, 0.8
 LEVEL = 0.9
 PINNED_DOWN = "pinned down"  # the verdict of a parameter the data pinned down
+MEANINGS = {  # each verdict in words, as the report and the calibrated files say it
+    PINNED_DOWN: "the observations pinned down",
+    "narrowed": "the observations narrowed, without pinning down",
+    "not pinned down": "the observations say little about; their prior still rules",
+}
 
 
 def weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:

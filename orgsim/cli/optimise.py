@@ -46,5 +46,10 @@ def optimise(
     front = pd.read_csv(root / "front.csv")
     typer.echo(f"{len(front)} non-dominated designs: {root / 'front.csv'}, {root / 'designs'}, "
                f"{root / 'plots'}")
+    for column in (c for c in front.columns if c.endswith("_near_best")):
+        near = front[column].astype("boolean")
+        if near.notna().all():
+            typer.echo(f"  {column.removesuffix('_near_best')}: {int(near.sum())} of {len(front)} within "
+                       "noise of the best (paired 95% interval of the difference holds zero)")
 
 

@@ -141,12 +141,12 @@ def _model_source(path: Path, seen: tuple[str, ...], scenario_path: str | Path, 
         raise src.error(("extends",), f"expected an operating model name, found {parent!r}")
     if parent in seen:
         raise src.error(("extends",), "cycle in extends: " + " -> ".join(seen + (parent,)))
+    is_file = Path(parent).suffix in (".yaml", ".yml")
     base_path = find_model(parent, scenario_path, sc)
-    if base_path.suffix in (".yaml", ".yml") and not base_path.is_absolute():
-        base_path = path.parent / base_path  # a file is found relative to the file extending it
+    if is_file and not base_path.is_absolute():
+        base_path = (path.parent / base_path).resolve()  # found relative to the file extending it
     if not base_path.exists():
-        raise src.error(("extends",), _not_found(str(base_path) if parent.endswith((".yaml", ".yml"))
-                                                 else parent, scenario_path, sc))
+        raise src.error(("extends",), _not_found(str(base_path) if is_file else parent, scenario_path, sc))
     base = _model_source(base_path, seen + (parent,), scenario_path, sc)
     _validate(OperatingModel, base)  # errors in the base are reported in the base's file
     data = _merge({k: v for k, v in base.data.items() if k != "extends"}, src.data)

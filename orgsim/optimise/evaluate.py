@@ -23,8 +23,8 @@ import numpy as np
 from orgsim.config.yamlio import ConfigError
 from orgsim.experiments.backends import Backend, outputs
 from orgsim.experiments.tasks import Task
-from orgsim.optimise.problem import Candidate, Problem, headcount_violation
-from orgsim.store.atomic import write_text
+from orgsim.optimise.problem import MEASURES, Candidate, Problem, headcount_violation
+from orgsim.store.atomic import TEMPORARY, write_text
 
 INVALID = 1e9  # constraint violation of a candidate that is no valid operating model
 
@@ -54,7 +54,8 @@ class Runs:
     def keys(self) -> set[str]:
         if not self.folder.is_dir():
             return set()
-        return {p.name[: -len(".json")] for p in self.folder.glob("*.json")}
+        return {p.name[: -len(".json")] for p in self.folder.glob("*.json")
+                if not TEMPORARY.fullmatch(p.name)}  # not a write a kill cut short
 
     def read(self, key: str) -> dict[str, Any]:
         return json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))["row"]
@@ -66,7 +67,12 @@ class Runs:
 
 
 def run_key(candidate: Candidate, sample: int, replication: int) -> str:
-    return f"{candidate.digest}-s{sample:03d}-r{replication:03d}"
+    return digest_key(candidate.digest, sample, replication)
+
+
+def digest_key(digest: str, sample: int, replication: int) -> str:
+    """The name of a stored run: the candidate's digest, the uncertainty sample and replication."""
+    return f"{digest}-s{sample:03d}-r{replication:03d}"
 
 
 def statistic(values: np.ndarray, name: str) -> float:
@@ -137,6 +143,9 @@ class Evaluator:
             rows = [[self.runs.read(run_key(candidate, s, r)) for r in range(p.opt.replications)]
                     for s in range(len(p.samples))]
             for o in p.opt.objectives:
+                if o.outcome in MEASURES:  # the design's own number, as its budget is checked
+                    objectives[o.outcome] = MEASURES[o.outcome](p.plan(candidate, 0))
+                    continue
                 per_sample = np.array([statistic(np.array([float(x[o.outcome]) for x in sample]),
                                                  o.over_replications) for sample in rows])
                 objectives[o.outcome] = statistic(per_sample, o.over_uncertainties)

@@ -2,18 +2,23 @@
 
 - `evaluations.csv`: every candidate asked for, by generation, with its levers,
   headcount, feasibility (and why not) and objectives;
-- `front.csv`: the non-dominated feasible designs of the whole search;
+- `front.csv`: the non-dominated feasible designs of the whole search, with each
+  objective's 95% interval over replications and whether the design is within
+  noise of the best on it (`<outcome>_ci_low`, `_ci_high`, `_near_best`; see
+  `orgsim.optimise.spread`);
 - `convergence.csv`: hypervolume of the front found by each generation, with
   the objectives scaled to [0, 1] over every feasible evaluation (reference
   point 1.1 in each), so the curve rises as the front improves;
 - `designs/<model>_design_NN.yaml`: each front design as an operating model file
-  (and a scenario file beside it when levers reach the scenario);
+  (and a scenario file beside it when levers reach the scenario, extending the
+  original by a relative path, so the results can move with the project);
 - `plots/front.png|pdf|svg` and `plots/convergence.png|pdf|svg`.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +26,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from orgsim.optimise.evaluate import Scored
-from orgsim.optimise.problem import Candidate, Problem
+from orgsim.optimise import spread
+from orgsim.optimise.evaluate import Runs, Scored, digest_key
+from orgsim.optimise.problem import MEASURES, Candidate, Problem
 from orgsim.optimise.spec import SCENARIO_PREFIX
 from orgsim.store.atomic import write_text
 
@@ -39,7 +45,7 @@ def row(problem: Problem, generation: int, index: int, s: Scored) -> dict[str, A
     return {"generation": generation, "candidate": index, "digest": s.candidate.digest,
             **{f"lever:{p}": _cell(v) for p, v in s.candidate.values.items()},
             "headcount": s.headcount, "feasible": s.violation == 0, "reason": s.reason,
-            **s.objectives}
+            **{k: v for k, v in s.objectives.items() if k != "headcount"}}  # an objective too
 
 
 def minimised(problem: Problem, table: pd.DataFrame) -> np.ndarray:
@@ -127,9 +133,12 @@ def designs(problem: Problem, table: pd.DataFrame, folder: Path) -> list[Path]:
         write_text(path, yaml.safe_dump(om, sort_keys=False, allow_unicode=True))
         paths.append(path)
         overlay = _overlay(problem, candidate)
-        if overlay:
+        if overlay:  # paths relative to the designs folder, so a results folder can move with them
             base = Path(problem.scenario.file).resolve()
-            doc = {"extends": str(base), "name": f"{om['name']}_scenario", **overlay}
+            models = base.parent / problem.scenario.data.get("operating_models_dir", "operating_models")
+            doc = {"extends": os.path.relpath(base, folder.resolve()),
+                   "operating_models_dir": os.path.relpath(models, folder.resolve()),
+                   "name": f"{om['name']}_scenario", **overlay}
             write_text(folder / f"{om['name']}_scenario.yaml", yaml.safe_dump(doc, sort_keys=False))
     return paths
 
@@ -138,9 +147,30 @@ def _csv(path: Path, table: pd.DataFrame) -> None:
     write_text(path, table.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n"))
 
 
+def with_spread(problem: Problem, root: Path, table: pd.DataFrame) -> pd.DataFrame:
+    """`table` (front designs) with each objective's 95% interval and whether it is within noise
+    of the best design on that objective (see `orgsim.optimise.spread`), after the objectives."""
+    stored = Runs(root)
+
+    def runs(digest: str, outcome: str) -> np.ndarray | None:
+        if outcome in MEASURES:
+            return None
+        return np.array([[float(stored.read(digest_key(digest, s, r))[outcome])
+                           for r in range(problem.opt.replications)] for s in range(len(problem.samples))])
+
+    objectives = problem.opt.objectives
+    added = spread.columns(table["digest"].tolist(), {o.outcome: table[o.outcome].tolist()
+                                                      for o in objectives},
+                           objectives, runs, problem.search_seed)
+    out = table.copy()
+    for name, values in added.items():
+        out[name] = values
+    return out
+
+
 def write(problem: Problem, root: Path, evaluations: pd.DataFrame) -> None:
     """Write the tables, designs and plots of a finished search."""
-    best = front(problem, evaluations)
+    best = with_spread(problem, root, front(problem, evaluations))
     curve = convergence(problem, evaluations)
     _csv(root / "evaluations.csv", evaluations)
     _csv(root / "front.csv", best)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,9 @@ from orgsim.experiments.tasks import replication_seeds
 from orgsim.optimise.spec import SCENARIO_PREFIX, Lever, Optimisation
 
 FEASIBILITY_PROBES = 64  # random candidates tried before starting, to find one that fits
+MEASURES: dict[str, Callable[[Plan], float]] = {  # every name of spec.DESIGN_MEASURES
+    "headcount": lambda plan: float(plan.headcount()),
+}
 
 
 @dataclass(frozen=True)

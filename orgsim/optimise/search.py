@@ -24,7 +24,7 @@ import pandas as pd
 from orgsim.config.yamlio import ConfigError
 from orgsim.experiments.backends import Backend
 from orgsim.optimise import output
-from orgsim.optimise.evaluate import Evaluator, Progress, Scored
+from orgsim.optimise.evaluate import Evaluator, Progress, Runs, Scored
 from orgsim.optimise.problem import Problem, load
 from orgsim.store.atomic import write_text
 from orgsim.store.lock import hold
@@ -95,7 +95,7 @@ def _hashes(problem: Problem) -> dict[str, str]:
 
 def _start(problem: Problem, root: Path, resume: bool, backend: str, workers: int) -> dict[str, Any]:
     """Refuse to mix searches in one folder; write the inputs and the manifest."""
-    done = len(list((root / "runs").glob("*.json"))) if (root / "runs").is_dir() else 0
+    done = len(Runs(root).keys())
     if done and not resume:
         raise ConfigError(str(root), None, "", f"holds {done} finished runs already; pass --resume "
                           "to continue them, or choose another --out")

@@ -17,10 +17,14 @@ from pydantic import Field, NonNegativeInt, PositiveInt, model_validator
 
 from orgsim.config.common import PositiveFloat, Strict, Weeks
 from orgsim.config.limits import MAX_RUNS
-from orgsim.experiments.spec import Outcome, Uncertainty
+from orgsim.experiments.spec import OUTCOMES, Uncertainty
 
 STATISTIC = re.compile(r"^(mean|p(\d{1,2}))$")
 SCENARIO_PREFIX = "scenario."
+# Numbers of a design itself, known from its plan before it runs (no simulation noise): each is
+# computed by `orgsim.optimise.problem.MEASURES`. A measure of money (the cost of a design's staff,
+# say) joins here and there; cost outcomes that runs produce are stored outcomes like any other.
+DESIGN_MEASURES = ("headcount",)
 
 
 class Lever(Strict):
@@ -49,7 +53,9 @@ class Lever(Strict):
 class Objective(Strict):
     """One outcome to minimise or maximise, and how runs are aggregated into one number."""
 
-    outcome: Outcome = Field(description="A stored outcome (see the outcomes table).")  # type: ignore[valid-type]
+    outcome: Literal[OUTCOMES + DESIGN_MEASURES] = Field(  # type: ignore[valid-type]
+        description="A stored outcome (see the outcomes table), or headcount: the people a design "
+        "needs, known before it runs.")
     sense: Literal["min", "max"] = Field(description="min: lower is better; max: higher is better.")
     over_replications: str = Field("mean", description="mean, or a percentile such as p90, over "
                                    "replications of one uncertainty sample.")

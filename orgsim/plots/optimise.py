@@ -11,10 +11,11 @@ from orgsim.plots import style
 
 FRONT = "#D55E00"
 OTHERS = "#BBBBBB"
+MEASURES = {"headcount": ("Headcount", "people")}  # numbers of a design, not outcomes of its runs
 
 
 def _axis_label(outcome: str, sense: str) -> str:
-    label, unit = style.outcome_label(outcome)
+    label, unit = MEASURES.get(outcome) or style.outcome_label(outcome)
     return f"{label} ({unit}; {'lower' if sense == 'min' else 'higher'} is better)"
 
 
@@ -22,7 +23,8 @@ def pareto(evaluations: pd.DataFrame, front: pd.DataFrame,
            objectives: Sequence[tuple[str, str]]) -> tuple[Any, Any]:
     """Every feasible evaluation in grey and the non-dominated designs numbered, on the first two
     objectives (a third, if any, colours the front): all of them on the left, and on the right
-    the neighbourhood of the front, where a few poor designs no longer squash it.
+    the neighbourhood of the front, where a few poor designs no longer squash it, with each
+    design's 95% intervals where `front` has them (`<outcome>_ci_low`, `<outcome>_ci_high`).
 
     Args:
         evaluations: One row per candidate evaluated, with `feasible` and the outcome columns.
@@ -42,6 +44,7 @@ def pareto(evaluations: pd.DataFrame, front: pd.DataFrame,
         points = ax.scatter(front[x], front[y], s=70, c=colour, edgecolor="black", zorder=3,
                             label="non-dominated designs")
         if zoom and len(front):
+            _intervals(ax, front, x, y)
             _around(ax, front, feasible, x, y)
             for k, (a, b) in enumerate(zip(front[x], front[y]), start=1):
                 ax.annotate(str(k), (a, b), textcoords="offset points", xytext=(6, 4),
@@ -58,6 +61,19 @@ def pareto(evaluations: pd.DataFrame, front: pd.DataFrame,
     style.legend(axes[0], loc="best")
     style.title(fig, "Pareto front", f"{len(front)} non-dominated of {len(feasible)} feasible designs")
     return fig, axes
+
+
+def _intervals(ax: Any, front: pd.DataFrame, x: str, y: str) -> None:
+    """Each front design's 95% intervals over replications, where the front has them."""
+    def half(column: str) -> Any:
+        if f"{column}_ci_low" not in front or front[f"{column}_ci_low"].isna().all():
+            return None
+        return [front[column] - front[f"{column}_ci_low"], front[f"{column}_ci_high"] - front[column]]
+
+    xerr, yerr = half(x), half(y)
+    if xerr is not None or yerr is not None:
+        ax.errorbar(front[x], front[y], xerr=xerr, yerr=yerr, fmt="none", ecolor=FRONT, alpha=0.6,
+                    elinewidth=1, capsize=2, zorder=2, label="95% interval over replications")
 
 
 def _around(ax: Any, front: pd.DataFrame, feasible: pd.DataFrame, x: str, y: str) -> None:
