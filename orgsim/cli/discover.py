@@ -30,10 +30,14 @@ def discover(
     = 0.05,
     mass_min: Annotated[float, typer.Option(metavar="SHARE", help="Smallest box, as a share of the "
                         "cases.")] = 0.05,
+    setting: Annotated[str, typer.Option(metavar="PATH=VALUE", help="Only the runs at this lever "
+                       "setting, e.g. 'organisations.NHSD.teams.digital=48' (several joined by ';'); "
+                       "levers not named are inputs like the uncertainties.")] = "",
 ) -> None:
     """Find when the cases of interest happen (PRIM, CART).
 
-    Scenario discovery on an experiment that sampled its uncertainties: PRIM's trajectory
+    Scenario discovery on an experiment that varied levers or sampled its uncertainties
+    (both are inputs; --setting keeps one lever setting): PRIM's trajectory
     of boxes, the chosen box with quasi-p-values and in words, and a classification tree.
     """
     if on not in ("runs", "means"):
@@ -46,7 +50,8 @@ def discover(
     from orgsim.analysis.discovery import DiscoveryError, Question
     from orgsim.analysis.discovery import discover as run_discovery
 
-    question = Question(cases, on, label, peel_alpha, paste_alpha, mass_min)  # type: ignore[arg-type]
+    question = Question(cases, on, label, peel_alpha, paste_alpha, mass_min,  # type: ignore[arg-type]
+                        setting)
     from orgsim.report.decision import save_discovery_plots
     from orgsim.store.lock import hold
 
