@@ -135,3 +135,21 @@ def test_pairs_stored_the_other_way_round_are_read_as_a_minus_b() -> None:
     assert isinstance(w.paired, pd.DataFrame)
     assert bottom_line(w, list(PAIR), PAIR, ["lead_time_mean", "needs_met"]).findings == \
         bottom_line(sweep(), list(PAIR), PAIR, ["lead_time_mean", "needs_met"]).findings
+
+
+def test_only_worse_settings_are_named_as_the_worst_of_all_and_the_rest_counted() -> None:
+    w = sweep()
+    b = w.by_setting
+    gains = (b["model"] == "joined_up_planning") & (b["mean_diff"] < 0)
+    w.by_setting.loc[gains, ["ci_low", "ci_high"]] = [-3.0, 1.0]  # the one better setting unclear
+    said = [f for f in bottom_line(w, list(PAIR), PAIR, ["lead_time_mean"]).findings
+            if "under Joined up planning" in f][0]
+    assert "the worst of 6 other settings, planning overhead 0.6" in said
+    assert said.endswith("; 1 of them changes it only within the noise.")
+    assert "the best" not in said
+
+
+def test_findings_are_grouped_by_outcome_in_the_order_of_interest() -> None:
+    b = bottom_line(sweep(), list(PAIR), PAIR, ["needs_met", "lead_time_mean"])
+    assert list(b.by_outcome) == ["needs_met", "lead_time_mean"]
+    assert [f for said in b.by_outcome.values() for f in said] == b.findings

@@ -33,6 +33,7 @@ class BottomLine:
     findings: list[str]
     intervals: str
     warnings: list[str]
+    by_outcome: dict[str, list[str]]  # the findings again, grouped by outcome of interest
 
 
 def lever_words(label: str) -> tuple[str, str]:
@@ -275,11 +276,13 @@ def changes(w: Any, outcome: str, model: str) -> list[str]:
         parts.append(f"the best of {len(rows)} other settings, {words(r)}, {said(r)}")
     if len(losses):
         r = rows.loc[signed[losses.index].idxmin()].to_dict()
-        parts.append(f"the worst, {words(r)}, {said(r)}")
+        worst = "the worst" if parts else f"the worst of {len(rows)} other settings"
+        parts.append(f"{worst}, {words(r)}, {said(r)}")
     if not parts:
         return [head + f"none of the {len(rows)} other settings changes it beyond the noise."]
     unclear = len(rows) - len(gains) - len(losses)
-    tail = f"; {unclear} change it within the noise" if unclear else ""
+    tail = f"; {unclear} of them change{'s' if unclear == 1 else ''} it only within the noise" \
+        if unclear else ""
     return [head + "; ".join(parts) + tail + "."]
 
 
@@ -319,15 +322,17 @@ def bottom_line(w: Any, models: Sequence[str], pair: tuple[str, str] | None,
     today = (f"Today: {name(today_model)}, with {setting_text(w.baseline, w.labels)}. "
              f"Every other setting is compared with it, and with every other model at the same "
              "setting, on the same demand.")
-    findings: list[str] = []
+    by_outcome: dict[str, list[str]] = {}
     for outcome in outcomes:
-        if pair is not None:
-            findings += compare(w, outcome, *pair)
+        said = compare(w, outcome, *pair) if pair is not None else []
         for model in models:
-            findings += changes(w, outcome, model)
+            said += changes(w, outcome, model)
+        if said:
+            by_outcome[outcome] = said
+    findings = [f for said in by_outcome.values() for f in said]
     warnings = []
     if not findings:
         warnings.append("No outcome of interest has a direction or a value per setting: nothing "
                         "to compare.")
     covered = intervals(int(w.scenarios), int(w.replications), getattr(w, "uncertain", None))
-    return BottomLine(today, findings, covered, warnings)
+    return BottomLine(today, findings, covered, warnings, by_outcome)

@@ -41,8 +41,8 @@ def first_screen(w: Any, exp: Any, outcomes: Sequence[str]) -> str:
     models = list(exp.models)
     b = bottom_line(w, models, exp.pair, outcomes)
     parts = [paragraph(b.today)]
-    parts.append('<ul class="verdict">' + "".join(f"<li>{escape(f)}</li>" for f in b.findings)
-                 + "</ul>")
+    parts.append('<ul class="verdict">' + "".join(f"<li>{escape(' '.join(said))}</li>"
+                                                  for said in b.by_outcome.values()) + "</ul>")
     parts.append(f'<p class="note">{escape(b.intervals)}</p>')
     parts += [f'<p class="note">{escape(x)}</p>' for x in b.warnings]
     if exp.pair is not None:
