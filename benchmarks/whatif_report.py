@@ -1,6 +1,6 @@
 """How long the report of a what-if experiment takes: a 3-lever grid, 20 replications.
 
-Usage: python benchmarks/whatif_report.py [--results FOLDER] [--workers N] [--json]
+Usage: python benchmarks/whatif_report.py [--results FOLDER | --out FOLDER] [--workers N] [--json]
 
 Without `--results` it first runs (not timed) the grid: three levers of three
 values each (the NHSEI board's cadence under internal commissioning, NHSD's
@@ -65,6 +65,7 @@ def timed(results: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results", type=Path, help="an existing results folder to report on")
+    parser.add_argument("--out", type=Path, help="run the grid into this folder and keep it")
     parser.add_argument("--replications", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", action="store_true")
@@ -74,7 +75,9 @@ def main() -> None:
         run_s = float("nan")
         if results is None:
             start = time.perf_counter()
-            results = grid(Path(tmp), args.replications, args.workers)
+            where = args.out or Path(tmp)
+            where.mkdir(parents=True, exist_ok=True)
+            results = grid(where, args.replications, args.workers)
             run_s = time.perf_counter() - start
         runs = len(__import__("pandas").read_parquet(results / "metrics.parquet"))
         figures = timed(results)

@@ -153,3 +153,16 @@ def test_findings_are_grouped_by_outcome_in_the_order_of_interest() -> None:
     b = bottom_line(sweep(), list(PAIR), PAIR, ["needs_met", "lead_time_mean"])
     assert list(b.by_outcome) == ["needs_met", "lead_time_mean"]
     assert [f for said in b.by_outcome.values() for f in said] == b.findings
+
+
+def test_in_short_each_setting_names_what_it_clearly_improves_or_worsens() -> None:
+    b = bottom_line(board(), ["internal_commissioning"], None, ["lead_time_mean", "needs_met"])
+    assert b.short == ["In short, under Internal commissioning against today: NHSD digital team 48 "
+                       "(people): better on needs met (no clear change on the other 1); NHSEI "
+                       "board cadence 2.17 (weeks): better on lead time (mean) (no clear change on "
+                       "the other 1); NHSEI board cadence 2.17 (weeks), NHSD digital team 48 "
+                       "(people): better on lead time (mean) and needs met."]
+    # Settings moving one lever come before those moving two.
+    assert b.findings[0].index("NHSD digital team 48 (people) changes") < \
+        b.findings[0].index("NHSEI board cadence 2.17 (weeks) lowers")
+    assert bottom_line(sweep(), list(PAIR), PAIR, ["lead_time_mean"]).short == []  # 6 settings

@@ -40,7 +40,7 @@ def first_screen(w: Any, exp: Any, outcomes: Sequence[str]) -> str:
     """The bottom line in words, then the answer setting by setting as tables."""
     models = list(exp.models)
     b = bottom_line(w, models, exp.pair, outcomes)
-    parts = [paragraph(b.today)]
+    parts = [paragraph(b.today)] + [f"<p><strong>{escape(t)}</strong></p>" for t in b.short]
     parts.append('<ul class="verdict">' + "".join(f"<li>{escape(' '.join(said))}</li>"
                                                   for said in b.by_outcome.values()) + "</ul>")
     parts.append(f'<p class="note">{escape(b.intervals)}</p>')
