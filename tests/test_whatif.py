@@ -150,7 +150,7 @@ def test_the_terminal_shows_each_setting_and_the_switches(three: tuple[Experimen
     exp, summary = three
     exp = exp.model_copy(update={"compare": ("a", "c")})
     text = render([*setting_tables(exp, summary, 100), switch_table(exp, summary)])
-    assert "Lead time (mean) (weeks): a - c" in text
+    assert "Lead time (mean), weeks: a - c" in text
     assert "Where the answer switches" in text and "4 and 6" in text
     assert all(len(line) <= 100 for line in text.splitlines())
     narrow = render(setting_tables(exp, summary, 60), 60)
