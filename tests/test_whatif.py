@@ -150,7 +150,7 @@ def test_the_terminal_shows_each_setting_and_the_switches(three: tuple[Experimen
     exp, summary = three
     exp = exp.model_copy(update={"compare": ("a", "c")})
     text = render([*setting_tables(exp, summary, 100), switch_table(exp, summary)])
-    assert "Lead time (mean) (weeks): a - c" in text
+    assert "Lead time (mean), weeks: a - c" in text
     assert "Where the answer switches" in text and "4 and 6" in text
     assert all(len(line) <= 100 for line in text.splitlines())
     narrow = render(setting_tables(exp, summary, 60), 60)
@@ -176,3 +176,30 @@ def test_discovery_takes_levers_as_inputs_and_one_setting(tmp_path: Path) -> Non
         discover(tmp_path, Question("a.lead_time_mean > 1", setting=f"{Y}=2"), write=False)
     with pytest.raises(DiscoveryError, match="PATH a lever"):
         discover(tmp_path, Question("a.lead_time_mean > 1", setting="demand.u=1"), write=False)
+
+
+def test_sensitivity_is_computed_at_each_setting() -> None:
+    """The difference A - B is s x1 + (2 - s) x2 at setting s: Morris's mu* says so, setting by
+    setting (pooled over settings it would say 0.5 and 1.5 for both)."""
+    from orgsim.experiments.design import sample
+
+    exp = Experiment.model_validate({
+        "name": "known", "scenario": "none.yaml", "models": ["A", "B"], "replications": 1,
+        "levers": {"models.A.s": {"values": [0, 1, 2]}}, "baseline": {"models.A.s": 0},
+        "uncertainties": {f"demand.x{i}": {"low": 0.0, "high": 1.0} for i in (1, 2)},
+        "design": {"kind": "morris", "samples": 6}, "outcomes": ["needs_met"]})
+    x = sample(exp, 3)
+    design, rows = [], []
+    for s in (0, 1, 2):
+        for sc, (x1, x2) in enumerate(x):
+            point = s * len(x) + sc
+            design.append({"point": point, "setting": s, "scenario": sc, "models.A.s": s,
+                           "demand.x1": x1, "demand.x2": x2})
+            for m, value in (("A", s * x1 + (2 - s) * x2), ("B", 0.0)):
+                rows.append({"point": point, "replication": 0, "model": m, "seed": 0, "setting": s,
+                             "scenario": sc, "models.A.s": s, "needs_met": value})
+    table = summary_of(exp, pd.DataFrame(rows), pd.DataFrame(design)).sensitivity
+    met = table[table["outcome"] == "needs_met"].set_index(["models.A.s", "uncertainty"])["mu_star"]
+    for s in (0, 1, 2):
+        assert met[(s, "demand.x1")] == pytest.approx(s, abs=1e-9)
+        assert met[(s, "demand.x2")] == pytest.approx(2 - s, abs=1e-9)
