@@ -31,7 +31,7 @@ TARGET_SECONDS = 30.0
 LEVERS = {
     "models.internal_commissioning.forums.nhsei_board.cadence_weeks":
         {"values": [2.17, 4.33, 8.67], "label": "NHSEI board cadence (weeks)"},
-    "organisations.NHSD.teams.digital": {"values": [24, 32, 48], "label": "NHSD digital team (people)"},
+    "organisations.NHSD.teams.digital": {"values": [32, 40, 48], "label": "NHSD digital team (people)"},
     "models.joined_up_planning.planning_overhead.TD":
         {"values": [0.0, 0.1, 0.3], "label": "planning overhead (share of TD capacity)"},
 }
