@@ -15,7 +15,9 @@ TODAY = "#4D4D4D"
 
 
 def _lever_axis(label: str) -> str:
-    return label if len(label) <= 48 else label[:45] + "..."
+    """A lever's name, its unit in brackets on a second line so neighbouring panels stay apart."""
+    short = label if len(label) <= 60 else label[:57] + "..."
+    return short.replace(" (", "\n(", 1)
 
 
 def response(table: pd.DataFrame, lever: str, outcomes: Sequence[str],
@@ -66,9 +68,12 @@ def response(table: pd.DataFrame, lever: str, outcomes: Sequence[str],
     for ax in axes[len(outcomes):]:
         ax.set_visible(False)
     if len(outcomes):
-        style.legend(axes[0], loc="best")
-    style.title(fig, "Response to a lever", "mean and 95% confidence band per model; grey: where "
-                "the better model changes; dotted: today")
+        handles, names = axes[0].get_legend_handles_labels()
+        fig.legend(handles, names, loc="outside upper right", ncols=len(models), frameon=False,
+                   fontsize=style.SMALL)
+    words = (label or lever).split(" (")[0]
+    style.title(fig, f"Response to {words}"[:70], "mean and 95% confidence band per model; grey: "
+                "where the better model changes; dotted: today")
     return fig, axes[: len(outcomes)]
 
 
