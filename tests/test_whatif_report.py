@@ -119,6 +119,22 @@ def test_heat_map_has_a_panel_per_outcome_and_model_with_values_written_in() -> 
     assert len(written) == 4
     assert [t.get_text() for t in axes[0, 0].get_xticklabels()] == ["2.17", "4.33"]
     assert len(axes[0, 0].patches) == 1  # today outlined
+    assert not any("today" in t for t in written)  # no `clear` column: nothing marked
+
+
+def test_heat_map_marks_cells_whose_change_from_today_is_within_the_noise() -> None:
+    from orgsim.report.whatif import _clear_of_today
+
+    table = response_table(_board_metrics(), [CADENCE, DIGITAL], ["lead_time_mean", "needs_met"])
+    marked = _clear_of_today(table, board())
+    fig, axes = heatmap(marked, CADENCE, DIGITAL, ["lead_time_mean", "needs_met"],
+                        ["internal_commissioning"], (4.33, 32))
+    # board(): lead time at (4.33, 48) changes within the noise (95% CI -1.2 to 0.2); needs met
+    # at (2.17, 32) too; every other change is clear, and today is today.
+    lead = {t.get_position(): t.get_text() for t in axes[0, 0].texts}
+    assert [p for p, t in lead.items() if "(≈ today)" in t] == [(1, 1)]  # x 4.33, y 48
+    needs = {t.get_position(): t.get_text() for t in axes[1, 0].texts}
+    assert [p for p, t in needs.items() if "(≈ today)" in t] == [(0, 0)]  # x 2.17, y 32
 
 
 def test_the_levers_are_listed_with_the_values_tried_and_today() -> None:
