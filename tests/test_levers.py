@@ -199,3 +199,15 @@ def test_summarise_says_what_intervals_cover_when_nothing_uncertain_varied(tmp_p
     text = " ".join(shown.stdout.split())
     assert "Means and 95% intervals over 2 replications; the intervals cover run-to-run " \
            "randomness under the stated assumptions only" in text
+
+
+def test_an_experiment_without_levers_keeps_its_hash() -> None:
+    """Results folders written before levers existed are still recognised (summarise, report and
+    --resume compare this hash with the one their manifest recorded)."""
+    from orgsim.experiments.runner import as_json, experiment_sha256
+    from orgsim.experiments.spec import Experiment
+
+    exp = Experiment.model_validate({"name": "x", "scenario": "s.yaml", "models": ["a", "b"],
+                                     "replications": 3})
+    assert experiment_sha256(exp) == "ca234e4071c22db45a859956df8839f3195bd6437242012de599a52b83392530"
+    assert "levers" not in as_json(exp) and "baseline" not in as_json(exp)
