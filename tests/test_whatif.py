@@ -203,3 +203,25 @@ def test_sensitivity_is_computed_at_each_setting() -> None:
     for s in (0, 1, 2):
         assert met[(s, "demand.x1")] == pytest.approx(s, abs=1e-9)
         assert met[(s, "demand.x2")] == pytest.approx(2 - s, abs=1e-9)
+
+
+def test_read_whatif_gives_the_report_what_summarise_wrote(tmp_path: Path) -> None:
+    from orgsim.analysis.summary import summarise
+    from orgsim.analysis.whatif import read_whatif
+
+    exp = experiment(["a", "c"], levers={X: {"values": XS, "label": "x in words"}, Y: {"values": [0, 1]}})
+    design, metrics = made_up(exp)
+    (tmp_path / "experiment.json").write_text(json.dumps(exp.model_dump(mode="json")))
+    design.to_parquet(tmp_path / "design.parquet")
+    metrics.to_parquet(tmp_path / "metrics.parquet")
+    summary = summarise(tmp_path)
+    found = read_whatif(tmp_path)
+    assert found is not None
+    assert found.levers == [X, Y] and found.labels == {X: "x in words", Y: ""}
+    assert found.baseline == {X: 3, Y: 0} and found.scenarios == 2 and found.replications == 3
+    assert found.uncertain
+    assert len(found.paired) == len(summary.paired_by_point) and len(found.switches) > 0
+    assert list(found.by_setting.columns) == list(summary.by_setting.columns)
+    plain = Experiment.model_validate({"name": "plain", "scenario": "s.yaml", "models": ["a"]})
+    (tmp_path / "experiment.json").write_text(json.dumps(plain.model_dump(mode="json")))
+    assert read_whatif(tmp_path) is None

@@ -36,6 +36,11 @@ def experiment(
 
     expect(file, "experiment")
     sweep = prepare(file)  # every file is checked, and every size, before the bar starts
+    if not quiet:
+        from orgsim.experiments.levers import notes
+
+        for note in notes(sweep.bases):
+            typer.echo(f"note: {note}", err=True)
     bar = Bar(quiet)
     try:
         root = run_sweep(sweep, out, backend, workers, scheduler, resume, bar)  # type: ignore[arg-type]
