@@ -135,3 +135,34 @@ def test_pairs_stored_the_other_way_round_are_read_as_a_minus_b() -> None:
     assert isinstance(w.paired, pd.DataFrame)
     assert bottom_line(w, list(PAIR), PAIR, ["lead_time_mean", "needs_met"]).findings == \
         bottom_line(sweep(), list(PAIR), PAIR, ["lead_time_mean", "needs_met"]).findings
+
+
+def test_only_worse_settings_are_named_as_the_worst_of_all_and_the_rest_counted() -> None:
+    w = sweep()
+    b = w.by_setting
+    gains = (b["model"] == "joined_up_planning") & (b["mean_diff"] < 0)
+    w.by_setting.loc[gains, ["ci_low", "ci_high"]] = [-3.0, 1.0]  # the one better setting unclear
+    said = [f for f in bottom_line(w, list(PAIR), PAIR, ["lead_time_mean"]).findings
+            if "under Joined up planning" in f][0]
+    assert "the worst of 6 other settings, planning overhead 0.6" in said
+    assert said.endswith("; 1 of them changes it only within the noise.")
+    assert "the best" not in said
+
+
+def test_findings_are_grouped_by_outcome_in_the_order_of_interest() -> None:
+    b = bottom_line(sweep(), list(PAIR), PAIR, ["needs_met", "lead_time_mean"])
+    assert list(b.by_outcome) == ["needs_met", "lead_time_mean"]
+    assert [f for said in b.by_outcome.values() for f in said] == b.findings
+
+
+def test_in_short_each_setting_names_what_it_clearly_improves_or_worsens() -> None:
+    b = bottom_line(board(), ["internal_commissioning"], None, ["lead_time_mean", "needs_met"])
+    assert b.short == ["In short, under Internal commissioning against today: NHSD digital team 48 "
+                       "(people): better on needs met (no clear change on the other 1); NHSEI "
+                       "board cadence 2.17 (weeks): better on lead time (mean) (no clear change on "
+                       "the other 1); NHSEI board cadence 2.17 (weeks), NHSD digital team 48 "
+                       "(people): better on lead time (mean) and needs met."]
+    # Settings moving one lever come before those moving two.
+    assert b.findings[0].index("NHSD digital team 48 (people) changes") < \
+        b.findings[0].index("NHSEI board cadence 2.17 (weeks) lowers")
+    assert bottom_line(sweep(), list(PAIR), PAIR, ["lead_time_mean"]).short == []  # 6 settings

@@ -57,7 +57,8 @@ CASES: dict[str, tuple[list[str], str, int | None, str]] = {
         scenario("unknown_key"), f"{BROKEN}/unknown_key.yaml", 4,
         "warmup_week: unknown key 'warmup_week'; did you mean 'warmup_weeks'? (allowed: name, "
         "description, horizon_weeks, warmup_weeks, seed, sample_every_weeks, organisations, ics, "
-        "themes, demand, adoption, operating_models, operating_models_dir, timeline, money, scale, evidence)"),
+        "themes, demand, adoption, operating_models, operating_models_dir, timeline, money, scale, "
+        "evidence)"),
     "probability above 1": (
         scenario("probability"), f"{BROKEN}/probability.yaml", 17,
         "themes.triage.p_national: must be <= 1, got 1.5"),

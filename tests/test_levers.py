@@ -188,3 +188,26 @@ def test_a_lever_on_models_that_disagree_today_needs_a_baseline(tmp_path: Path) 
     fixed = write(tmp_path, scenario=str(scenario), models=["joined_up_planning", "slow_handoffs"],
                   levers={DELAY: {"values": [1, 2]}}, baseline={DELAY: 3})
     assert validate(fixed).returncode == 0
+
+
+def test_summarise_says_what_intervals_cover_when_nothing_uncertain_varied(tmp_path: Path) -> None:
+    path = write(tmp_path, levers=None, models=["internal_commissioning"], horizon_weeks=12,
+                 warmup_weeks=2)
+    root = run(path, tmp_path / "out", backend="serial")
+    shown = subprocess.run([ORGSIM, "summarise", str(root)], capture_output=True, text=True)
+    assert shown.returncode == 0, shown.stderr
+    text = " ".join(shown.stdout.split())
+    assert "Means and 95% intervals over 2 replications; the intervals cover run-to-run " \
+           "randomness under the stated assumptions only" in text
+
+
+def test_an_experiment_without_levers_keeps_its_hash() -> None:
+    """Results folders written before levers existed are still recognised (summarise, report and
+    --resume compare this hash with the one their manifest recorded)."""
+    from orgsim.experiments.runner import as_json, experiment_sha256
+    from orgsim.experiments.spec import Experiment
+
+    exp = Experiment.model_validate({"name": "x", "scenario": "s.yaml", "models": ["a", "b"],
+                                     "replications": 3})
+    assert experiment_sha256(exp) == "ca234e4071c22db45a859956df8839f3195bd6437242012de599a52b83392530"
+    assert "levers" not in as_json(exp) and "baseline" not in as_json(exp)

@@ -57,7 +57,7 @@ def test_the_optimisation_and_satisficing_examples_load(tmp_path: Path) -> None:
     from orgsim.experiments.spec import Experiment
     from orgsim.optimise import load
 
-    doc = _block("levers")
+    doc = _block("objectives")
     doc["scenario"] = str(ROOT / "configs" / "nhs_england.yaml")
     path = tmp_path / "optimise.yaml"
     path.write_text(yaml.safe_dump(doc), encoding="utf-8")
@@ -68,3 +68,15 @@ def test_the_optimisation_and_satisficing_examples_load(tmp_path: Path) -> None:
     exp = Experiment.model_validate({"name": "x", "scenario": "s.yaml", "models": ["a"],
                                      **_block("satisficing")})
     assert exp.satisficing["needs_met"].above == 55
+
+
+def test_the_what_if_example_is_the_shipped_experiment() -> None:
+    """The worked example (levers and a baseline) is the shipped file, which checks whole."""
+    from orgsim.experiments.points import load_experiment
+
+    doc = _block("baseline")
+    shipped = ROOT / "experiments" / f"{doc['name']}.yaml"
+    file = yaml.safe_load(shipped.read_text(encoding="utf-8"))
+    assert {k: v for k, v in file.items() if k != "description"} == doc
+    bases = load_experiment(shipped)
+    assert bases.exp.baseline == doc["baseline"] and len(bases.exp.levers) == 2

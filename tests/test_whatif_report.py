@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import re
+from html import unescape
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
+import pytest
+import yaml
 from whatif_data import CADENCE, DIGITAL, OVERHEAD, board, sweep
 
+from orgsim.experiments.runner import run
 from orgsim.plots.response import heatmap, response
+from orgsim.report import write_report
+from orgsim.report.data import read
 from orgsim.report.verdict import first_screen
 from orgsim.report.whatif import figures, response_table
+from tiny import ROOT
 
 PAIR = ("internal_commissioning", "joined_up_planning")
 BY_MODEL = pd.DataFrame({"model": list(PAIR), "outcome": "lead_time_mean", "mean": [33.0, 29.0],
@@ -28,7 +36,7 @@ def _exp(models: list[str], pair: tuple[str, str] | None, outcomes: list[str]) -
 
 
 def _text(html: str) -> str:
-    return re.sub(r"<[^>]+>", " ", html)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 def test_with_levers_the_first_screen_opens_on_the_switch_not_a_pooled_winner() -> None:
@@ -111,6 +119,22 @@ def test_heat_map_has_a_panel_per_outcome_and_model_with_values_written_in() -> 
     assert len(written) == 4
     assert [t.get_text() for t in axes[0, 0].get_xticklabels()] == ["2.17", "4.33"]
     assert len(axes[0, 0].patches) == 1  # today outlined
+    assert not any("today" in t for t in written)  # no `clear` column: nothing marked
+
+
+def test_heat_map_marks_cells_whose_change_from_today_is_within_the_noise() -> None:
+    from orgsim.report.whatif import _clear_of_today
+
+    table = response_table(_board_metrics(), [CADENCE, DIGITAL], ["lead_time_mean", "needs_met"])
+    marked = _clear_of_today(table, board())
+    fig, axes = heatmap(marked, CADENCE, DIGITAL, ["lead_time_mean", "needs_met"],
+                        ["internal_commissioning"], (4.33, 32))
+    # board(): lead time at (4.33, 48) changes within the noise (95% CI -1.2 to 0.2); needs met
+    # at (2.17, 32) too; every other change is clear, and today is today.
+    lead = {t.get_position(): t.get_text() for t in axes[0, 0].texts}
+    assert [p for p, t in lead.items() if "(≈ today)" in t] == [(1, 1)]  # x 4.33, y 48
+    needs = {t.get_position(): t.get_text() for t in axes[1, 0].texts}
+    assert [p for p, t in needs.items() if "(≈ today)" in t] == [(0, 0)]  # x 2.17, y 32
 
 
 def test_the_levers_are_listed_with_the_values_tried_and_today() -> None:
@@ -118,3 +142,50 @@ def test_the_levers_are_listed_with_the_values_tried_and_today() -> None:
 
     text = _text(levers(board()))
     assert "NHSD digital team (people)" in text and "32, 48" in text and "4.33, 2.17" in text
+
+
+@pytest.fixture(scope="module")
+def overhead_sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped planning overhead sweep, at three overheads and three replications, reported."""
+    shipped = ROOT / "experiments" / "planning_overhead_sweep.yaml"
+    doc = yaml.safe_load(shipped.read_text(encoding="utf-8"))
+    doc.update(replications=3, scenario=str((shipped.parent / doc["scenario"]).resolve()))
+    doc["levers"][OVERHEAD]["values"] = [0.0, 0.3, 0.6]
+    where = tmp_path_factory.mktemp("overhead")
+    path = where / "planning_overhead_sweep.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    root = run(path, out=where / "results", backend="serial")
+    write_report(root)
+    return root
+
+
+def _section(html: str, anchor: str) -> str:
+    start = html.index(f'<section id="{anchor}">')
+    return _text(html[start:html.index("</section>", start)])
+
+
+def test_the_planning_overhead_sweeps_report_opens_on_the_switch(overhead_sweep: Path) -> None:
+    html = (overhead_sweep / "report.html").read_text(encoding="utf-8")
+    assert html.index('<section id="verdict">') < html.index("<nav>")  # before the contents
+    first = _section(html, "verdict")
+    assert first.lstrip().startswith("Bottom line Today: Internal commissioning, with planning "
+                                     "overhead 0.1 (share of TD capacity).")
+    assert re.search(r"Lead time \(mean\): Joined up planning has the lower lead time \(mean\) "
+                     r"while planning overhead stays at or below 0\.\d \(share of TD capacity; it "
+                     r"switches between these settings\); from 0\.\d, Internal commissioning", first)
+    assert "is best" not in first and "over all runs" not in first
+    assert "run-to-run randomness only: 3 replications" in first
+    # Later sections describe today's setting (0.1), never a pool of the settings.
+    assert "describes today's setting alone (planning overhead 0.1" in _section(html, "headline")
+    assert 'id="plot-response_1"' in html
+    # The lever's first setting (0.0) is not the model file's value: no false warning.
+    assert "configuration has changed" not in html
+
+
+def test_pooled_sections_read_todays_runs_alone(overhead_sweep: Path) -> None:
+    inputs = read(overhead_sweep)
+    assert inputs.every_setting is not None
+    assert set(inputs.metrics[OVERHEAD]) == {0.1}
+    assert set(inputs.every_setting[OVERHEAD]) == {0.0, 0.1, 0.3, 0.6}
+    assert len(inputs.summary.by_model) == len(inputs.summary.by_model[["model", "outcome"]]
+                                               .drop_duplicates())

@@ -17,6 +17,9 @@ work, so the paired difference of lead times is the difference of the waits.
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +31,7 @@ from orgsim.analysis.summary import summarise
 from orgsim.experiments.runner import run
 from scenarios import Doc, forum, one_unit_scenario, work_stage, write_yaml
 
+ORGSIM = str(Path(sys.executable).parent / "orgsim")
 FIXED = {"kind": "fixed", "value": 1.0}
 NO_REWORK = {"p_rework": 0.0, "rework_fraction": 0.0}
 
@@ -106,6 +110,15 @@ def test_forum_against_a_handoff_delay_flips_at_twice_the_delay(tmp_path: Path) 
     assert row["kind"] == "best model" and bool(row["sure"])
     assert row["estimate_low"] <= 2 * delay <= row["estimate_high"]
     assert abs(row["estimate"] - 2 * delay) < 0.5
+    shown = subprocess.run([ORGSIM, "summarise", str(tmp_path / "results")], capture_output=True,
+                           text=True, env={**os.environ, "COLUMNS": "90"})
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert all(len(line) <= 90 for line in lines)
+    assert "the answer at each setting of its levers" in shown.stdout
+    assert "run-to-run randomness" in shown.stdout  # nothing uncertain was varied
+    assert "forum cadence" in shown.stdout and "6 and 8" in shown.stdout
+    assert "Regret" not in shown.stdout and "theory: mean [95% CI]" not in shown.stdout  # no pooled table
 
 
 TEAM = "organisations.A.teams.work"

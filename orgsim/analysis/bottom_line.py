@@ -30,9 +30,11 @@ class BottomLine:
     """What a director reads first: today, the findings per outcome, what the intervals cover."""
 
     today: str
+    short: list[str]  # "In short": each setting's clear gains and losses, when there are few
     findings: list[str]
     intervals: str
     warnings: list[str]
+    by_outcome: dict[str, list[str]]  # the findings again, grouped by outcome of interest
 
 
 def lever_words(label: str) -> tuple[str, str]:
@@ -245,6 +247,55 @@ def _change(diff: float, low: float, high: float, outcome: str) -> str:
     return f"{verb} it by {_amount(abs(diff), outcome)} (95% CI {span}; {better})"
 
 
+def _changed_levers(w: Any, row: Mapping[str, Any]) -> str:
+    """The levers a setting moves from today, with their values, in words."""
+    values = {p: row.get(p) for p in w.levers if not same_value(row.get(p), w.baseline.get(p))}
+    return setting_text(values, w.labels) or "today's setting"
+
+
+def _fewest_changes_first(w: Any, rows: pd.DataFrame) -> pd.DataFrame:
+    """Settings that move one lever from today first, then two, and so on (stable otherwise)."""
+    moved = [len([p for p in w.levers if not same_value(r.get(p), w.baseline.get(p))])
+             for r in rows.to_dict("records")]
+    return rows.iloc[sorted(range(len(rows)), key=lambda i: moved[i])]
+
+
+def in_short(w: Any, model: str, outcomes: Sequence[str]) -> str:
+    """One sentence per setting other than today's: the outcomes it clearly improves or worsens.
+
+    Only when the levers reach `model` and there are at most `LISTED` other settings.
+    """
+    bs = w.by_setting
+    rows = bs[(bs["model"] == model) & ~bs["is_baseline"].astype(bool)
+              & bs["outcome"].isin([o for o in outcomes if BETTER.get(o, 0)])]
+    if not len(rows) or (rows["mean_diff"].abs() == 0).all():
+        return ""
+    settings = rows.drop_duplicates("setting")
+    if len(settings) > LISTED:
+        return ""
+    said = []
+    for setting in _fewest_changes_first(w, settings).to_dict("records"):
+        own = rows[rows["setting"] == setting["setting"]]
+        better: list[str] = []
+        worse: list[str] = []
+        for r in own.to_dict("records"):
+            if _clear(float(r["ci_low"]), float(r["ci_high"])):
+                (better if r["mean_diff"] * BETTER[r["outcome"]] > 0 else worse).append(
+                    _lower(str(r["outcome"])))
+        parts = [f"better {_listed(better)}" if better else "",
+                 f"worse {_listed(worse)}" if worse else ""]
+        verdict = " and ".join(p for p in parts if p) or "no clear change"
+        rest = len(own) - len(better) - len(worse)
+        tail = f" (no clear change on the other {rest})" if (better or worse) and rest else ""
+        said.append(f"{_changed_levers(w, setting)}: {verdict}{tail}")
+    return f"In short, under {name(model)} against today: " + "; ".join(said) + "."
+
+
+def _listed(items: list[str]) -> str:
+    words = items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return f"on {words}"
+
+
 def changes(w: Any, outcome: str, model: str) -> list[str]:
     """What each lever setting changes on `outcome` under `model`, against today's setting."""
     bs = w.by_setting
@@ -256,9 +307,10 @@ def changes(w: Any, outcome: str, model: str) -> list[str]:
     label = _label(outcome)[0]
     today = float(rows.iloc[0].baseline_mean)
     head = f"{label} under {name(model)} ({_amount(today, outcome)} at today's setting): "
+    rows = _fewest_changes_first(w, rows)
+
     def words(r: dict[str, Any]) -> str:
-        values = {p: r.get(p) for p in w.levers if not same_value(r.get(p), w.baseline.get(p))}
-        return setting_text(values, w.labels) or "today's setting"
+        return _changed_levers(w, r)
 
     def said(r: dict[str, Any]) -> str:
         return _change(float(r["mean_diff"]), float(r["ci_low"]), float(r["ci_high"]), outcome)
@@ -275,11 +327,13 @@ def changes(w: Any, outcome: str, model: str) -> list[str]:
         parts.append(f"the best of {len(rows)} other settings, {words(r)}, {said(r)}")
     if len(losses):
         r = rows.loc[signed[losses.index].idxmin()].to_dict()
-        parts.append(f"the worst, {words(r)}, {said(r)}")
+        worst = "the worst" if parts else f"the worst of {len(rows)} other settings"
+        parts.append(f"{worst}, {words(r)}, {said(r)}")
     if not parts:
         return [head + f"none of the {len(rows)} other settings changes it beyond the noise."]
     unclear = len(rows) - len(gains) - len(losses)
-    tail = f"; {unclear} change it within the noise" if unclear else ""
+    tail = f"; {unclear} of them change{'s' if unclear == 1 else ''} it only within the noise" \
+        if unclear else ""
     return [head + "; ".join(parts) + tail + "."]
 
 
@@ -319,15 +373,18 @@ def bottom_line(w: Any, models: Sequence[str], pair: tuple[str, str] | None,
     today = (f"Today: {name(today_model)}, with {setting_text(w.baseline, w.labels)}. "
              f"Every other setting is compared with it, and with every other model at the same "
              "setting, on the same demand.")
-    findings: list[str] = []
+    by_outcome: dict[str, list[str]] = {}
     for outcome in outcomes:
-        if pair is not None:
-            findings += compare(w, outcome, *pair)
+        said = compare(w, outcome, *pair) if pair is not None else []
         for model in models:
-            findings += changes(w, outcome, model)
+            said += changes(w, outcome, model)
+        if said:
+            by_outcome[outcome] = said
+    findings = [f for said in by_outcome.values() for f in said]
     warnings = []
     if not findings:
         warnings.append("No outcome of interest has a direction or a value per setting: nothing "
                         "to compare.")
     covered = intervals(int(w.scenarios), int(w.replications), getattr(w, "uncertain", None))
-    return BottomLine(today, findings, covered, warnings)
+    short = [t for m in models if (t := in_short(w, m, outcomes))]
+    return BottomLine(today, short, findings, covered, warnings, by_outcome)

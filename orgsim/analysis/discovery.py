@@ -56,6 +56,7 @@ class Question:
     peel_alpha: float = 0.05
     paste_alpha: float = 0.05
     mass_min: float = 0.05
+    setting: str = ""  # `PATH=VALUE; ...`: only the runs at these lever values (levers not named vary)
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,8 @@ class Discovery:
 
 
 def inputs(root: Path, question: Question) -> tuple[pd.DataFrame, np.ndarray]:
-    """The uncertainties' values of each case (rows) and whether it is a case of interest."""
+    """The inputs (levers, then uncertainties) of each case (rows) and whether it is a case of
+    interest; a question with a `setting` keeps the runs at that setting and drops its levers."""
     missing = [f for f in ("experiment.json", "metrics.parquet", "design.parquet")
                if not (root / f).exists()]
     if missing:
@@ -80,15 +82,43 @@ def inputs(root: Path, question: Question) -> tuple[pd.DataFrame, np.ndarray]:
                              "finished experiment?")
     exp = Experiment.model_validate_json((root / "experiment.json").read_text(encoding="utf-8"))
     design = pd.read_parquet(root / "design.parquet").set_index("point")
-    columns = list(exp.uncertainties)
+    fixed = chosen(question.setting, exp, design)
+    for path, value in fixed.items():
+        design = design[np.isclose(design[path].to_numpy(dtype=float), value)]
+    columns = [p for p in [*exp.levers, *exp.uncertainties] if p not in fixed]
     if not columns or len(design) < 2:
-        raise DiscoveryError(f"{root}: discovery needs an experiment that samples uncertainties "
-                             f"(a grid, lhs, morris or sobol design); this one has "
-                             f"{len(design)} design point{'s' if len(design) != 1 else ''}")
-    flags = cases(pd.read_parquet(root / "metrics.parquet"), question.expression, question.on)
+        raise DiscoveryError(f"{root}: discovery needs an experiment that varies levers or samples "
+                             f"uncertainties (a grid, lhs, morris or sobol design); this one has "
+                             f"{len(design)} design point{'s' if len(design) != 1 else ''}"
+                             + (" at that setting" if fixed else ""))
+    metrics = pd.read_parquet(root / "metrics.parquet")
+    flags = cases(metrics[metrics["point"].isin(design.index)], question.expression, question.on)
     points = flags.index.get_level_values("point")
     x = design.loc[points, columns].reset_index(drop=True)
     return x, flags.to_numpy(dtype=float)
+
+
+def chosen(setting: str, exp: Experiment, design: pd.DataFrame) -> dict[str, float]:
+    """`PATH=VALUE; PATH=VALUE` read into lever values the design holds."""
+    out: dict[str, float] = {}
+    for part in (p.strip() for p in setting.replace(",", ";").split(";")):
+        if not part:
+            continue
+        path, sep, text = (s.strip() for s in part.partition("="))
+        if not sep or path not in exp.levers:
+            levers = ", ".join(exp.levers) or "this experiment has none"
+            raise DiscoveryError(f"--setting: expected PATH=VALUE with PATH a lever ({levers}), "
+                                 f"found {part!r}")
+        try:
+            value = float(text)
+        except ValueError:
+            raise DiscoveryError(f"--setting: {path}: expected a number, found {text!r}") from None
+        values = sorted(set(design[path].astype(float)))
+        if not np.isclose(values, value).any():
+            raise DiscoveryError(f"--setting: {path} was run at {', '.join(f'{v:g}' for v in values)}, "
+                                 f"not {value:g}")
+        out[path] = value
+    return out
 
 
 def default_box(trajectory: pd.DataFrame) -> int:
@@ -202,6 +232,8 @@ def sentence(question: Question, trajectory: pd.DataFrame, box: int, limits: pd.
              base_rate: float, grid: Grid | None = None) -> str:
     """The chosen box in plain words, its most certain limits first."""
     what = question.label or f"The cases of interest ({question.expression}) happen"
+    if question.setting:
+        what = f"At {question.setting.strip()}: {what[:1].lower()}{what[1:]}"
     row = trajectory.set_index("id").loc[box]
     stats = (f"This box holds {row['coverage']:.0%} of the cases of interest, and {row['density']:.0%} "
              f"of the scenarios in it are cases (against {base_rate:.0%} over all the scenarios "

@@ -9,6 +9,7 @@ demand noise both runs have in common.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -35,6 +36,12 @@ def _finite(values: ArrayLike) -> np.ndarray:
     return x[~np.isnan(x)]
 
 
+@functools.lru_cache(maxsize=1024)
+def _t(level: float, dof: int) -> float:
+    """The two-sided t quantile (scipy's, remembered: summaries ask for the same few thousands of times)."""
+    return float(stats.t.ppf(0.5 + level / 2, dof))
+
+
 def mean_ci(values: ArrayLike, level: float = LEVEL) -> Estimate:
     """Estimate of the mean with a t interval; the interval is NaN with fewer than two values."""
     x = _finite(values)
@@ -44,7 +51,7 @@ def mean_ci(values: ArrayLike, level: float = LEVEL) -> Estimate:
     mean, median = float(np.mean(x)), float(np.median(x))
     if n < 2:
         return Estimate(mean, median, math.nan, math.nan, n)
-    half = float(stats.t.ppf(0.5 + level / 2, n - 1) * np.std(x, ddof=1) / math.sqrt(n))
+    half = float(_t(level, n - 1) * np.std(x, ddof=1) / math.sqrt(n))
     return Estimate(mean, median, mean - half, mean + half, n)
 
 

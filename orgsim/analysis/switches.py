@@ -147,6 +147,7 @@ def switch_points(paired: pd.DataFrame, metrics: pd.DataFrame, exp: Experiment) 
     settings = paired.drop_duplicates("setting")[["setting", *exp.levers]]
     outcomes = [o for o in dict.fromkeys(paired["outcome"]) if BETTER.get(o, 0) != 0]
     curves = _Curves(metrics)
+    means = {o: _means(paired, o) for o in outcomes}
     rows: list[dict[str, Any]] = []
     for li, lever in enumerate(exp.levers):
         rest = [p for p in exp.levers if p != lever]
@@ -155,18 +156,18 @@ def switch_points(paired: pd.DataFrame, metrics: pd.DataFrame, exp: Experiment) 
             line = line.sort_values(lever)
             for oi, outcome in enumerate(outcomes):
                 seed = np.random.SeedSequence([exp.seed, li, gi, oi])
-                rows += _along(paired, curves, exp, lever, line, outcome, seed)
+                rows += _along(paired, curves, exp, lever, line, outcome, means[outcome], seed)
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def _along(paired: pd.DataFrame, curves: _Curves, exp: Experiment, lever: str, line: pd.DataFrame,
-           outcome: str, seed: np.random.SeedSequence) -> list[dict[str, Any]]:
+           outcome: str, means: dict[tuple[int, str], float],
+           seed: np.random.SeedSequence) -> list[dict[str, Any]]:
     """The switches of one outcome along one line of settings (the other levers fixed)."""
     better = BETTER[outcome]
     ids = [int(s) for s in line["setting"]]
     values = line[lever].to_numpy(dtype=float)
     others = _line(exp, lever, line.iloc[0])
-    means = _means(paired, outcome)
     rng = np.random.default_rng(seed)
     kinds: list[tuple[str, list[str | None], tuple[str, str] | None]] = [
         ("best model", [_best(means, s, list(exp.models), better) for s in ids], None)]

@@ -118,35 +118,54 @@ def pooled_over(exp: Experiment, scenarios: int) -> str:
 
 
 def setting_tables(exp: Experiment, summary: Any, width: int) -> list[Table]:
-    """One table per outcome of interest: the compared pair at each setting, never pooled across."""
+    """One table per outcome of interest: the compared pair at each setting, never pooled across;
+    each model's mean is shown too where the terminal is wide enough."""
     pair = exp.pair
     table = summary.paired_by_point
     if pair is None or not len(table):
         return []
-    levers = list(exp.levers)
     out = []
     for outcome in exp.outcomes:
         rows = table[(table["outcome"] == outcome) & (table["a"] == pair[0]) & (table["b"] == pair[1])]
-        if not len(rows):
-            continue
-        label, unit = LABELS.get(outcome, (outcome, ""))
-        t = Table(title=f"{label} ({unit}): {pair[0]} - {pair[1]}" if unit else label,
-                  title_justify="left")
-        for path in levers:
-            t.add_column(lever_name(exp, path), justify="right", max_width=24)
-        wide = width >= 40 * (len(levers) > 2) + 24 * len(levers) + 70
-        if wide:
-            t.add_column(pair[0], justify="right", no_wrap=True)
-            t.add_column(pair[1], justify="right", no_wrap=True)
-        t.add_column("difference [95% CI]", justify="right", no_wrap=True)
-        t.add_column("better", no_wrap=True)
-        for d in rows.to_dict("records"):
-            diff, ci = estimate(d["mean_diff"], d["ci_low"], d["ci_high"], sign=True)
-            means = [number(d[k], decimals(d[k])) for k in ("mean_a", "mean_b")] if wide else []
-            better = d["better"] if isinstance(d["better"], str) else ""
-            t.add_row(*(_value(d[p]) for p in levers), *means, f"{diff} {ci}".strip(), better)
-        out.append(t)
+        if len(rows):
+            wide = _setting_table(exp, pair, outcome, rows, True)
+            out.append(wide if _needs(wide) <= width else _setting_table(exp, pair, outcome, rows, False))
     return out
+
+
+def _needs(table: Table) -> int:
+    """Characters `table` needs on one line per row."""
+    from rich.console import Console
+    from rich.measure import Measurement
+
+    console = Console(width=10_000)
+    return Measurement.get(console, console.options, table).maximum
+
+
+def _setting_table(exp: Experiment, pair: tuple[str, str], outcome: str, rows: pd.DataFrame,
+                   wide: bool) -> Table:
+    label, unit = LABELS.get(outcome, (outcome, ""))
+    t = Table(title=f"{label}, {unit}: {pair[0]} - {pair[1]}" if unit else label,
+              title_justify="left")
+    for path in exp.levers:
+        t.add_column(lever_name(exp, path), justify="right", max_width=24)
+    if wide:
+        t.add_column(pair[0], justify="right", no_wrap=True)
+        t.add_column(pair[1], justify="right", no_wrap=True)
+    t.add_column("difference [95% CI]", justify="right", no_wrap=True)
+    t.add_column("better", no_wrap=True)
+    for d in rows.to_dict("records"):
+        diff, ci = estimate(d["mean_diff"], d["ci_low"], d["ci_high"], sign=True)
+        means = [number(d[k], decimals(d[k])) for k in ("mean_a", "mean_b")] if wide else []
+        better = d["better"] if isinstance(d["better"], str) else ""
+        t.add_row(*(_value(d[p]) for p in exp.levers), *means, f"{diff} {ci}".strip(), better)
+    return t
+
+
+def _others(exp: Experiment, text: str) -> str:
+    """`path=6; path=2` with each lever named as the tables name it."""
+    parts = (p.partition("=") for p in text.split("; ") if p)
+    return "; ".join(f"{lever_name(exp, path)} = {value}" for path, _, value in parts)
 
 
 def switch_table(exp: Experiment, summary: Any) -> Table | None:
@@ -155,15 +174,18 @@ def switch_table(exp: Experiment, summary: Any) -> Table | None:
     rows = rows[rows["outcome"].isin(exp.outcomes)] if len(rows) else rows
     if not len(rows):
         return None
+    several = len(exp.levers) > 1
     t = Table(title="Where the answer switches along a lever", title_justify="left")
-    for name in ("lever", "others", "outcome", "between", "before -> after", "sure", "estimate"):
-        t.add_column(name, overflow="fold")
+    for name in ("lever", *(["others"] if several else []), "outcome", "between", "switch", "sure",
+                 "estimate [95% CI]"):
+        t.add_column(name, overflow="fold", no_wrap=name in ("between", "sure"))
     for r in rows.to_dict("records"):
         est = "" if pd.isna(r["estimate"]) else (
             f"{r['estimate']:.3g} [{r['estimate_low']:.3g}, {r['estimate_high']:.3g}]"
             if not pd.isna(r["estimate_low"]) else f"{r['estimate']:.3g}")
-        others = r["others"] if isinstance(r["others"], str) else ""
-        t.add_row(lever_name(exp, r["lever"]), others, LABELS.get(r["outcome"], (r["outcome"],))[0],
+        others = _others(exp, r["others"]) if isinstance(r["others"], str) else ""
+        t.add_row(lever_name(exp, r["lever"]), *([others] if several else []),
+                  LABELS.get(r["outcome"], (r["outcome"],))[0],
                   f"{_value(r['low'])} and {_value(r['high'])}", f"{r['before']} -> {r['after']}",
                   "yes" if r["sure"] in (True, "True", "true") else "no", est)
     return t

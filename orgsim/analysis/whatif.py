@@ -82,9 +82,14 @@ def _pair(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     return a.merge(b, left_index=True, right_index=True, how="inner", suffixes=("_a", "_b"))
 
 
-def _compare(x: pd.Series, y: pd.Series, better: int) -> dict[str, Any]:
+def _sides(both: pd.DataFrame, outcomes: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The `_a` and `_b` columns of `outcomes` as two arrays (pairs x outcomes)."""
+    return (both[[f"{o}_a" for o in outcomes]].to_numpy(dtype=float),
+            both[[f"{o}_b" for o in outcomes]].to_numpy(dtype=float))
+
+
+def _compare(xs: np.ndarray, ys: np.ndarray, better: int) -> dict[str, Any]:
     """Means of both sides over the pairs kept, the paired difference and its interval."""
-    xs, ys = x.to_numpy(dtype=float), y.to_numpy(dtype=float)
     keep = ~(np.isnan(xs) | np.isnan(ys))
     res = paired(xs, ys, better)
     return {"mean_a": float(xs[keep].mean()) if keep.any() else math.nan,
@@ -114,9 +119,10 @@ def paired_by_point(metrics: pd.DataFrame, settings: pd.DataFrame, exp: Experime
     for a, b in pairs(exp):
         both = _aligned(keyed, a, b)
         for setting, group in both.groupby(level="setting", sort=True):
-            for outcome in outcomes:
+            xs, ys = _sides(group, outcomes)
+            for i, outcome in enumerate(outcomes):
                 better = BETTER.get(outcome, 0)
-                row = _compare(group[f"{outcome}_a"], group[f"{outcome}_b"], better)
+                row = _compare(xs[:, i], ys[:, i], better)
                 row["win_share_a"] = row.pop("win_share")
                 rows.append({"setting": setting, "outcome": outcome, "a": a, "b": b, **row,
                              "better": _better(row, better, a, b)})
@@ -148,9 +154,9 @@ def by_setting(metrics: pd.DataFrame, settings: pd.DataFrame, exp: Experiment,
         runs = keyed.xs(model, level="model")
         today = runs.xs(base, level="setting")
         for setting, group in runs.groupby(level="setting", sort=True):
-            both = _pair(group.droplevel("setting"), today)
-            for outcome in outcomes:
-                row = _compare(both[f"{outcome}_a"], both[f"{outcome}_b"], BETTER.get(outcome, 0))
+            xs, ys = _sides(_pair(group.droplevel("setting"), today), outcomes)
+            for i, outcome in enumerate(outcomes):
+                row = _compare(xs[:, i], ys[:, i], BETTER.get(outcome, 0))
                 rows.append({"setting": setting, "model": model, "outcome": outcome,
                              "mean": row["mean_a"], "baseline_mean": row["mean_b"],
                              **{k: row[k] for k in ("mean_diff", "ci_low", "ci_high", "win_share",

@@ -32,10 +32,14 @@ def discover(
                         "cases.")] = 0.05,
     overwrite: Annotated[bool, typer.Option(help="Replace the discovery the folder holds already "
                          "(without it, a second discovery is refused).")] = False,
+    setting: Annotated[str, typer.Option(metavar="PATH=VALUE", help="Only the runs at this lever "
+                       "setting, e.g. 'organisations.NHSD.teams.digital=48' (several joined by ';'); "
+                       "levers not named are inputs like the uncertainties.")] = "",
 ) -> None:
     """Find when the cases of interest happen (PRIM, CART).
 
-    Scenario discovery on an experiment that sampled its uncertainties: PRIM's trajectory
+    Scenario discovery on an experiment that varied levers or sampled its uncertainties
+    (both are inputs; --setting keeps one lever setting): PRIM's trajectory
     of boxes, the chosen box with quasi-p-values and in words, and a classification tree.
     A results folder holds one discovery: a second replaces it only with --overwrite (copy
     the folder to keep both).
@@ -50,7 +54,8 @@ def discover(
     from orgsim.analysis.discovery import DiscoveryError, Question
     from orgsim.analysis.discovery import discover as run_discovery
 
-    question = Question(cases, on, label, peel_alpha, paste_alpha, mass_min)  # type: ignore[arg-type]
+    question = Question(cases, on, label, peel_alpha, paste_alpha, mass_min,  # type: ignore[arg-type]
+                        setting)
     from orgsim.report.decision import save_discovery_plots
     from orgsim.store.lock import hold
 

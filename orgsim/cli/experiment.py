@@ -38,6 +38,11 @@ def experiment(
 
     expect(file, "experiment")
     sweep = prepare(file)  # every file is checked, and every size, before the bar starts
+    if not quiet:
+        from orgsim.experiments.levers import notes
+
+        for note in notes(sweep.bases):
+            typer.echo(f"note: {note}", err=True)
     root = out if out is not None else Path("results") / sweep.bases.exp.name
     bar = Bar(quiet)
     try:

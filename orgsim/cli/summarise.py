@@ -46,7 +46,7 @@ def show_summary(root: Path, quiet: bool) -> None:
             console.print(summary_table(exp, summary, console.width))
             _print_decision(console, summary, list(exp.models), list(exp.outcomes))
             if not exp.uncertainties and exp.ensemble is None:
-                console.print(f"Intervals {pooled_over(exp, scenarios)}.")
+                console.print(f"Means and 95% intervals {pooled_over(exp, scenarios)}.")
     typer.echo(f"tables written to {root / 'summary'}")
 
 

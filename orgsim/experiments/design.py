@@ -47,5 +47,5 @@ def sample(exp: Experiment, seed: int) -> np.ndarray:
 
 
 def expected_size(exp: Experiment) -> int:
-    """Number of design points the design asks for (used to check samplers)."""
-    return exp.design_points()
+    """Number of rows `sample` makes: points of the uncertainty design (used to check samplers)."""
+    return exp.scenarios_count()

@@ -40,8 +40,9 @@ def _whole(bases: Bases, path: str, values: list[float], where: tuple[Any, ...])
         if not float(value).is_integer():
             raise bases.src.error(where + ((i,) if len(values) > 1 else ()),
                                   f"{value:g} is not a whole number, and {path} takes whole "
-                                  "numbers; give whole numbers (or a low-high range, which is "
-                                  "sampled in whole numbers)")
+                                  "numbers" + ("" if where[0] == "baseline" else "; give whole "
+                                               "numbers (or a low-high range, which is sampled in "
+                                               "whole numbers)"))
 
 
 def _today(bases: Bases, path: str) -> float:

@@ -116,9 +116,20 @@ def prepare(path: str | Path) -> Sweep:
     return Sweep(bases, matrix, design_seed, seeds, drawn, settings(bases))
 
 
+def as_json(exp: Experiment) -> dict[str, Any]:
+    """The experiment with every default filled in; keys added to the schema since results were
+    first written (`levers`, `baseline`) only when used, so the results of an experiment without
+    levers keep their experiment.json and hash (and `--resume` and the checks keep working)."""
+    data = exp.model_dump(mode="json")
+    for key in ("levers", "baseline"):
+        if not data[key]:
+            del data[key]
+    return data
+
+
 def experiment_sha256(exp: Experiment) -> str:
     """A hash of what the experiment says, not of its bytes: comments and layout do not change it."""
-    text = json.dumps(exp.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    text = json.dumps(as_json(exp), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -155,7 +166,7 @@ def _write_inputs(root: Path, sweep: Sweep) -> None:
         drawn = pd.DataFrame(sweep.draws)
         drawn.insert(0, "replication", range(len(drawn)))
         write_atomic(root / "draws.parquet", lambda tmp: drawn.to_parquet(tmp, index=False))
-    write_text(root / "experiment.json", json.dumps(exp.model_dump(mode="json"), indent=2) + "\n")
+    write_text(root / "experiment.json", json.dumps(as_json(exp), indent=2) + "\n")
 
 
 def _crossed(sweep: Sweep, scenarios: pd.DataFrame) -> pd.DataFrame:

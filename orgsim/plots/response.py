@@ -15,7 +15,9 @@ TODAY = "#4D4D4D"
 
 
 def _lever_axis(label: str) -> str:
-    return label if len(label) <= 48 else label[:45] + "..."
+    """A lever's name, its unit in brackets on a second line so neighbouring panels stay apart."""
+    short = label if len(label) <= 60 else label[:57] + "..."
+    return short.replace(" (", "\n(", 1)
 
 
 def response(table: pd.DataFrame, lever: str, outcomes: Sequence[str],
@@ -66,9 +68,12 @@ def response(table: pd.DataFrame, lever: str, outcomes: Sequence[str],
     for ax in axes[len(outcomes):]:
         ax.set_visible(False)
     if len(outcomes):
-        style.legend(axes[0], loc="best")
-    style.title(fig, "Response to a lever", "mean and 95% confidence band per model; grey: where "
-                "the better model changes; dotted: today")
+        handles, names = axes[0].get_legend_handles_labels()
+        fig.legend(handles, names, loc="outside upper right", ncols=len(models), frameon=False,
+                   fontsize=style.SMALL)
+    words = (label or lever).split(" (")[0]
+    style.title(fig, f"Response to {words}"[:70], "mean and 95% confidence band per model; grey: "
+                "where the better model changes; dotted: today")
     return fig, axes[: len(outcomes)]
 
 
@@ -89,7 +94,9 @@ def heatmap(table: pd.DataFrame, x: str, y: str, outcomes: Sequence[str], models
     """Two levers at once: the mean of each outcome (rows) under each model (columns).
 
     Args:
-        table: [`x`, `y`, model, outcome, mean]: one row per pair of lever values, model and outcome.
+        table: [`x`, `y`, model, outcome, mean]: one row per pair of lever values, model and outcome;
+            an optional boolean `clear` (False: the change from today is within the noise, and the
+            cell says so; today's own cell is True).
         x, y: The columns holding the two levers' values.
         outcomes: Rows of panels; models: columns of panels.
         today: (x, y) of today's setting, outlined in every panel.
@@ -114,9 +121,11 @@ def heatmap(table: pd.DataFrame, x: str, y: str, outcomes: Sequence[str], models
         for j, model in enumerate(models):
             ax = axes[i, j]
             grid = _grid(rows[rows["model"] == model], x, y, xs, ys)
+            noise = _grid(rows[rows["model"] == model], x, y, xs, ys, "clear") \
+                if "clear" in rows else np.ones_like(grid)
             image = ax.imshow(grid, origin="lower", aspect="auto", cmap=cmap, vmin=low,
                               vmax=high if high > low else low + 1)
-            _annotate(ax, grid, low, high, dark_high=higher)
+            _annotate(ax, grid, noise, low, high, dark_high=higher)
             _ticks(ax, xs, ys)
             if today is not None and float(today[0]) in xs and float(today[1]) in ys:
                 ax.add_patch(_outline(xs.index(float(today[0])), ys.index(float(today[1]))))
@@ -129,23 +138,28 @@ def heatmap(table: pd.DataFrame, x: str, y: str, outcomes: Sequence[str], models
             bar.set_label(f"{style.outcome_label(outcome)[1]}{style.better_hint(outcome)}",
                           fontsize=style.SMALL)
             bar.ax.tick_params(labelsize=style.TICK)
-    style.title(fig, "Two levers at once", "mean per setting; outlined: today")
+    style.title(fig, "Two levers at once", "mean per setting; outlined: today;\neach row's colours "
+                "span its own range")
     return fig, axes
 
 
-def _grid(rows: pd.DataFrame, x: str, y: str, xs: list[float], ys: list[float]) -> np.ndarray:
+def _grid(rows: pd.DataFrame, x: str, y: str, xs: list[float], ys: list[float],
+          column: str = "mean") -> np.ndarray:
     grid = np.full((len(ys), len(xs)), np.nan)
     for values in rows.to_dict("records"):
-        grid[ys.index(float(values[y])), xs.index(float(values[x]))] = float(values["mean"])
+        grid[ys.index(float(values[y])), xs.index(float(values[x]))] = float(values[column])
     return grid
 
 
-def _annotate(ax: Any, grid: np.ndarray, low: float, high: float, dark_high: bool) -> None:
+def _annotate(ax: Any, grid: np.ndarray, clear: np.ndarray, low: float, high: float,
+              dark_high: bool) -> None:
+    """Each cell's value; `(≈ today)` under it where its change from today is within the noise."""
     middle = (low + high) / 2
     for (row, col), value in np.ndenumerate(grid):
         if np.isfinite(value):
             dark = value > middle if dark_high else value < middle
-            ax.text(col, row, style.short(value), ha="center", va="center", fontsize=style.SMALL,
+            text = style.short(value) + ("" if clear[row, col] else "\n(≈ today)")
+            ax.text(col, row, text, ha="center", va="center", fontsize=style.SMALL,
                     color="white" if dark else "black")
 
 

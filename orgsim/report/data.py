@@ -114,7 +114,7 @@ def read_experiment(root: Path) -> Inputs:
     inputs = Inputs(root, manifest, exp, checked.metrics, _table(root, "design"),
                     {n: _table(root, n) for n in ("handoffs", "waits", "timeseries", "staff")},
                     summarise(root, write=False), scenario_path)
-    inputs.whatif = _whatif(root)
+    inputs.whatif = _whatif(inputs)
     if inputs.whatif is not None:
         at_today(inputs)
     _configuration(inputs)
@@ -122,11 +122,20 @@ def read_experiment(root: Path) -> Inputs:
     return inputs
 
 
-def _whatif(root: Path) -> Any:
-    """The per-setting tables of an experiment with levers; None without levers."""
-    from orgsim.analysis.whatif import read_whatif
+def _whatif(inputs: Inputs) -> Any:
+    """The per-setting tables of an experiment with levers (from the summary just computed, so
+    the report never reads stale or missing CSV files); None without levers."""
+    from orgsim.analysis.whatif import WhatIf
 
-    return read_whatif(root)
+    exp, s = inputs.exp, inputs.summary
+    if not exp.levers:
+        return None
+    scenarios = int(inputs.design["scenario"].nunique()) if "scenario" in inputs.design else 1
+    return WhatIf(levers=list(exp.levers),
+                  labels={p: lever.label for p, lever in exp.levers.items()},
+                  baseline=dict(exp.baseline), paired=s.paired_by_point, by_setting=s.by_setting,
+                  switches=s.switch_points, scenarios=scenarios, replications=exp.replications,
+                  uncertain=bool(exp.uncertainties) or exp.ensemble is not None)
 
 
 def today_setting(whatif: Any) -> int:

@@ -40,9 +40,9 @@ def first_screen(w: Any, exp: Any, outcomes: Sequence[str]) -> str:
     """The bottom line in words, then the answer setting by setting as tables."""
     models = list(exp.models)
     b = bottom_line(w, models, exp.pair, outcomes)
-    parts = [paragraph(b.today)]
-    parts.append('<ul class="verdict">' + "".join(f"<li>{escape(f)}</li>" for f in b.findings)
-                 + "</ul>")
+    parts = [paragraph(b.today)] + [f"<p><strong>{escape(t)}</strong></p>" for t in b.short]
+    parts.append('<ul class="verdict">' + "".join(f"<li>{escape(' '.join(said))}</li>"
+                                                  for said in b.by_outcome.values()) + "</ul>")
     parts.append(f'<p class="note">{escape(b.intervals)}</p>')
     parts += [f'<p class="note">{escape(x)}</p>' for x in b.warnings]
     if exp.pair is not None:
@@ -180,15 +180,27 @@ def figures(w: Any, metrics: pd.DataFrame, outcomes: Sequence[str],
                         _float(w.baseline.get(lever)), (w.labels.get(lever) or lever))[0])
     if len(levers) >= 2:
         x, y = levers[:2]
-        held = _held(table, levers[2:], w.baseline)
+        held = _clear_of_today(_held(table, levers[2:], w.baseline), w)
         shown = list(outcomes)[:HEAT_OUTCOMES]
         today = (_float(w.baseline.get(x)), _float(w.baseline.get(y)))
         models = list(dict.fromkeys(held["model"]))
         yield ("heatmap", "Two levers at once", f"Mean of the first {len(shown)} outcomes of "
                "interest at every pair of values of the first two levers, per model"
                + (" (other levers at today's values)" if len(levers) > 2 else "")
-               + "; today's setting outlined; the darker, the better.",
+               + "; today's setting outlined; the darker, the better; (≈ today): the change from "
+               "today is within the noise (its paired 95% CI includes zero).",
                heatmap(held, x, y, shown, models, today, w.labels)[0])
+
+
+def _clear_of_today(table: pd.DataFrame, w: Any) -> pd.DataFrame:
+    """`table` with `clear`: whether the change from today's setting excludes zero (today: True)."""
+    bs = w.by_setting
+    flags = [bool(r["is_baseline"]) or (r["ci_low"] > 0 or r["ci_high"] < 0)
+             for r in bs.to_dict("records")]
+    keys = [p for p in w.levers if p in table]
+    marked = bs[[*keys, "model", "outcome"]].assign(clear=flags)
+    merged = table.merge(marked, on=[*keys, "model", "outcome"], how="left")
+    return merged.assign(clear=merged["clear"].fillna(True).astype(bool))
 
 
 def _float(value: Any) -> float:
