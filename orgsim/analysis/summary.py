@@ -28,7 +28,7 @@ from orgsim.analysis.robustness import robustness
 from orgsim.analysis.sensitivity import sensitivity
 from orgsim.analysis.stats import mean_ci, paired
 from orgsim.experiments.spec import OUTCOMES, Experiment
-from orgsim.metrics.table import BETTER
+from orgsim.metrics.table import BETTER, COSTS
 from orgsim.store.atomic import write_text
 
 STATS = ["mean", "median", "ci_low", "ci_high", "n"]
@@ -61,6 +61,12 @@ def outcome_order(exp: Experiment, available: list[str]) -> list[str]:
     """The experiment's outcomes of interest first, then every other known outcome present."""
     ordered = list(dict.fromkeys([*exp.outcomes, *OUTCOMES]))
     return [o for o in ordered if o in available]
+
+
+def _present(metrics: pd.DataFrame) -> list[str]:
+    """The columns to summarise: without money in any run, none of the money outcomes."""
+    priced = any(c in metrics and metrics[c].notna().any() for c in COSTS)
+    return [c for c in metrics.columns if priced or c not in ("lead_time_funding_wait", *COSTS)]
 
 
 def describe(metrics: pd.DataFrame, models: list[str], outcomes: list[str],
@@ -118,7 +124,7 @@ def summary_of(exp: Experiment, metrics: pd.DataFrame, design: pd.DataFrame) -> 
     """The tables of an experiment's metrics [point, replication, model, outcomes...]."""
     models = [m for m in exp.models if m in set(metrics["model"])]
     metrics = metrics[metrics["model"].isin(models)]
-    outcomes = outcome_order(exp, list(metrics.columns))
+    outcomes = outcome_order(exp, _present(metrics))
     several = exp.design.kind in SAMPLED and metrics["point"].nunique() > 1
     return Summary(
         by_model=describe(metrics, models, outcomes, []),

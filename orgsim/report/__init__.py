@@ -44,6 +44,8 @@ def render(inputs: Inputs, plots: list[Plot]) -> str:
                 ("time", "Where the time goes, and who is busy", take("time_goes", "utilisation")),
                 ("paired", "Paired differences",
                  results.paired(s, exp) + take("paired_differences"))]
+    if text := results.costs(s):
+        sections.append(("costs", "What it costs", text))
     if text := results.sensitivity(s, exp):
         sections.append(("sensitivity", "Sensitivity", text + take("sensitivity")))
     if text := results.robustness(s):
