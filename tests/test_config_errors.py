@@ -57,7 +57,7 @@ CASES: dict[str, tuple[list[str], str, int | None, str]] = {
         scenario("unknown_key"), f"{BROKEN}/unknown_key.yaml", 4,
         "warmup_week: unknown key 'warmup_week'; did you mean 'warmup_weeks'? (allowed: name, "
         "description, horizon_weeks, warmup_weeks, seed, sample_every_weeks, organisations, ics, "
-        "themes, demand, adoption, operating_models, operating_models_dir, timeline)"),
+        "themes, demand, adoption, operating_models, operating_models_dir, timeline, money)"),
     "probability above 1": (
         scenario("probability"), f"{BROKEN}/probability.yaml", 17,
         "themes.triage.p_national: must be <= 1, got 1.5"),
@@ -97,7 +97,7 @@ CASES: dict[str, tuple[list[str], str, int | None, str]] = {
         "at week 10); it has board"),
     "timeline: two changes in one entry": (
         scenario("timeline_two_changes"), f"{BROKEN}/timeline_two_changes.yaml", 4,
-        "timeline[0]: give exactly one of switch_model, demand, funding, staff, cadence; "
+        "timeline[0]: give exactly one of switch_model, demand, funding, staff, cadence, money; "
         "found funding, cadence"),
     "timeline: unknown theme": (
         scenario("timeline_unknown_theme"), f"{BROKEN}/timeline_unknown_theme.yaml", 5,
