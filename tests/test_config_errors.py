@@ -98,7 +98,7 @@ CASES: dict[str, tuple[list[str], str, int | None, str]] = {
         "at week 10); it has board"),
     "timeline: two changes in one entry": (
         scenario("timeline_two_changes"), f"{BROKEN}/timeline_two_changes.yaml", 4,
-        "timeline[0]: give exactly one of switch_model, demand, funding, staff, cadence; "
+        "timeline[0]: give exactly one of switch_model, demand, funding, staff, cadence, money; "
         "found funding, cadence"),
     "timeline: unknown theme": (
         scenario("timeline_unknown_theme"), f"{BROKEN}/timeline_unknown_theme.yaml", 5,

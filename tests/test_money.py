@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import yaml
 from scipy import stats
 
 from orgsim.api import measure
@@ -274,3 +275,68 @@ def test_money_cross_references_are_checked(tmp_path: Path) -> None:
     assert "no cost given for A" in _bad(tmp_path, {"staff_cost_per_person_week": {"ICS*": 3.0}})
     assert "window_weeks (9) must not exceed interval_weeks (4)" in _bad(tmp_path, {
         "rounds": {"r": {"interval_weeks": 4, "window_weeks": 9, "p_funded": 0.5}}})
+
+
+# -- exact specification ------------------------------------------------------------------------
+TINY_MONEY = {
+    "financial_year_start_week": 14,   # the run starts 38 weeks into a year: 14/52 of its envelope
+    "staff_cost_per_person_week": {"HQ": 100.0, "ICS*": 10.0},
+    "non_staff_cost": {"triage": {"kind": "fixed", "value": 50.0}},
+    "streams": {"pot": {"holder": "HQ", "kind": "revenue", "envelope": 1040.0}},
+    "pay": [{"stream": "pot"}],
+}
+
+
+def test_the_tiny_log_with_money(tmp_path: Path) -> None:
+    """tests/test_exact_log.py's tiny scenario with one stream held by HQ, worked out by hand.
+
+    Week 0: 1040 x 14/52 = 280 pounds. Item 0 is released at week 6; its build is HQ's 2
+    digital person-weeks at 100 plus 50 = 250, paid at once (30 left). Item 1 is reuse and never
+    paid for. Item 2 is released at 12 and costs ICS01's 4 person-weeks at 10 plus 50 = 90: it
+    waits for the year starting at week 14 (30 lapse, 1040 come), then builds from 14 to 18.
+    """
+    from test_exact_log import TINY_LOG
+
+    from orgsim.metrics.core import lead_time_parts
+    from tiny import TINY_DIR
+
+    doc = {"extends": str(TINY_DIR / "scenario.yaml"), "operating_models_dir": str(TINY_DIR),
+           "money": TINY_MONEY}
+    path = tmp_path / "tiny_money.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    result = simulate(load_plan(path, "tiny"))
+    upto = TINY_LOG.index((12, "released", 2, "ICS01", "local", 0.0, ""))
+    before = TINY_LOG[:upto + 1]
+    at_six = before.index((6, "released", 0, "ICS01", "national", 0.0, "")) + 1
+    expected = [(0, "envelope", -1, "HQ", "pot", 280.0, ""), *before[:at_six],
+                (6, "bid", 0, "HQ", "pot", 250.0, "stream"), (6, "spent", 0, "HQ", "pot", 250.0, ""),
+                (6, "funded", 0, "HQ", "pot", 250.0, "stream"), *before[at_six:],
+                (12, "bid", 2, "HQ", "pot", 90.0, "stream"),
+                (13, "stage_end", 1, "ICS01", "digital", 2.0, "reuse"),
+                (13, "reused", 1, "ICS01", "triage/0", 0.0, ""),
+                (14, "lapsed", -1, "HQ", "pot", 30.0, ""), (14, "envelope", -1, "HQ", "pot", 1040.0, ""),
+                (14, "spent", 2, "HQ", "pot", 90.0, ""), (14, "funded", 2, "HQ", "pot", 90.0, "stream"),
+                (14, "stage_start", 2, "ICS01", "digital", 1.0, "build"),
+                (15, "adopted", 0, "ICS01", "triage/0", 0.0, ""),
+                (17, "stage_end", 2, "ICS01", "digital", 3.0, "build"),
+                (17, "stage_start", 2, "ICS01", "strategy", 1.0, "build"),
+                (18, "stage_end", 2, "ICS01", "strategy", 1.0, "build"),
+                (18, "delivered", 2, "ICS01", "local", 4.0, "")]
+    assert [tuple(r) for r in result.records] == expected
+    parts = lead_time_parts(result.records)[2]
+    assert parts == pytest.approx({"lead_time": 6.0, "forum_wait": 0.0, "staff_wait": 0.0, "work": 4.0,
+                                   "rework": 0.0, "handoff_delay": 0.0, "duplicate_wait": 0.0,
+                                   "funding_wait": 2.0, "other": 0.0})
+
+
+def test_costs_are_common_random_numbers_and_runs_repeat(tmp_path: Path) -> None:
+    """Every operating model sees the same prices and board choices; the same seed, the same records."""
+    path = all_mechanisms(tmp_path)
+    results = {m: simulate(load_plan(path, m), 6) for m in ("internal_commissioning", "merged_devolved")}
+    a, b = results.values()
+    assert a.prices is not None and b.prices is not None
+    assert a.prices.non_staff == b.prices.non_staff and len(a.prices.non_staff) == len(a.initiatives)
+    assert a.initiatives == b.initiatives
+    again = simulate(load_plan(path, "internal_commissioning"), 6)
+    assert again.records == a.records
+    assert simulate(load_plan(path, "internal_commissioning"), 7).records != a.records

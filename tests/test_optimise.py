@@ -67,6 +67,28 @@ def series_files(where: Path, horizon: float = 600.0, **search: Any) -> Path:
     return path
 
 
+def test_cost_is_an_objective_traded_against_speed(tmp_path: Path) -> None:
+    """Without a headcount limit, more people cost more and wait less: the front is that trade-off,
+    and each design's staff cost is its headcount at the scenario's cost per person-week."""
+    path = series_files(tmp_path / "in", horizon=300.0, population=8, generations=2)
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del doc["constraints"]
+    doc["objectives"].append({"outcome": "staff_cost_per_year", "sense": "min"})
+    doc["replications"] = 1
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    scenario = path.parent / "scenario.yaml"
+    sc = yaml.safe_load(scenario.read_text(encoding="utf-8"))
+    sc["money"] = {"staff_cost_per_person_week": {"*": 1000.0}}
+    scenario.write_text(yaml.safe_dump(sc), encoding="utf-8")
+    root = optimise(path, tmp_path / "out", backend="serial")
+    front = pd.read_csv(root / "front.csv")
+    assert np.allclose(front["staff_cost_per_year"], front["headcount"] * 1000.0 * 52, rtol=1e-12)
+    # Staff-weeks are added span by span, so equal headcounts can differ in the last digits (and
+    # both stay on the front); per whole cost, paying more buys speed or it is not on the front.
+    fastest = front.groupby(front["staff_cost_per_year"].round(2))["lead_time_mean"].min()
+    assert len(fastest) >= 3 and fastest.is_monotonic_decreasing
+
+
 def test_the_search_finds_the_erlang_c_optimum(tmp_path: Path) -> None:
     splits = {(c, PEOPLE - c): lead_time(c, PEOPLE - c) for c in range(1, PEOPLE)}
     best = min(splits, key=splits.__getitem__)
@@ -212,6 +234,8 @@ def _refused(tmp_path: Path, edit: Any) -> str:
      r"objectives\[0\].*expected mean or p1 to p99"),
     (lambda d: d["objectives"][0].update(sense="least"), r"objectives\[0\].sense"),
     (lambda d: d.update(samples=3), r"samples > 1 needs uncertainties"),
+    (lambda d: d["objectives"].append({"outcome": "cost_per_need_met", "sense": "min"}),
+     r"objectives\[1\].outcome: cost_per_need_met needs a scenario with money"),
 ])
 def test_bad_optimisation_files_are_refused_before_anything_runs(tmp_path: Path, edit: Any,
                                                                  expected: str) -> None:

@@ -48,7 +48,7 @@ from orgsim.analysis.whatif import (
 )
 from orgsim.analysis.whatif import PAIRED as PAIRED_BY
 from orgsim.experiments.spec import OUTCOMES, Experiment
-from orgsim.metrics.table import BETTER
+from orgsim.metrics.table import BETTER, COSTS
 from orgsim.store.atomic import write_text
 
 STATS = ["mean", "median", "ci_low", "ci_high", "n"]
@@ -84,6 +84,12 @@ def outcome_order(exp: Experiment, available: list[str]) -> list[str]:
     """The experiment's outcomes of interest first, then every other known outcome present."""
     ordered = list(dict.fromkeys([*exp.outcomes, *OUTCOMES]))
     return [o for o in ordered if o in available]
+
+
+def _present(metrics: pd.DataFrame) -> list[str]:
+    """The columns to summarise: without money in any run, none of the money outcomes."""
+    priced = any(c in metrics and metrics[c].notna().any() for c in COSTS)
+    return [c for c in metrics.columns if priced or c not in ("lead_time_funding_wait", *COSTS)]
 
 
 def describe(metrics: pd.DataFrame, models: list[str], outcomes: list[str],
@@ -141,7 +147,7 @@ def summary_of(exp: Experiment, metrics: pd.DataFrame, design: pd.DataFrame) -> 
     """The tables of an experiment's metrics [point, replication, model, outcomes...]."""
     models = [m for m in exp.models if m in set(metrics["model"])]
     metrics = metrics[metrics["model"].isin(models)]
-    outcomes = outcome_order(exp, list(metrics.columns))
+    outcomes = outcome_order(exp, _present(metrics))
     settings = settings_of(design, exp)
     metrics = with_settings(metrics, design, exp)
     whatif = {"paired_by_point": paired_by_point(metrics, settings, exp, outcomes),

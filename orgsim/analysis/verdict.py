@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from orgsim.metrics.table import BETTER, LABELS
+from orgsim.metrics.table import BETTER, COSTS, LABELS
 
 FEW_ITEMS = 30  # per run: below this, a per-item statistic rests on few items
 UNGATED = 0.10  # share of released items without a forum above which latency is qualified
@@ -137,6 +137,7 @@ def tradeoffs(by_model: pd.DataFrame, paired: pd.DataFrame, pair: tuple[str, str
         return []
     present = set(by_model["outcome"])
     extra = [o for o in LABELS if o.startswith("lead_time_") and o not in ("lead_time_mean",)]
+    extra += list(COSTS)  # what it costs (not a number in runs without money: never a trade-off)
     candidates = [o for o in dict.fromkeys([*outcomes, "decision_latency_median", "lead_time_median",
                                             "time_in_system_mean", "hidden_work_share", *extra])
                   if o in present and BETTER.get(o, 0) != 0]

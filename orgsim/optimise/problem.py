@@ -22,10 +22,12 @@ import numpy as np
 from orgsim.config.errors import from_validation
 from orgsim.config.load import load_operating_model, load_scenario
 from orgsim.config.plan import Plan
+from orgsim.config.scenario import Scenario
 from orgsim.config.yamlio import ConfigError, Source, read_yaml
 from orgsim.experiments.points import Bases, plans
 from orgsim.experiments.spec import Experiment
 from orgsim.experiments.tasks import replication_seeds
+from orgsim.metrics.table import COSTS
 from orgsim.optimise.spec import SCENARIO_PREFIX, Lever, Optimisation
 
 FEASIBILITY_PROBES = 64  # random candidates tried before starting, to find one that fits
@@ -151,6 +153,7 @@ def load(path: str | Path) -> Problem:
     if not scenario_path.exists():
         raise src.error(("scenario",), f"no scenario file {scenario_path}")
     sc, sc_src = load_scenario(scenario_path)
+    _check_money(opt, sc, src)
     model = opt.model
     if Path(model).suffix in (".yaml", ".yml") and not Path(model).is_absolute():
         model = str(Path(path).parent / model)  # a file is found relative to the optimisation file
@@ -174,6 +177,19 @@ def load(path: str | Path) -> Problem:
     problem = Problem(**{**problem.__dict__, "budget": budget})
     _check_fits(problem)
     return problem
+
+
+def _check_money(opt: Optimisation, sc: Scenario, src: Source) -> None:
+    """A cost objective needs a scenario with money in it (otherwise it is not a number)."""
+    streams = sc.money is not None and bool(sc.money.streams)
+    for i, objective in enumerate(opt.objectives):
+        o = objective.outcome
+        if o in COSTS and sc.money is None:
+            raise src.error(("objectives", i, "outcome"), f"{o} needs a scenario with money: give "
+                            "the scenario a money block (staff_cost_per_person_week at least)")
+        if o in ("envelope_unspent_share", "round_money_share") and not streams:
+            raise src.error(("objectives", i, "outcome"), f"{o} needs a scenario with funding "
+                            "streams (money.streams)")
 
 
 def _samples(opt: Optimisation, seed: int) -> np.ndarray:

@@ -14,7 +14,8 @@ from orgsim.plots import style
 # Shades of grey with hatching: no model colour is reused for a component.
 SHADES = {"work": ("#2B2B2B", ""), "rework": ("#5E5E5E", "//"), "forum_wait": ("#8C8C8C", ""),
           "staff_wait": ("#B3B3B3", ".."), "handoff_delay": ("#D0D0D0", "\\\\"),
-          "duplicate_wait": ("#E8E8E8", "xx"), "other": ("#FFFFFF", "--")}
+          "duplicate_wait": ("#E8E8E8", "xx"), "funding_wait": ("#A6A6A6", "oo"),
+          "other": ("#FFFFFF", "--")}
 
 
 def time_goes(by_model: pd.DataFrame, models: Sequence[str], components: Sequence[str]

@@ -56,6 +56,8 @@ def render(inputs: Inputs, plots: list[Plot]) -> str:
                   today + take("time_goes", "utilisation")),
                  ("paired", "Paired differences",
                   today + results.paired(s, exp) + take("paired_differences"))]
+    if text := results.costs(s):
+        sections.append(("costs", "What it costs", text))
     if text := results.sensitivity(s, exp):
         sections.append(("sensitivity", "Sensitivity", text + take("sensitivity")))
     if text := results.robustness(s):

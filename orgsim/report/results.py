@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from orgsim.config.limits import count
-from orgsim.metrics.table import DEFINITIONS, LABELS
+from orgsim.metrics.table import COSTS, DEFINITIONS, LABELS
 from orgsim.report.data import VERSIONS, Inputs, shown
 from orgsim.report.html import collapsed, fmt, frame_table, pairs, paragraph, table
 
@@ -154,3 +154,27 @@ def robustness(summary: Any) -> str:
     rows = [[_label(o)[0], *(_share(v) for v in wide.loc[o])] for o in wide.index]
     return (paragraph("Share of design points at which each model has the best replication mean "
                       "(ties shared).") + table(["outcome", *wide.columns], rows))
+
+
+COST_OUTCOMES = ("lead_time_funding_wait", *COSTS)
+
+
+def costs(summary: Any) -> str:
+    """What each model costs (only for runs whose scenario has money in it; empty otherwise)."""
+    by = summary.by_model
+    if not len(by):
+        return ""
+    priced = by[by["outcome"].isin(COST_OUTCOMES) & by["mean"].notna()]
+    if not len(priced) or not priced["outcome"].isin(COSTS).any():
+        return ""
+    models = list(dict.fromkeys(by["model"]))
+    cells = priced.set_index(["outcome", "model"])[["mean", "ci_low", "ci_high"]]
+    order = [o for o in COST_OUTCOMES if o in set(priced["outcome"])]
+    rows = [[*_label(o), *(_ci(*cells.loc[(o, m)]) if (o, m) in cells.index else "–" for m in models),
+             DEFINITIONS.get(o, "")] for o in order]
+    header = ["outcome", "unit", *models, "definition"]
+    note = ("Pounds from the scenario's money block: each organisation's cost per person-week, each "
+            "initiative's cost beyond staff time, and the funding streams' ledgers in the records. "
+            "Mean over the runs of each model, with the 95% confidence interval of the mean where "
+            "there are several runs.")
+    return paragraph(note) + table(header, rows, numeric=False)
