@@ -190,3 +190,68 @@ def test_shipped_evidence_blocks_parse_as_yaml_mappings() -> None:
     for path in [DEFAULT, *sorted((ROOT / "configs" / "operating_models").glob("*.yaml"))]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert isinstance(data.get("evidence"), dict) and data["evidence"], path.name
+
+
+def _experiment(kind: str = "lhs") -> object:
+    from orgsim.experiments.spec import Experiment
+
+    return Experiment.model_validate({
+        "name": "x", "scenario": "s.yaml", "models": ["a", "b"], "design": {"kind": kind},
+        "uncertainties": {"model.handoff.delay_weeks": {"low": 0, "high": 6},
+                          "demand.ics_rate_per_week": {"low": 0.03, "high": 0.09}},
+        "outcomes": ["lead_time_mean", "needs_met"]})
+
+
+def _runs(lead: object, needs: object, n: int = 30, seed: int = 1) -> tuple[object, object]:
+    """Design points with both uncertainties spread evenly; metrics of a and b at each."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    delay = rng.permutation(np.linspace(0, 6, n))
+    rate = rng.permutation(np.linspace(0.03, 0.09, n))
+    design = pd.DataFrame({"point": range(n), "model.handoff.delay_weeks": delay,
+                           "demand.ics_rate_per_week": rate})
+    rows = []
+    for p in range(n):
+        for rep in range(2):
+            noise = rng.normal(0, 0.01)
+            rows.append({"point": p, "replication": rep, "model": "b", "lead_time_mean": 10.0,
+                         "needs_met": 5.0})
+            rows.append({"point": p, "replication": rep, "model": "a",
+                         "lead_time_mean": 10.0 + lead(delay[p]) + noise,  # type: ignore[operator]
+                         "needs_met": 5.0 + needs(delay[p]) + noise})  # type: ignore[operator]
+    return pd.DataFrame(rows), design
+
+
+def test_a_verdict_that_flips_within_an_assumption_is_found() -> None:
+    from orgsim.analysis.flips import flips
+
+    metrics, design = _runs(lambda d: d - 3.0, lambda d: 1.0)  # a is faster below 3 weeks' delay
+    found = flips(metrics, design, _experiment(), ["lead_time_mean", "needs_met"],  # type: ignore[arg-type]
+                  {"model.handoff.delay_weeks", "demand.ics_rate_per_week"})
+    assert [(f.outcome, f.uncertainty, f.better_low, f.better_high) for f in found] == [
+        ("lead_time_mean", "model.handoff.delay_weeks", "a", "b")]
+    assert found[0].low_end == 2 and found[0].high_end == 4
+    assert found[0].diff_low < 0 < found[0].diff_high
+
+
+def test_no_flip_when_only_observed_numbers_move_it_or_it_is_noise() -> None:
+    from orgsim.analysis.flips import flips
+
+    metrics, design = _runs(lambda d: d - 3.0, lambda d: 1.0)
+    exp = _experiment()
+    assert flips(metrics, design, exp, ["lead_time_mean"], {"demand.ics_rate_per_week"}) == []  # type: ignore[arg-type]
+    metrics, design = _runs(lambda d: 0.0, lambda d: 0.0)  # the two models alike: noise only
+    assert flips(metrics, design, exp, ["lead_time_mean", "needs_met"],  # type: ignore[arg-type]
+                 {"model.handoff.delay_weeks", "demand.ics_rate_per_week"}) == []
+
+
+def test_assumption_only_uncertainties_follow_the_ledger(default: object) -> None:
+    from orgsim.config.ledger import assumption_only
+
+    paths = ["demand.ics_rate_per_week", "ics.count", "scale.people_per_unit",
+             "model.handoff.delay_weeks", "models.joined_up_planning.planning_overhead.TD"]
+    assert assumption_only(default, paths) == {  # type: ignore[arg-type]
+        "demand.ics_rate_per_week", "model.handoff.delay_weeks",
+        "models.joined_up_planning.planning_overhead.TD"}

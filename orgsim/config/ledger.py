@@ -86,3 +86,21 @@ def load_ledger(scenario: str | Path, models: Iterable[str] | None = None) -> Le
         shown.append(om.name)
     return Ledger(sc.name, tuple(shown), tuple(out), people(sc), sc.scale.people_per_unit,
                   sc.scale.cost_per_person_year)
+
+
+def assumption_only(ledger: Ledger, paths: Iterable[str]) -> set[str]:
+    """The experiment paths (`demand.x`, `model.x`, `models.NAME.x`) whose numbers rest on
+    assumption alone: every number they set is an assumption (or unmarked, or changed)."""
+    out = set()
+    for path in paths:
+        if path.startswith("models."):
+            name, _, rest = path[len("models."):].partition(".")
+            hits = [r for r in ledger.rows if r.document == name and r.path == rest]
+        elif path.startswith("model."):
+            rest = path[len("model."):]
+            hits = [r for r in ledger.rows if r.document != "scenario" and r.path == rest]
+        else:
+            hits = [r for r in ledger.rows if r.document == "scenario" and r.path == path]
+        if all(r.counted == "assumption" for r in hits):
+            out.add(path)
+    return out

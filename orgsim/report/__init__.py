@@ -10,7 +10,7 @@ from html import escape
 from pathlib import Path
 
 from orgsim.analysis.discovery import load as load_discovery
-from orgsim.report import assumptions, decision, results, verdict
+from orgsim.report import assumptions, decision, evidence, results, verdict
 from orgsim.report.data import Inputs, read, shown
 from orgsim.report.figures import Plot, draw
 from orgsim.report.html import figure, page, paragraph, section
@@ -38,7 +38,9 @@ def render(inputs: Inputs, plots: list[Plot]) -> str:
         return "".join(figure(**vars(left.pop(n))) for n in names)
 
     exp, s = inputs.exp, inputs.summary
-    sections = [("verdict", "Verdict", verdict.first_screen(s, exp)),
+    ledger = evidence.read(inputs)
+    flipped = [evidence.sentence(f, exp.pair) for f in ledger.flips if exp.pair]
+    sections = [("verdict", "Verdict", verdict.first_screen(s, exp, flipped)),
                 ("headline", "Headline outcomes", results.headline(s, exp)
                  + take("headline", "distributions", "over_time")),
                 ("time", "Where the time goes, and who is busy", take("time_goes", "utilisation")),
@@ -62,6 +64,7 @@ def render(inputs: Inputs, plots: list[Plot]) -> str:
     sections.append(("definitions", "Definitions", verdict.definitions(
         list(dict.fromkeys(s.by_model["outcome"])) if len(s.by_model) else [])))
     sections.append(("design", "Design", results.design(inputs)))
+    sections.append(("evidence", "Evidence ledger", evidence.section(inputs, ledger)))
     sections.append(("assumptions", "Assumptions and sources", _assumptions(inputs)))
     intro = "".join(f'<p class="note">{escape(w)}</p>' for w in inputs.warnings)
     intro += paragraph(exp.description.strip() or "No description given.")

@@ -10,8 +10,11 @@ from orgsim.metrics.table import DEFINITIONS, LABELS
 from orgsim.report.html import paragraph, table
 
 
-def first_screen(summary: Any, exp: Any) -> str:
-    """What a director reads in a minute: best model per outcome, trade-offs, warnings."""
+def first_screen(summary: Any, exp: Any, flipped: list[str] | None = None) -> str:
+    """What a director reads in a minute: best model per outcome, trade-offs, warnings.
+
+    `flipped` are verdicts that flip within the range of an assumption (orgsim.analysis.flips).
+    """
     by = summary.by_model
     if not len(by):
         return paragraph("No runs to summarise.")
@@ -32,9 +35,10 @@ def first_screen(summary: Any, exp: Any) -> str:
         pair = " and ".join(exp.pair) if exp.pair else ""
         parts.append(f"<h3>Trade-offs of {escape(pair)}</h3>" + "<ul>" +
                      "".join(f"<li>{escape(t)}</li>" for t in v.tradeoffs) + "</ul>")
-    if v.warnings:
+    cautions = [*v.warnings, *(flipped or [])]
+    if cautions:
         parts.append("<h3>Read with care</h3>" + "".join(f'<p class="note">{escape(w)}</p>'
-                                                          for w in v.warnings))
+                                                          for w in cautions))
     return "".join(parts)
 
 
