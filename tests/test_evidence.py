@@ -255,3 +255,51 @@ def test_assumption_only_uncertainties_follow_the_ledger(default: object) -> Non
     assert assumption_only(default, paths) == {  # type: ignore[arg-type]
         "demand.ics_rate_per_week", "model.handoff.delay_weeks",
         "models.joined_up_planning.planning_overhead.TD"}
+
+
+CALIBRATION = ROOT / "configs" / "calibration" / "nhs_stylised_facts.yaml"
+
+
+def test_the_held_out_figure_is_predicted_by_each_ensemble_member() -> None:
+    import pandas as pd
+
+    from orgsim.calibration.holdout import predict
+    from orgsim.calibration.load import load_calibration
+
+    setup = load_calibration(CALIBRATION, pilot=False)
+    assert "people.NHSX" in setup.cal.holdout and "people.NHSX" not in setup.cal.targets
+    mid = setup.midpoint()
+    members = [dict(mid, **{"organisations.NHSX.teams.digital": d}) for d in (8, 15, 40)]
+    ensemble = pd.DataFrame([{"weight": w, **m} for w, m in zip((0.2, 0.6, 0.2), members)])
+    held = predict(setup, ensemble).set_index("figure").loc["people.NHSX"]
+    others = 20 + 6 + 6 + 15  # NHSX's strategy, clinical, operational and data units
+    assert held["predicted"] == (others + 15) * 15  # the weighted median member: 930 people
+    assert (held["predicted_low"], held["predicted_high"]) == ((others + 8) * 15, (others + 40) * 15)
+    assert held["observed"] == 900 and bool(held["overlaps"])
+
+
+def test_the_calibration_report_sets_the_prediction_beside_the_published_figure() -> None:
+    import pandas as pd
+
+    from orgsim.calibration.report import held_out
+
+    held = pd.DataFrame([{"figure": "people.NHSX", "observed": 900, "low": 800, "high": 1000,
+                          "predicted": 1300, "predicted_low": 1200, "predicted_high": 1400,
+                          "overlaps": False, "source": "hoeksma-2021, para. 2"}])
+    text = held_out(held)
+    assert "people.NHSX: published 900 (range 800 to 1,000; hoeksma-2021, para. 2); the calibrated " \
+           "model predicts 1,300 (90% of the ensemble 1,200 to 1,400)" in text
+    assert "misses the published range" in text
+    assert "no out-of-sample check" in held_out(pd.DataFrame())
+
+
+def test_a_held_out_name_that_is_not_a_unit_is_refused_at_its_line(tmp_path: Path) -> None:
+    doc = yaml.safe_load(CALIBRATION.read_text(encoding="utf-8"))
+    doc["scenario"] = str(DEFAULT)
+    doc["holdout"] = {"people.NHSZ": {"observed": 900, "low": 800, "high": 1000, "source": "t"}}
+    path = tmp_path / "calibration.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    line = path.read_text(encoding="utf-8").splitlines().index("  people.NHSZ:") + 1
+    done = orgsim("validate", path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.startswith(f"error: {path}:{line}: holdout.people.NHSZ: expected people.UNIT")

@@ -56,6 +56,10 @@ def load_calibration(path: str | Path, pilot: bool = True) -> Setup:
         raise
     setup = Setup(cal, src, bases)
     _check_observations(setup)
+    if cal.holdout:
+        from orgsim.calibration.holdout import check
+
+        check(setup, src)
     if pilot:
         _check_names(setup)
     return setup
