@@ -303,3 +303,27 @@ def test_a_held_out_name_that_is_not_a_unit_is_refused_at_its_line(tmp_path: Pat
     done = orgsim("validate", path)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.startswith(f"error: {path}:{line}: holdout.people.NHSZ: expected people.UNIT")
+
+
+def test_a_target_can_read_the_time_series_at_the_horizon() -> None:
+    import math
+
+    import pandas as pd
+
+    from orgsim.calibration import targets as T
+
+    series = pd.DataFrame({"week": [0.0, 1.0, 2.0], "mean_ics_maturity": [0.5, 0.52, 0.55]})
+    assert T.value({}, "series.mean_ics_maturity", {}, series) == 0.55
+    assert math.isnan(T.value({}, "series.mean_ics_maturity", {}, None))
+    assert T.problem({}, "series.mean_ics_maturity", series) is None
+    assert "no column 'maturity'" in str(T.problem({}, "series.maturity", series))
+    assert T.bounds("series.mean_ics_maturity") == (0.0, 1.0)
+
+
+def test_the_maturity_calibration_targets_the_published_rating() -> None:
+    from orgsim.calibration.load import load_calibration
+
+    setup = load_calibration(ROOT / "configs" / "calibration" / "ics_maturity.yaml")  # with the pilot
+    target = setup.cal.targets["series.mean_ics_maturity"]
+    assert target.observed == pytest.approx((2.4 - 1) / 4)
+    assert "hsj-2023" in target.source

@@ -82,8 +82,9 @@ def _check_names(setup: Setup) -> None:
     plan = plans(setup.bases, setup.midpoint())[setup.cal.model]
     warmup = plan.scenario.warmup_weeks
     short = plan.scenario.model_copy(update={"horizon_weeks": warmup + PILOT_WEEKS})
-    metrics = measure(simulate(replace(plan, scenario=short), 0))
+    result = simulate(replace(plan, scenario=short), 0)
+    metrics = measure(result)
     for name in setup.targets:
-        problem = T.problem(metrics, name)
+        problem = T.problem(metrics, name, result.timeseries)
         if problem is not None:
             raise setup.src.error(("targets", name), problem)
