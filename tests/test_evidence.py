@@ -57,6 +57,14 @@ def test_every_shipped_number_is_marked_and_matches_its_evidence(default: object
     assert kinds["horizon_weeks"] == "setting"
 
 
+@pytest.mark.parametrize("path", sorted((ROOT / "configs" / "scenarios").glob("*.yaml")),
+                         ids=lambda p: p.name)
+def test_every_shipped_scenario_number_is_marked(path: Path) -> None:
+    ledger = load_ledger(path)
+    assert len(ledger.models) == 2  # the model run first, and the one its timeline switches to
+    assert [(r.document, r.path) for r in ledger.rows if r.kind == "unmarked" or r.changed] == []
+
+
 def test_defaults_the_file_does_not_write_are_listed(default: object) -> None:
     rows = {(r.document, r.path): r for r in default.rows}  # type: ignore[attr-defined]
     offset = rows[("internal_commissioning", "forums.nhsei_board.offset_weeks")]

@@ -74,10 +74,18 @@ def people(sc: Any) -> tuple[tuple[str, float], ...]:
     return tuple(out)
 
 
+def _switched(sc: Any) -> list[str]:
+    """Operating models the scenario's timeline switches to, in order."""
+    found = [(step.get("switch_model") or {}).get("to") for step in
+             sc.model_dump(mode="python", include={"timeline"})["timeline"]]
+    return list(dict.fromkeys(m for m in found if isinstance(m, str)))
+
+
 def load_ledger(scenario: str | Path, models: Iterable[str] | None = None) -> Ledger:
     """The ledger of `scenario` with `models` (default: the scenario's operating models)."""
     sc, sc_src = load_scenario(scenario)
     names = list(models) if models else list(sc.operating_models)
+    names += [m for m in _switched(sc) if m not in names]  # models a timeline switches to run too
     out = rows("scenario", sc, sc_src)
     shown = []
     for name in names:
