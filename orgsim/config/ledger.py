@@ -46,7 +46,8 @@ class Ledger:
         n = self.people_per_unit
         units = sum(u for _, u in self.people)
         parts = ", ".join(f"{name} {u * n:,.0f}" for name, u in self.people)
-        text = (f"People on change work (units x {n:g} people a unit): {parts}; "
+        who = "person" if n == 1 else "people"
+        text = (f"People on change work (units x {n:g} {who} a unit): {parts}; "
                 f"{units * n:,.0f} in all")
         if self.cost_per_person_year is not None:
             cost = units * n * self.cost_per_person_year / 1e6
@@ -70,7 +71,8 @@ def people(sc: Any) -> tuple[tuple[str, float], ...]:
     """Headcount units of each national body, and of all ICSs together."""
     out = [(name, float(sum(o.teams.values()))) for name, o in sc.organisations.items()]
     if sc.ics is not None and sc.ics.count:
-        out.append((f"{sc.ics.count} ICSs", float(sum(sc.ics.teams.values()) * sc.ics.count)))
+        name = f"{sc.ics.count} ICS{'s' if sc.ics.count != 1 else ''}"
+        out.append((name, float(sum(sc.ics.teams.values()) * sc.ics.count)))
     return tuple(out)
 
 
