@@ -57,6 +57,15 @@ def test_every_shipped_number_is_marked_and_matches_its_evidence(default: object
     assert kinds["horizon_weeks"] == "setting"
 
 
+@pytest.mark.parametrize("path", sorted((ROOT / "configs" / "scenarios").glob("*.yaml")),
+                         ids=lambda p: p.name)
+def test_every_shipped_scenario_number_is_marked(path: Path) -> None:
+    ledger = load_ledger(path)
+    switched = [i.switch_model.to for i in load_scenario(path)[0].timeline if i.switch_model]
+    assert set(switched) <= set(ledger.models)  # the models its timeline switches to are listed
+    assert [(r.document, r.path) for r in ledger.rows if r.kind == "unmarked" or r.changed] == []
+
+
 def test_defaults_the_file_does_not_write_are_listed(default: object) -> None:
     rows = {(r.document, r.path): r for r in default.rows}  # type: ignore[attr-defined]
     offset = rows[("internal_commissioning", "forums.nhsei_board.offset_weeks")]
@@ -190,3 +199,140 @@ def test_shipped_evidence_blocks_parse_as_yaml_mappings() -> None:
     for path in [DEFAULT, *sorted((ROOT / "configs" / "operating_models").glob("*.yaml"))]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert isinstance(data.get("evidence"), dict) and data["evidence"], path.name
+
+
+def _experiment(kind: str = "lhs") -> object:
+    from orgsim.experiments.spec import Experiment
+
+    return Experiment.model_validate({
+        "name": "x", "scenario": "s.yaml", "models": ["a", "b"], "design": {"kind": kind},
+        "uncertainties": {"model.handoff.delay_weeks": {"low": 0, "high": 6},
+                          "demand.ics_rate_per_week": {"low": 0.03, "high": 0.09}},
+        "outcomes": ["lead_time_mean", "needs_met"]})
+
+
+def _runs(lead: object, needs: object, n: int = 30, seed: int = 1) -> tuple[object, object]:
+    """Design points with both uncertainties spread evenly; metrics of a and b at each."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    delay = rng.permutation(np.linspace(0, 6, n))
+    rate = rng.permutation(np.linspace(0.03, 0.09, n))
+    design = pd.DataFrame({"point": range(n), "model.handoff.delay_weeks": delay,
+                           "demand.ics_rate_per_week": rate})
+    rows = []
+    for p in range(n):
+        for rep in range(2):
+            noise = rng.normal(0, 0.01)
+            rows.append({"point": p, "replication": rep, "model": "b", "lead_time_mean": 10.0,
+                         "needs_met": 5.0})
+            rows.append({"point": p, "replication": rep, "model": "a",
+                         "lead_time_mean": 10.0 + lead(delay[p]) + noise,  # type: ignore[operator]
+                         "needs_met": 5.0 + needs(delay[p]) + noise})  # type: ignore[operator]
+    return pd.DataFrame(rows), design
+
+
+def test_a_verdict_that_flips_within_an_assumption_is_found() -> None:
+    from orgsim.analysis.flips import flips
+
+    metrics, design = _runs(lambda d: d - 3.0, lambda d: 1.0)  # a is faster below 3 weeks' delay
+    found = flips(metrics, design, _experiment(), ["lead_time_mean", "needs_met"],  # type: ignore[arg-type]
+                  {"model.handoff.delay_weeks", "demand.ics_rate_per_week"})
+    assert [(f.outcome, f.uncertainty, f.better_low, f.better_high) for f in found] == [
+        ("lead_time_mean", "model.handoff.delay_weeks", "a", "b")]
+    assert found[0].low_end == 2 and found[0].high_end == 4
+    assert found[0].diff_low < 0 < found[0].diff_high
+
+
+def test_no_flip_when_only_observed_numbers_move_it_or_it_is_noise() -> None:
+    from orgsim.analysis.flips import flips
+
+    metrics, design = _runs(lambda d: d - 3.0, lambda d: 1.0)
+    exp = _experiment()
+    assert flips(metrics, design, exp, ["lead_time_mean"], {"demand.ics_rate_per_week"}) == []  # type: ignore[arg-type]
+    metrics, design = _runs(lambda d: 0.0, lambda d: 0.0)  # the two models alike: noise only
+    assert flips(metrics, design, exp, ["lead_time_mean", "needs_met"],  # type: ignore[arg-type]
+                 {"model.handoff.delay_weeks", "demand.ics_rate_per_week"}) == []
+
+
+def test_assumption_only_uncertainties_follow_the_ledger(default: object) -> None:
+    from orgsim.config.ledger import assumption_only
+
+    paths = ["demand.ics_rate_per_week", "ics.count", "scale.people_per_unit",
+             "model.handoff.delay_weeks", "models.joined_up_planning.planning_overhead.TD"]
+    assert assumption_only(default, paths) == {  # type: ignore[arg-type]
+        "demand.ics_rate_per_week", "model.handoff.delay_weeks",
+        "models.joined_up_planning.planning_overhead.TD"}
+
+
+CALIBRATION = ROOT / "configs" / "calibration" / "nhs_stylised_facts.yaml"
+
+
+def test_the_held_out_figure_is_predicted_by_each_ensemble_member() -> None:
+    import pandas as pd
+
+    from orgsim.calibration.holdout import predict
+    from orgsim.calibration.load import load_calibration
+
+    setup = load_calibration(CALIBRATION, pilot=False)
+    assert "people.NHSX" in setup.cal.holdout and "people.NHSX" not in setup.cal.targets
+    mid = setup.midpoint()
+    members = [dict(mid, **{"organisations.NHSX.teams.digital": d}) for d in (8, 15, 40)]
+    ensemble = pd.DataFrame([{"weight": w, **m} for w, m in zip((0.2, 0.6, 0.2), members)])
+    held = predict(setup, ensemble).set_index("figure").loc["people.NHSX"]
+    others = 20 + 6 + 6 + 15  # NHSX's strategy, clinical, operational and data units
+    assert held["predicted"] == (others + 15) * 15  # the weighted median member: 930 people
+    assert (held["predicted_low"], held["predicted_high"]) == ((others + 8) * 15, (others + 40) * 15)
+    assert held["observed"] == 900 and bool(held["overlaps"])
+
+
+def test_the_calibration_report_sets_the_prediction_beside_the_published_figure() -> None:
+    import pandas as pd
+
+    from orgsim.calibration.report import held_out
+
+    held = pd.DataFrame([{"figure": "people.NHSX", "observed": 900, "low": 800, "high": 1000,
+                          "predicted": 1300, "predicted_low": 1200, "predicted_high": 1400,
+                          "overlaps": False, "source": "hoeksma-2021, para. 2"}])
+    text = held_out(held)
+    assert "people.NHSX: published 900 (range 800 to 1,000; hoeksma-2021, para. 2); the calibrated " \
+           "model predicts 1,300 (90% of the ensemble 1,200 to 1,400)" in text
+    assert "misses the published range" in text
+    assert "no out-of-sample check" in held_out(pd.DataFrame())
+
+
+def test_a_held_out_name_that_is_not_a_unit_is_refused_at_its_line(tmp_path: Path) -> None:
+    doc = yaml.safe_load(CALIBRATION.read_text(encoding="utf-8"))
+    doc["scenario"] = str(DEFAULT)
+    doc["holdout"] = {"people.NHSZ": {"observed": 900, "low": 800, "high": 1000, "source": "t"}}
+    path = tmp_path / "calibration.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    line = path.read_text(encoding="utf-8").splitlines().index("  people.NHSZ:") + 1
+    done = orgsim("validate", path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.startswith(f"error: {path}:{line}: holdout.people.NHSZ: expected people.UNIT")
+
+
+def test_a_target_can_read_the_time_series_at_the_horizon() -> None:
+    import math
+
+    import pandas as pd
+
+    from orgsim.calibration import targets as T
+
+    series = pd.DataFrame({"week": [0.0, 1.0, 2.0], "mean_ics_maturity": [0.5, 0.52, 0.55]})
+    assert T.value({}, "series.mean_ics_maturity", {}, series) == 0.55
+    assert math.isnan(T.value({}, "series.mean_ics_maturity", {}, None))
+    assert T.problem({}, "series.mean_ics_maturity", series) is None
+    assert "no column 'maturity'" in str(T.problem({}, "series.maturity", series))
+    assert T.bounds("series.mean_ics_maturity") == (0.0, 1.0)
+
+
+def test_the_maturity_calibration_targets_the_published_rating() -> None:
+    from orgsim.calibration.load import load_calibration
+
+    setup = load_calibration(ROOT / "configs" / "calibration" / "ics_maturity.yaml")  # with the pilot
+    target = setup.cal.targets["series.mean_ics_maturity"]
+    assert target.observed == pytest.approx((2.4 - 1) / 4)
+    assert "hsj-2023" in target.source

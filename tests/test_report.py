@@ -137,6 +137,16 @@ def test_the_report_opens_on_its_verdict_and_defines_every_outcome(html: str) ->
     assert 'id="plot-time_goes"' in html and 'id="plot-utilisation"' in html
 
 
+def test_the_report_holds_the_evidence_ledger(html: str) -> None:
+    """The ledger's shares, which varied numbers are assumption-only, and each number's row."""
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert '<section id="evidence"' in html
+    assert "nhs_england with joined_up_planning: 172 numbers" in text
+    assert ("Of the 2 numbers this experiment varies, 2 rest on assumption alone: "
+            "models.joined_up_planning.planning_overhead.TD, demand.ics_rate_per_week.") in text
+    assert "Ledger: scenario (124 numbers)" in text and "scale.people_per_unit 15 derived" in text
+
+
 def _absolute_paths(text: str) -> list[str]:
     """Machine paths: the project's, the temporary folders', any home or root directory."""
     roots = [str(ROOT), "/tmp/", "/home/", "/root/", "/work/", "/Users/", "C:\\"]

@@ -84,3 +84,5 @@ def test_scan_sees_what_it_forbids() -> None:
     for text in ("1,000 runs", "seed: 20211123", "0.001", "ICS001"):
         assert not OUTSIDE.search(text), text
     assert cited("wade-gery-2021, Rec. 6; nobody-1999") == ["wade-gery-2021", "nobody-1999"]
+    address = "digital.nhs.uk/x/annual-report-and-accounts-2019-20/our-workforce-demographics-2018"
+    assert cited(f"{address} (nhsd-workforce-2018)") == ["nhsd-workforce-2018"]  # not the address

@@ -45,7 +45,8 @@ class Simulator:
         from orgsim.engine.run import simulate
 
         plan = plans(self.bases, {k: float(v) for k, v in dict(parameters).items()})[self.model]
-        runs = [values(measure(simulate(plan, seed)), self.targets) for seed in _RUN_SEEDS]
+        runs = [values(measure(r := simulate(plan, seed)), self.targets, r.timeseries)
+                for seed in _RUN_SEEDS]
         return {t: float(np.mean([r[t] for r in runs])) for t in self.targets}
 
 

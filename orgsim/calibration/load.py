@@ -61,6 +61,10 @@ def load_calibration(path: str | Path, pilot: bool = True) -> Setup:
         raise
     setup = Setup(cal, src, bases)
     _check_observations(setup)
+    if cal.holdout:
+        from orgsim.calibration.holdout import check
+
+        check(setup, src)
     if pilot:
         _check_names(setup)
     return setup
@@ -92,8 +96,9 @@ def _check_names(setup: Setup) -> None:
     plan = plans(setup.bases, setup.midpoint())[setup.model]
     warmup = plan.scenario.warmup_weeks
     short = plan.scenario.model_copy(update={"horizon_weeks": warmup + PILOT_WEEKS})
-    metrics = measure(simulate(replace(plan, scenario=short), 0))
+    result = simulate(replace(plan, scenario=short), 0)
+    metrics = measure(result)
     for name in setup.targets:
-        problem = T.problem(metrics, name)
+        problem = T.problem(metrics, name, result.timeseries)
         if problem is not None:
             raise setup.src.error(("targets", name), problem)

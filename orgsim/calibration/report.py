@@ -36,6 +36,24 @@ def _fits(fit: pd.DataFrame) -> str:
             "others under these priors; widen a prior, add a parameter, or question the observation.")
 
 
+def held_out(held: pd.DataFrame) -> str:
+    """Each published figure kept out of the fit, beside what the calibrated ensemble predicts."""
+    if not len(held):
+        return paragraph("No published figure was held out of this calibration (`holdout:` in the "
+                         "calibration file names some), so it has no out-of-sample check.")
+    said = []
+    for r in held.itertuples():
+        verdict = ("the prediction's 90% interval overlaps the published range" if r.overlaps
+                   else "the prediction's 90% interval misses the published range: the calibrated "
+                   "model does not reproduce this figure")
+        said.append(f"{r.figure}: published {r.observed:,.4g} (range {r.low:,.4g} to {r.high:,.4g}; "
+                    f"{r.source}); the calibrated model predicts {r.predicted:,.4g} (90% of the "
+                    f"ensemble {r.predicted_low:,.4g} to {r.predicted_high:,.4g}): {verdict}.")
+    return (paragraph("Published figures the calibration never saw, predicted by every member of "
+                      "its ensemble: an out-of-sample check of the calibrated model.")
+            + "".join(paragraph(x) for x in said) + frame_table(held.drop(columns="source")))
+
+
 def _figures(root: Path) -> list[tuple[str, str, str, Any]]:
     from orgsim.plots import calibration as plots
 
@@ -104,6 +122,8 @@ def write_report(root: Path) -> Path:
          + frame_table(params.drop(columns="source")) + shown[0] + "".join(shown[1:-1])),
         ("fit", "Simulated against observed", paragraph(_fits(fit))
          + frame_table(fit.drop(columns="source")) + shown[-1] + sources),
+        ("holdout", "Held out: published figures the fit never saw", held_out(
+            pd.read_csv(root / "holdout.csv") if (root / "holdout.csv").exists() else pd.DataFrame())),
         ("use", "Using this calibration", paragraph(
             "scenario_mean.yaml and scenario_mode.yaml extend the calibrated scenario with the "
             "posterior mean and mode, for orgsim run and the workshop; numbers of the operating model "

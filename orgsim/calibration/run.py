@@ -231,6 +231,10 @@ def _write(root: Path, setup: Setup, ensemble: pd.DataFrame, predictive: pd.Data
     pops = pops[pops["t"] >= 0][["t", "epsilon", "samples"]].rename(columns={"t": "generation"})
     pops["acceptance_rate"] = cal.method.population / pops["samples"]  # every population is full
     write_text(root / "populations.csv", pops.to_csv(index=False, float_format="%.6g"))
+    from orgsim.calibration.holdout import predict
+
+    held = predict(setup, ensemble)
+    write_text(root / "holdout.csv", held.to_csv(index=False, float_format="%.6g"))
     write_scenarios(root, setup, {"mean": S.mean(ensemble, setup.parameters),
                                   "mode": S.mode(ensemble, dict(cal.parameters))},
                     dict(zip(params["parameter"], params["verdict"])))

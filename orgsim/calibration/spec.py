@@ -91,6 +91,22 @@ Schedule = Annotated[  # one kind or the other, told apart by shape, so errors s
     Discriminator(_schedule_kind)]
 
 
+class Holdout(Strict):
+    """A published figure kept out of the fit, to be predicted by the calibrated model."""
+
+    observed: Finite = Field(description="The published value.")
+    low: Finite = Field(description="Lowest value the publication allows (with `high`).")
+    high: Finite = Field(description="Highest value the publication allows.")
+    source: str = Field(description="Where the figure is published: a short name and locator.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Holdout:
+        if not self.low <= self.observed <= self.high or not self.low < self.high:
+            raise ValueError(f"need low <= observed <= high and low < high, got low={self.low:g}, "
+                             f"observed={self.observed:g}, high={self.high:g}")
+        return self
+
+
 class Method(Strict):
     """How the posterior is found, and how much simulation it may spend."""
 
@@ -147,6 +163,11 @@ class Calibration(Strict):
     model: str = Field(description="The operating model in force where the data was observed.")
     parameters: dict[str, Prior] = Field(min_length=1, description="Numbers to calibrate, by path.")
     targets: dict[str, Target] = Field(min_length=1, description="Observed metrics, by name or path.")
+    holdout: dict[str, Holdout] = Field(
+        default_factory=dict, description="Published figures kept out of the fit and predicted by "
+        "each member of the calibrated ensemble, by name: `people.UNIT`, the people of a unit under "
+        "the observed operating model (its headcount units, service teams included, times the "
+        "scenario's scale.people_per_unit). The report sets each prediction beside its figure.")
     method: Method = Field(default_factory=Method, description="Inference method and budget.")
     seed: NonNegativeInt = Field(0, description="Root of numpy.random.SeedSequence for every draw and run.")
     horizon_weeks: PositiveFloat | None = Field(None, description="Overrides the scenario's horizon.")

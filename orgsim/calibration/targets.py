@@ -4,7 +4,9 @@ A target is an outcome name as experiments store them (`needs_met`,
 `decision_latency_median`, `duplication_rate`; see `orgsim.metrics.table`) or a
 dotted path into a run's metrics.json, which reaches per-organisation and
 per-team numbers: `utilisation.by_pool.NHSD/digital`, `utilisation.by_unit.NHSX`,
-`lead_time_components.forum_wait`, `hidden_work.rework`.
+`lead_time_components.forum_wait`, `hidden_work.rework`; or `series.COLUMN`, the last
+value of a column of the run's weekly time series (`series.mean_ics_maturity`: the
+ICSs' mean digital maturity at the horizon).
 """
 
 from __future__ import annotations
@@ -14,11 +16,22 @@ from typing import Any
 
 from orgsim.metrics.table import flat
 
-SHARES = ("utilisation", "share", "duplication_rate")  # names holding a share of something: 0 to 1
+SHARES = ("utilisation", "share", "duplication_rate", "maturity")  # names holding a share: 0 to 1
+SERIES = "series."
 
 
-def value(metrics: dict[str, Any], name: str, row: dict[str, float] | None = None) -> float:
-    """The number `name` names in `metrics` (NaN when the run has none, e.g. no item met a forum)."""
+def _last(series: Any, column: str) -> float:
+    """The last value of `column` in a run's time series (NaN when there is none)."""
+    if series is None or column not in series.columns or not len(series):
+        return float("nan")
+    return float(series[column].iloc[-1])
+
+
+def value(metrics: dict[str, Any], name: str, row: dict[str, float] | None = None,
+          series: Any = None) -> float:
+    """The number `name` names in `metrics` or the time series (NaN when the run has none)."""
+    if name.startswith(SERIES):
+        return _last(series, name[len(SERIES):])
     row = flat(metrics) if row is None else row
     if name in row:
         return row[name]
@@ -28,13 +41,18 @@ def value(metrics: dict[str, Any], name: str, row: dict[str, float] | None = Non
     return float("nan") if node is None else float(node)
 
 
-def values(metrics: dict[str, Any], names: list[str]) -> dict[str, float]:
+def values(metrics: dict[str, Any], names: list[str], series: Any = None) -> dict[str, float]:
     row = flat(metrics)
-    return {n: value(metrics, n, row) for n in names}
+    return {n: value(metrics, n, row, series) for n in names}
 
 
-def problem(metrics: dict[str, Any], name: str) -> str | None:
-    """Why `name` names no number of a run like `metrics`, or None when it does."""
+def problem(metrics: dict[str, Any], name: str, series: Any = None) -> str | None:
+    """Why `name` names no number of a run like `metrics` (and its time series), or None."""
+    if name.startswith(SERIES):
+        column = name[len(SERIES):]
+        known = ", ".join(c for c in getattr(series, "columns", []) if c != "week")
+        return None if series is not None and column in series.columns else \
+            f"unknown metric {name!r}: the time series has no column {column!r} (it has {known})"
     if name in flat(metrics):
         return None
     node: Any = metrics

@@ -57,7 +57,18 @@ def _cells(r: Row) -> list[str]:
     why = " ".join(x for x in (f"CHANGED: {r.changed}." if r.changed else "", r.derivation.strip(),
                                r.note) if x)
     kind = "unmarked assumption" if r.kind == "unmarked" else r.kind
-    return [r.document, r.path, f"{r.value:g}", kind, r.source, r.locator, why, r.where]
+    return [r.document, r.path, f"{r.value:g}", kind, r.source, r.locator, why, _here(r.where)]
+
+
+def _here(where: str) -> str:
+    """`file:line` with the file relative to the working folder when it lies under it."""
+    import os
+
+    file, sep, line = where.rpartition(":")
+    if not sep or not os.path.isabs(file):
+        return where
+    relative = os.path.relpath(file)
+    return f"{relative if not relative.startswith('..') else file}:{line}"
 
 
 def _csv(ledger: Ledger) -> str:

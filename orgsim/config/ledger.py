@@ -46,7 +46,8 @@ class Ledger:
         n = self.people_per_unit
         units = sum(u for _, u in self.people)
         parts = ", ".join(f"{name} {u * n:,.0f}" for name, u in self.people)
-        text = (f"People on change work (units x {n:g} people a unit): {parts}; "
+        who = "person" if n == 1 else "people"
+        text = (f"People on change work (units x {n:g} {who} a unit): {parts}; "
                 f"{units * n:,.0f} in all")
         if self.cost_per_person_year is not None:
             cost = units * n * self.cost_per_person_year / 1e6
@@ -70,14 +71,23 @@ def people(sc: Any) -> tuple[tuple[str, float], ...]:
     """Headcount units of each national body, and of all ICSs together."""
     out = [(name, float(sum(o.teams.values()))) for name, o in sc.organisations.items()]
     if sc.ics is not None and sc.ics.count:
-        out.append((f"{sc.ics.count} ICSs", float(sum(sc.ics.teams.values()) * sc.ics.count)))
+        name = f"{sc.ics.count} ICS{'s' if sc.ics.count != 1 else ''}"
+        out.append((name, float(sum(sc.ics.teams.values()) * sc.ics.count)))
     return tuple(out)
+
+
+def _switched(sc: Any) -> list[str]:
+    """Operating models the scenario's timeline switches to, in order."""
+    found = [(step.get("switch_model") or {}).get("to") for step in
+             sc.model_dump(mode="python", include={"timeline"})["timeline"]]
+    return list(dict.fromkeys(m for m in found if isinstance(m, str)))
 
 
 def load_ledger(scenario: str | Path, models: Iterable[str] | None = None) -> Ledger:
     """The ledger of `scenario` with `models` (default: the scenario's operating models)."""
     sc, sc_src = load_scenario(scenario)
     names = list(models) if models else list(sc.operating_models)
+    names += [m for m in _switched(sc) if m not in names]  # models a timeline switches to run too
     out = rows("scenario", sc, sc_src)
     shown = []
     for name in names:
@@ -86,3 +96,21 @@ def load_ledger(scenario: str | Path, models: Iterable[str] | None = None) -> Le
         shown.append(om.name)
     return Ledger(sc.name, tuple(shown), tuple(out), people(sc), sc.scale.people_per_unit,
                   sc.scale.cost_per_person_year)
+
+
+def assumption_only(ledger: Ledger, paths: Iterable[str]) -> set[str]:
+    """The experiment paths (`demand.x`, `model.x`, `models.NAME.x`) whose numbers rest on
+    assumption alone: every number they set is an assumption (or unmarked, or changed)."""
+    out = set()
+    for path in paths:
+        if path.startswith("models."):
+            name, _, rest = path[len("models."):].partition(".")
+            hits = [r for r in ledger.rows if r.document == name and r.path == rest]
+        elif path.startswith("model."):
+            rest = path[len("model."):]
+            hits = [r for r in ledger.rows if r.document != "scenario" and r.path == rest]
+        else:
+            hits = [r for r in ledger.rows if r.document == "scenario" and r.path == path]
+        if all(r.counted == "assumption" for r in hits):
+            out.add(path)
+    return out

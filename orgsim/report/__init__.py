@@ -12,7 +12,7 @@ from typing import Any
 
 from orgsim.analysis.bottom_line import setting_text
 from orgsim.analysis.discovery import load as load_discovery
-from orgsim.report import assumptions, decision, results, verdict, whatif
+from orgsim.report import assumptions, decision, evidence, results, verdict, whatif
 from orgsim.report.data import Inputs, read, shown
 from orgsim.report.figures import Plot, draw
 from orgsim.report.html import figure, page, paragraph, section
@@ -43,9 +43,11 @@ def render(inputs: Inputs, plots: list[Plot]) -> str:
         return "".join(figure(**vars(left.pop(n))) for n in names)
 
     exp, s = inputs.exp, inputs.summary
+    ledger = evidence.read(inputs)
+    flipped = [evidence.sentence(f, exp.pair) for f in ledger.flips if exp.pair]
     w = inputs.whatif
     sections = [("verdict", "Bottom line" if w is not None else "Verdict",
-                 verdict.first_screen(s, exp, w))]
+                 verdict.first_screen(s, exp, w, flipped))]
     if w is not None:
         sections.append(("levers", "Response to the levers", take("response", "heatmap")))
     today = paragraph(TODAY.format(setting_text(w.baseline, w.labels)), "note") \
@@ -77,6 +79,7 @@ def render(inputs: Inputs, plots: list[Plot]) -> str:
     sections.append(("definitions", "Definitions", verdict.definitions(
         list(dict.fromkeys(s.by_model["outcome"])) if len(s.by_model) else [])))
     sections.append(("design", "Design", results.design(inputs)))
+    sections.append(("evidence", "Evidence ledger", evidence.section(inputs, ledger)))
     sections.append(("assumptions", "Assumptions and sources", _assumptions(inputs)))
     intro = "".join(f'<p class="note">{escape(w)}</p>' for w in inputs.warnings)
     intro += paragraph(exp.description.strip() or "No description given.")

@@ -10,11 +10,12 @@ from orgsim.metrics.table import DEFINITIONS, LABELS
 from orgsim.report.html import paragraph, table
 
 
-def first_screen(summary: Any, exp: Any, whatif: Any = None) -> str:
+def first_screen(summary: Any, exp: Any, whatif: Any = None, flipped: list[str] | None = None) -> str:
     """What a director reads in a minute: best model per outcome, trade-offs, warnings.
 
     With levers (`whatif`, the per-setting tables) the answer is given setting by
-    setting against today, never as one winner pooled over the settings.
+    setting against today, never as one winner pooled over the settings. `flipped` are
+    verdicts that flip within the range of an assumption (orgsim.analysis.flips).
     """
     by = summary.by_model
     if not len(by):
@@ -23,7 +24,7 @@ def first_screen(summary: Any, exp: Any, whatif: Any = None) -> str:
     if whatif is not None:
         from orgsim.report.whatif import first_screen as per_setting
 
-        return per_setting(whatif, exp, outcomes)
+        return per_setting(whatif, exp, outcomes) + _with_care(flipped or [])
     v = verdict(by, summary.paired, outcomes, exp.pair)
     runs = int(by["n"].max())
     if runs > 1:
@@ -40,10 +41,14 @@ def first_screen(summary: Any, exp: Any, whatif: Any = None) -> str:
         pair = " and ".join(exp.pair) if exp.pair else ""
         parts.append(f"<h3>Trade-offs of {escape(pair)}</h3>" + "<ul>" +
                      "".join(f"<li>{escape(t)}</li>" for t in v.tradeoffs) + "</ul>")
-    if v.warnings:
-        parts.append("<h3>Read with care</h3>" + "".join(f'<p class="note">{escape(w)}</p>'
-                                                          for w in v.warnings))
+    parts.append(_with_care([*v.warnings, *(flipped or [])]))
     return "".join(parts)
+
+
+def _with_care(cautions: list[str]) -> str:
+    if not cautions:
+        return ""
+    return "<h3>Read with care</h3>" + "".join(f'<p class="note">{escape(w)}</p>' for w in cautions)
 
 
 def definitions(outcomes: list[str]) -> str:
