@@ -106,7 +106,7 @@ def tex(text: str) -> str:
 
 
 def grouped(text: str, separator: str) -> str:
-    """`1672000` -> `1<sep>672<sep>000`: digits of the whole part grouped in threes from 10,000 up."""
+    """`1672500` -> `1<sep>672<sep>500`: digits of the whole part grouped in threes from 10,000 up."""
     sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
     whole, dot, frac = digits.partition(".")
     if len(whole) < 5:
