@@ -205,11 +205,12 @@ def test_methods_paragraph_and_index(results: Path, pack: Path) -> None:
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--compare", "joined_up_planing", "internal_commissioning"], "did you mean 'joined_up_planning'"),
+    (["--compare", "joined_up_planing", "internal_commissioning"],
+     "unknown operating model 'joined_up_planing'; did you mean 'joined_up_planning'"),
     (["--compare", "internal_commissioning", "internal_commissioning"], "two different models"),
     (["--compare", "internal_commissioning", "merged_devolved"], "known: internal_commissioning, "
                                                                  "joined_up_planning"),
-    (["--outcomes", "needs_mett"], "did you mean 'needs_met'"),
+    (["--outcomes", "needs_mett"], "unknown outcome 'needs_mett'; did you mean 'needs_met'"),
     (["--decimals", "9"], "--decimals"),
 ])
 def test_bad_names_get_one_line_and_exit_2(results: Path, args: list[str], message: str) -> None:

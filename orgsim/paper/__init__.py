@@ -34,10 +34,10 @@ class Pack:
     readme: Path
 
 
-def _unknown(root: Path, what: str, given: str, known: list[str]) -> ConfigError:
+def _unknown(root: Path, option: str, what: str, given: str, known: list[str]) -> ConfigError:
     near = difflib.get_close_matches(given, known, n=1)
     hint = f"; did you mean {near[0]!r}?" if near else ""
-    return ConfigError(str(root), None, what, f"unknown {what[2:].rstrip('s')} {given!r}{hint} "
+    return ConfigError(str(root), None, option, f"unknown {what} {given!r}{hint} in these results "
                        f"(known: {', '.join(known)})")
 
 
@@ -52,13 +52,13 @@ def check_choice(root: Path, models: list[str], pair: tuple[str, str] | None,
         pair = (models[0], models[1])
     for name in pair:
         if name not in models:
-            raise _unknown(root, "--compare", name, models)
+            raise _unknown(root, "--compare", "operating model", name, models)
     if pair[0] == pair[1]:
         raise ConfigError(str(root), None, "--compare", f"give two different models, not {pair[0]!r} twice")
     chosen = list(dict.fromkeys(outcomes or [o for o in default if o in available]))
     for name in chosen:
         if name not in available:
-            raise _unknown(root, "--outcomes", name, available)
+            raise _unknown(root, "--outcomes", "outcome", name, available)
     if not chosen:
         raise ConfigError(str(root), None, "--outcomes", "no outcome to report")
     return pair, chosen
