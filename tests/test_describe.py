@@ -106,3 +106,11 @@ def test_unknown_model_and_wrong_file_get_one_line(tmp_path: Path) -> None:
 def test_out_writes_the_file(tmp_path: Path, default: str) -> None:
     done = CliRunner().invoke(app, ["describe", str(SCENARIO), "--out", str(tmp_path / "odd.md")])
     assert done.exit_code == 0 and (tmp_path / "odd.md").read_text(encoding="utf-8") == default
+
+
+def test_a_timeline_is_described_with_its_numbers_and_sources() -> None:
+    text = describe(SCENARIO.parent / "scenarios" / "reorganisation_2022.yaml")
+    row = next(line for line in text.splitlines() if line.startswith("| 52 | NHSX and NHSD join"))
+    assert "switch_model: to joined_up_planning" in row
+    assert re.search(r"dip 0\.2 \(assumption: a fifth of capacity[^|]*reorganisation_2022\.yaml:\d+\)\)", row)
+    assert re.search(r"duration_weeks 26 \(assumption: two quarters[^|]*\)", row)

@@ -18,7 +18,7 @@ TINY = ROOT / "tests" / "data" / "tiny" / "scenario.yaml"
 SCENARIO = ROOT / "configs" / "nhs_england.yaml"
 ORGSIM = str(Path(sys.executable).parent / "orgsim")
 COMMANDS = ("validate", "run", "experiment", "summarise", "report", "replay", "workshop", "discover",
-            "optimise")
+            "optimise", "paper", "describe")
 
 
 def orgsim(*args: object, columns: int = 80) -> subprocess.CompletedProcess[str]:

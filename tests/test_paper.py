@@ -151,6 +151,41 @@ def test_the_figure_draws_no_title() -> None:
     assert low < -3 and high >= 0  # the difference is read against zero
 
 
+@pytest.mark.parametrize("width", ["single", "double"])
+def test_model_names_under_the_points_do_not_collide(width: str) -> None:
+    """Long names and wide tick labels (millions) in one column: every label stays apart."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from orgsim.plots.paper import Estimate, pair_figure
+
+    fig, axes = pair_figure("internal_commissioning", "joined_up_planning",
+                            Estimate(1_672_000, 1_635_000, 1_710_000),
+                            Estimate(1_875_000, 1_838_000, 1_912_000),
+                            Estimate(-203_000, -224_000, -182_000), "Benefit", "value-weeks",
+                            width=width, better=1)  # type: ignore[arg-type]
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    boxes = [t.get_window_extent(renderer) for ax in axes for t in ax.get_xticklabels()]
+    boxes += [ax.yaxis.label.get_window_extent(renderer) for ax in axes]
+    for i, one in enumerate(boxes):
+        for other in boxes[i + 1:]:
+            assert not one.overlaps(other), (one, other)
+    outside = fig.bbox
+    assert all(outside.contains(b.x0, b.y0) and outside.contains(b.x1, b.y1) for b in boxes)
+
+
+def test_large_numbers_are_grouped_in_latex_and_markdown() -> None:
+    from orgsim.paper.table import grouped, latex, markdown
+
+    big = Row("benefit", "Benefit", "value-weeks", "", (1_672_000.0, 1_635_000.0, 1_710_000.0),
+              (1_875_000.0, 1_838_000.0, 1_912_000.0), (-203_000.0, -224_000.0, -182_000.0),
+              30, 30, 30, 0.0, 1.0)
+    assert big.decimals == -3 and grouped("1672000", ",") == "1,672,000" and grouped("9999", ",") == "9999"
+    assert "1\\,672\\,000 [1\\,635\\,000, 1\\,710\\,000]" in latex([big], "A", "B", "c", "l")
+    assert "$-203\\,000$" in latex([big], "A", "B", "c", "l")
+    assert "| 1,672,000 [1,635,000, 1,710,000] |" in markdown([big], "A", "B")
+
+
 def test_methods_paragraph_and_index(results: Path, pack: Path) -> None:
     manifest = json.loads((results / "manifest.json").read_text())
     text = (pack / "methods.md").read_text()
@@ -170,11 +205,12 @@ def test_methods_paragraph_and_index(results: Path, pack: Path) -> None:
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--compare", "joined_up_planing", "internal_commissioning"], "did you mean 'joined_up_planning'"),
+    (["--compare", "joined_up_planing", "internal_commissioning"],
+     "unknown operating model 'joined_up_planing'; did you mean 'joined_up_planning'"),
     (["--compare", "internal_commissioning", "internal_commissioning"], "two different models"),
     (["--compare", "internal_commissioning", "merged_devolved"], "known: internal_commissioning, "
                                                                  "joined_up_planning"),
-    (["--outcomes", "needs_mett"], "did you mean 'needs_met'"),
+    (["--outcomes", "needs_mett"], "unknown outcome 'needs_mett'; did you mean 'needs_met'"),
     (["--decimals", "9"], "--decimals"),
 ])
 def test_bad_names_get_one_line_and_exit_2(results: Path, args: list[str], message: str) -> None:

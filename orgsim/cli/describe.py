@@ -19,7 +19,9 @@ def describe(
     out: Annotated[Path | None, typer.Option(metavar="FILE", help="Write the Markdown here "
                    "(default: print it).")] = None,
 ) -> None:
-    """Describe the model as the ODD protocol, with the STRESS-ABS checklist, in Markdown.
+    """Describe the model: ODD protocol and STRESS-ABS checklist.
+
+    Markdown, following the ODD protocol's seven elements, then the STRESS-ABS checklist.
 
     Every number is read from the configuration, with the source its YAML gives and the file and
     line it is written at.

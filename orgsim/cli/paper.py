@@ -26,7 +26,7 @@ def paper(
     decimals: Annotated[int | None, typer.Option(metavar="N", help="Round every number to N decimals "
                         "(default: two significant figures of each row's narrowest interval).")] = None,
 ) -> None:
-    """Figures, a table and a methods paragraph for a paper comparing two operating models.
+    """Figures, table and methods text for a paper on two models.
 
     One figure per outcome (means with 95% CIs and the paired difference), one and two columns
     wide, as PDF and SVG with text as text and PNG at 300 dpi, with captions in files; the table

@@ -54,7 +54,7 @@ def describe(scenario: str | Path, models: list[str] | None = None) -> str:
             "source column, is the source the configuration gives and the file and line it is "
             "written at. Edit the files, not this text, and run `orgsim describe` again.\n",
             odd.purpose(sc, plans, cite), odd.entities(sc, plans, cite, model_cites),
-            odd.process(sc, plans, model_cites), odd.design_concepts(sc),
+            odd.process(sc, plans, cite, model_cites), odd.design_concepts(sc),
             submodels.initialisation(sc, plans, cite), submodels.input_data(sc),
             submodels.submodels(sc, plans, cite, model_cites)]
     text = "\n".join(body)

@@ -143,7 +143,7 @@ def _when(when: Any) -> str:
                      for k, v in given.items()) or "always"
 
 
-def process(sc: Any, plans: list[Plan], model_cites: dict[str, Cite]) -> str:
+def process(sc: Any, plans: list[Plan], cite: Cite, model_cites: dict[str, Cite]) -> str:
     parts = [
         "## 3. Process overview and scheduling\n",
         "SimPy's environment owns the clock; Mesa holds the agents. Before the clock starts, the "
@@ -165,19 +165,37 @@ def process(sc: Any, plans: list[Plan], model_cites: dict[str, Cite]) -> str:
         "as a record, and all outcomes are computed from the records after the run.\n",
         "Routes (first match applies) under each operating model, as resolved:\n"]
     for plan in plans:
-        cite = model_cites[plan.model]
+        written = model_cites[plan.model]
         om = plan.operating_model
         keys = [("prepend_routes", i) for i in range(len(om.prepend_routes))] + \
             [("routes", i) for i in range(len(om.routes))]
         rows = [[r.name, _when(r.when), r.scope, " → ".join(step_text(s) for s in r.steps),
-                 cite.where(k)] for r, k in zip(plan.routes, keys)]
+                 written.where(k)] for r, k in zip(plan.routes, keys)]
         parts.append(f"\n### `{plan.model}`\n\n" + table(["route", "when", "scope", "steps",
                                                          "written at"], rows))
     if sc.timeline:
+        rows = [[t.week, t.label or "–", _change(t, i, cite), cite.note(("timeline", i, "week"))]
+                for i, t in enumerate(sc.timeline)]
         parts.append("\nThe scenario's timeline plays these interventions into every run, each at "
-                     "its week: " + "; ".join(f"week {t.week:g}: {t.label or 'unnamed'}"
-                                              for t in sc.timeline) + ".\n")
+                     "its week:\n\n" + table(["week", "label", "change", "source"], rows))
     return "\n".join(parts)
+
+
+def _change(entry: Any, index: int, cite: Cite) -> str:
+    """`switch_model: to joined_up_planning; dip 0.2 (assumption: ... (file:line)); ...`."""
+    for kind in ("switch_model", "demand", "funding", "staff", "cadence"):
+        spec = getattr(entry, kind, None)
+        if spec is None:
+            continue
+        fields = []
+        for name, value in spec.model_dump(by_alias=False).items():
+            if value is None:
+                continue
+            shown = "/".join(map(str, value)) if isinstance(value, list) else \
+                (f"{value:g}" if isinstance(value, float) else str(value))
+            fields.append(f"{name} {shown} ({cite.note(('timeline', index, kind, name))})")
+        return f"{kind}: " + "; ".join(fields)
+    return "none"
 
 
 def design_concepts(sc: Any) -> str:

@@ -16,7 +16,7 @@ def _assumptions(notes: list[str]) -> str:
 def checklist(sc: Any, plans: list[Plan], notes: list[str], versions: dict[str, str],
               identity: str, licence: str | None) -> str:
     models = ", ".join(f"`{p.model}`" for p in plans)
-    software = ", ".join(f"{k} {v}" for k, v in versions.items() if k != "orgsim")
+    software = ", ".join(f"{k} {v}" for k, v in versions.items() if k not in ("orgsim", "python"))
     items = [
         ("1.1 Purpose of the model", "ODD 1 (purpose and patterns)."),
         ("1.2 Model outputs", "ODD 7 (outcomes): every outcome's definition and unit is in "
@@ -53,7 +53,8 @@ def checklist(sc: Any, plans: list[Plan], notes: list[str], versions: dict[str, 
          "seed; means with 95% t intervals, and paired differences between models run on the "
          "same seeds (common random numbers): `orgsim summarise`, and `orgsim paper` writes the "
          "methods paragraph for a given pair."),
-        ("5.1 Software or programming language", f"orgsim {identity}, Python, with {software}."),
+        ("5.1 Software or programming language",
+         f"orgsim {identity} on Python {versions.get('python', '?')}, with {software}."),
         ("5.2 Random sampling", "ODD 4 (Stochasticity): one numpy.random.SeedSequence per run, "
          "spawned into named streams; demand from its own stream."),
         ("5.3 Model execution", "Discrete-event simulation: SimPy owns the clock, Mesa holds the "

@@ -34,10 +34,10 @@ class Pack:
     readme: Path
 
 
-def _unknown(root: Path, what: str, given: str, known: list[str]) -> ConfigError:
+def _unknown(root: Path, option: str, what: str, given: str, known: list[str]) -> ConfigError:
     near = difflib.get_close_matches(given, known, n=1)
     hint = f"; did you mean {near[0]!r}?" if near else ""
-    return ConfigError(str(root), None, what, f"unknown {what[2:].rstrip('s')} {given!r}{hint} "
+    return ConfigError(str(root), None, option, f"unknown {what} {given!r}{hint} in these results "
                        f"(known: {', '.join(known)})")
 
 
@@ -52,13 +52,13 @@ def check_choice(root: Path, models: list[str], pair: tuple[str, str] | None,
         pair = (models[0], models[1])
     for name in pair:
         if name not in models:
-            raise _unknown(root, "--compare", name, models)
+            raise _unknown(root, "--compare", "operating model", name, models)
     if pair[0] == pair[1]:
         raise ConfigError(str(root), None, "--compare", f"give two different models, not {pair[0]!r} twice")
     chosen = list(dict.fromkeys(outcomes or [o for o in default if o in available]))
     for name in chosen:
         if name not in available:
-            raise _unknown(root, "--outcomes", name, available)
+            raise _unknown(root, "--outcomes", "outcome", name, available)
     if not chosen:
         raise ConfigError(str(root), None, "--outcomes", "no outcome to report")
     return pair, chosen
@@ -103,13 +103,22 @@ def _rows(by_model: Any, paired: Any, pair: tuple[str, str], outcomes: list[str]
     return rows
 
 
+def project_path(path: Path, root: Path) -> str:
+    """`path` relative to the project holding it (pyproject.toml or .git), as a paper names a file."""
+    from orgsim.report.data import shown
+
+    path = Path(path).resolve()
+    project = next((p for p in path.parents if (p / "pyproject.toml").exists() or (p / ".git").exists()),
+                   None)
+    return path.relative_to(project).as_posix() if project else shown(path, root)
+
+
 def _write(folder: Path, inputs: Any, pair: tuple[str, str], rows: list[Any],
            models: list[str]) -> Pack:
     from orgsim.metrics.table import BETTER
     from orgsim.paper import methods, readme, table
     from orgsim.plots.paper import Estimate, pair_figure, save_print
     from orgsim.plots.style import model_colours, model_label
-    from orgsim.report.data import shown
     from orgsim.store.atomic import write_text
 
     colours = model_colours(models)
@@ -129,7 +138,7 @@ def _write(folder: Path, inputs: Any, pair: tuple[str, str], rows: list[Any],
     write_text(folder / "table.tex", table.latex(rows, a, b, tex_caption,
                                                  f"tab:{pair[0]}-vs-{pair[1]}".replace("_", "-")))
     pairs = max((r.pairs for r in rows), default=0)
-    scenario_file = shown(inputs.scenario_path, inputs.root)
+    scenario_file = project_path(inputs.scenario_path, inputs.root)
     text = methods.paragraph(inputs.exp, inputs.manifest, inputs.scenario, scenario_file, pair,
                              [r.outcome for r in rows], pairs, inputs.kind)
     write_text(folder / "methods.md", text)

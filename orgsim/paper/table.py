@@ -105,8 +105,18 @@ def tex(text: str) -> str:
     return "".join(LATEX_SPECIAL.get(c, c) for c in text)
 
 
+def grouped(text: str, separator: str) -> str:
+    """`1672500` -> `1<sep>672<sep>500`: digits of the whole part grouped in threes from 10,000 up."""
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, dot, frac = digits.partition(".")
+    if len(whole) < 5:
+        return text
+    groups = [whole[max(i - 3, 0):i] for i in range(len(whole), 0, -3)][::-1]
+    return sign + separator.join(groups) + dot + frac
+
+
 def _tex_number(value: float, decimals: int) -> str:
-    text = number(value, decimals)
+    text = grouped(number(value, decimals), "\\,")  # thin spaces, as journals group digits
     return f"${text}$" if text.startswith("-") else text  # a minus sign, not a hyphen
 
 
@@ -148,8 +158,9 @@ def markdown(rows: list[Row], a_label: str, b_label: str) -> str:
     def cell(est: tuple[float, float, float], d: int) -> str:
         mean, lo, hi = est
         if not math.isfinite(lo) or not math.isfinite(hi):
-            return number(mean, d) or "–"
-        return f"{number(mean, d)} [{number(lo, d)}, {number(hi, d)}]"
+            return grouped(number(mean, d), ",") or "–"
+        return (f"{grouped(number(mean, d), ',')} [{grouped(number(lo, d), ',')}, "
+                f"{grouped(number(hi, d), ',')}]")
 
     out = [f"| outcome (unit) | {a_label} (A) | {b_label} (B) | A − B | pairs won, A / B (%) |",
            "| --- | ---: | ---: | ---: | ---: |"]

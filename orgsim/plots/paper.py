@@ -63,7 +63,7 @@ def pair_figure(a: str, b: str, est_a: Estimate, est_b: Estimate, diff: Estimate
                                 "ytick.major.width": 0.6, "lines.linewidth": 1.0}):
         fig = Figure(figsize=(WIDTHS_MM[width] * MM, HEIGHTS_MM[width] * MM), dpi=PRINT_DPI,
                      layout="constrained")
-        left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [2, 1.3]})
+        left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [2.3, 1.2]})
         wrap = 16 if width == "single" else 30
         _points(left, [est_a, est_b], [colour[a], colour[b]],
                 [_wrapped(style.model_label(a), wrap), _wrapped(style.model_label(b), wrap)], font)
@@ -92,7 +92,7 @@ def _points(ax: Axes, estimates: list[Estimate], colours: list[str], names: list
         ax.errorbar([x[i]], [e.mean], yerr=err, fmt="o", color=c, markersize=4, capsize=3,
                     elinewidth=1.0, capthick=1.0)
     ax.set_xticks(x, names, fontsize=font)
-    ax.set_xlim(-0.6, len(estimates) - 0.4)
+    ax.set_xlim(-0.5, len(estimates) - 0.5)
     values = [v for e in estimates for v in (e.mean, e.low, e.high) if np.isfinite(v)]
     if len(ax.lines) and values and max(values) == min(values):
         ax.set_ylim(min(values) - 1, max(values) + 1)

@@ -8,9 +8,11 @@ import pandas as pd
 
 from orgsim.config.limits import count
 from orgsim.metrics.table import COSTS, DEFINITIONS, LABELS
-from orgsim.report.data import VERSIONS, Inputs, shown
+from orgsim.report.data import Inputs, shown
 from orgsim.report.html import collapsed, fmt, frame_table, pairs, paragraph, table
+from orgsim.store.provenance import LIBRARIES
 
+VERSIONS = ("orgsim", "python", *LIBRARIES)
 
 def _label(outcome: str) -> tuple[str, str]:
     return LABELS.get(outcome, (outcome, ""))
