@@ -69,10 +69,10 @@ class Plot:
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """A hash of orgsim's source and matplotlib's version: what draws a figure from its data."""
-    import matplotlib
+    from importlib.metadata import version
 
     root = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256(matplotlib.__version__.encode())
+    digest = hashlib.sha256(version("matplotlib").encode())
     for path in sorted(root.rglob("*.py")):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
