@@ -71,23 +71,31 @@ def flow_rows(records: Iterable[Row], teams: Collection[str] = ()) -> tuple[list
     unit, forum).
     """
     sent: dict[tuple[str, str], int] = {}
-    last: dict[int, tuple[float, str, float]] = {}  # item -> (week, kind, amount) of its last record
+    # item -> week of its last record, or (week, original) when that record found it a duplicate
+    last: dict[int, Any] = {}
     ended: dict[int, float] = {}  # item -> week of its first final record
     staff: list[tuple[str, str, float, float | None, int]] = []  # unit, team, week, ready, original
     queued: dict[tuple[int, str, str], float] = {}
     decided: dict[tuple[int, str, str], float] = {}
-    named = set(teams)
+    named, final = set(teams), set(R.FINAL)
     for week, kind, item, unit, what, amount, _ in records:
-        before = last.get(item)
-        last[item] = (week, kind, amount)
+        if kind == R.ADOPTED:  # the commonest record: nothing here but the product's last week
+            last[item] = week
+            continue
         if kind == R.STAGE_START:
-            if before is None:
-                staff.append((unit, what if what in named else "", week, math.nan, 0))
-            elif before[1] == R.DUPLICATE:  # ready when the original ended (found after the walk)
-                staff.append((unit, what if what in named else "", week, None, int(before[2])))
+            before = last.get(item, math.nan)
+            last[item] = week
+            team = what if what in named else ""
+            if before.__class__ is tuple:  # after a duplicate: ready when the original ended
+                staff.append((unit, team, week, None, before[1]))
             else:
-                staff.append((unit, what if what in named else "", week, before[0], 0))
-        elif kind == R.HANDOFF:
+                staff.append((unit, team, week, before, 0))
+            continue
+        if kind == R.DUPLICATE:
+            last[item] = (week, int(amount))
+            continue
+        last[item] = week
+        if kind == R.HANDOFF:
             sent[(what, unit)] = sent.get((what, unit), 0) + 1
         elif kind == R.GATE_QUEUED:
             key = (item, unit, what)
@@ -97,7 +105,7 @@ def flow_rows(records: Iterable[Row], teams: Collection[str] = ()) -> tuple[list
             key = (item, unit, what)
             if key not in decided or week > decided[key]:
                 decided[key] = week
-        if kind in R.FINAL and item not in ended:
+        if kind in final and item not in ended:
             ended[item] = week
     groups: dict[tuple[str, str, str], list[float]] = {}
     for unit, team, week, ready, original in staff:

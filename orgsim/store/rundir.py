@@ -15,17 +15,19 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import yaml
 
 from orgsim.config.plan import Plan
-from orgsim.engine.run import RunResult
 from orgsim.store.atomic import write_atomic, write_text
 from orgsim.store.provenance import now, package_version, provenance
 
 __all__ = ["manifest", "metrics_json", "package_version", "resolved_config", "write_run"]
+
+if TYPE_CHECKING:  # the engine imports Mesa (over a second): not for reading or hashing results
+    from orgsim.engine.run import RunResult
 
 
 def resolved_config(plan: Plan) -> str:
