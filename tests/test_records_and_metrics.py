@@ -267,7 +267,8 @@ def test_the_definitions_say_what_the_code_counts() -> None:
         (0, "arrival", 1, "HQ", "r", 2, ""), (0, "stage_start", 1, "HQ", "digital", 1, "build"),
         (2, "stage_end", 1, "HQ", "digital", 2, "build"), (2, "delivered", 1, "HQ", "local", 2, ""),
         (0, "arrival", 2, "HQ", "r", 2, ""), (1, "stage_start", 2, "HQ", "digital", 1, "build"),
-        (4, "stage_end", 2, "HQ", "digital", 3, "build"), (4, "rework_effort", 2, "HQ", "digital", 1, "build"),
+        (4, "stage_end", 2, "HQ", "digital", 3, "build"),
+        (4, "rework_effort", 2, "HQ", "digital", 1, "build"),
         (4, "delivered", 2, "HQ", "local", 2, ""),
     ]
     log.sort(key=lambda r: r[0])
