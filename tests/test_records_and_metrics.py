@@ -278,3 +278,16 @@ def test_the_definitions_say_what_the_code_counts() -> None:
     assert (hidden["rework"], hidden["duplicate_builds"], hidden["overhead"]) == (1.0, 2.0, 0.0)
     assert m["hidden_work_share"] == pytest.approx(3.0 / 5.0)  # held: 2 + 3 staff-weeks
     assert m["handoffs_per_item"] == 0.0
+
+
+def test_a_reuse_earns_the_original_products_value_once_per_unit() -> None:
+    log: list[Row] = [
+        (0, "arrival", 1, "HQ", "r", 1, ""), (0, "stage_start", 1, "HQ", "digital", 1, "build"),
+        (1, "arrival", 2, "ICS01", "r", 1, ""), (1, "arrival", 3, "HQ", "r", 1, ""),
+        (2, "stage_end", 1, "HQ", "digital", 1, "build"), (2, "delivered", 1, "HQ", "local", 1, ""),
+        (4, "reused", 2, "ICS01", "k", 1, ""),  # ICS01 starts using product 1
+        (5, "reused", 3, "HQ", "k", 1, ""),  # HQ, its builder, uses it already
+    ]
+    items_ = [ItemRow(1, "k", 1.0), ItemRow(2, "k", 5.0), ItemRow(3, "k", 7.0)]
+    m = compute(log, items_, [PoolRow("HQ", "digital", 1, 1.0)], Window(0.0, 10.0))
+    assert m["benefit"] == pytest.approx(1.0 * (10 - 2) + 1.0 * (10 - 4))  # not 5 or 7 a week
