@@ -557,3 +557,54 @@ def test_a_closed_or_reset_page_leaves_no_band_process(browser: Any, scenario: P
         page.context.close()
         assert until_true(lambda: set(descendants(pid)) <= set(start), 30), descendants(pid)
         assert rss_mb(list(again)) == 0.0
+
+
+def test_two_saves_in_the_same_second_keep_both(tmp_path: Path) -> None:
+    from orgsim.workshop.dashboard.save import save
+
+    short = shipped_copy(tmp_path / "in", lambda d: d.update(horizon_weeks=30, warmup_weeks=4))
+    a, b = (Session(check_settings(short, None, None, save_dir=tmp_path / "out")) for _ in range(2))
+    for s in (a, b):
+        s.step()
+    assert a.ws.decide([0], "cadence", {"forum": "nhsei_board", "cadence_weeks": 2}, "A's").applied
+    first = save(a.ws, tmp_path / "out", "20250101-120000")
+    second = save(b.ws, tmp_path / "out", "20250101-120000")  # the same second
+    assert first.folder != second.folder and second.folder.name == "session-20250101-120000-2"
+    assert "A's" in (first.folder / "A.yaml").read_text(encoding="utf-8")  # not written over
+    assert "A's" not in (second.folder / "A.yaml").read_text(encoding="utf-8")
+    for saved in (first, second):
+        assert sorted(p.name for p in saved.folder.iterdir()) == ["A.yaml", "B.yaml", "runs"]
+    done: list[Path] = []  # two tables pressing Save at once, in two threads
+    threads = [threading.Thread(target=lambda s=s: done.append(save(s.ws, tmp_path / "at", "t").folder))
+               for s in (a, b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(done)) == 2 and {p.name for p in done} == {"session-t", "session-t-2"}
+
+
+@pytest.mark.parametrize(("change", "fields", "says"), [
+    ("cadence", {"forum": "nhsei_board", "cadence_weeks": 1e-9},
+     "Weeks between meetings: must be between 0.2 and 52"),
+    ("switch_model", {"to": "merged_devolved", "dip": 0.2, "duration_weeks": 1e9},
+     "Weeks the dip lasts: must be between 0 and 104"),
+    ("switch_model", {"to": "merged_devolved", "dip": 1.0, "duration_weeks": 4},
+     "Productivity dip: must be between 0 and 0.9"),
+    ("funding", {"forum": "nhsei_board", "capacity": 10**6}, "Items decided per meeting: must be between"),
+    ("staff", {"unit": "NHSD", "team": "digital", "change": 10**6}, "People added or removed: must be"),
+    ("cadence", {"forum": "nhsei_board", "cadence_weeks": float("nan")}, "Weeks between meetings: must"),
+])
+def test_a_decision_out_of_a_sensible_range_is_refused_with_a_reason(scenario: Path, change: str,
+                                                                      fields: dict[str, Any],
+                                                                      says: str) -> None:
+    from orgsim.workshop.dashboard.decide import RULES
+
+    s = Session(check_settings(scenario, None, None))
+    s.step()
+    out = s.ws.decide([0], change, fields)
+    assert not out.applied and says in out.message, out.message
+    assert not s.ws.live()[0].entries  # nothing was applied
+    assert check("0.00000001", RULES["cadence"])[1] == "Must be at least 0.2, got 0.00000001."
+    assert check("1e9", RULES["duration"])[1] == "Must be at most 104, got 1e9."
+    assert check("52", RULES["cadence"]) == (52.0, "")

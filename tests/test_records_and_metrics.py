@@ -223,3 +223,71 @@ def test_every_outcome_is_named_labelled_directed_defined_and_listed_for_experim
 
     names = set(flat(compute(LOG, items(TABLE), STAFF, Window(10.0, 30.0))))
     assert names == set(OUTCOMES) == set(BETTER) == set(LABELS) == set(DEFINITIONS)
+
+
+def test_a_withdrawn_wait_stays_with_what_the_item_waited_for() -> None:
+    """The definitions of forum wait and staff wait: a wait ended by a `withdrawn` record (a
+    reorganisation closed the forum or team) counts as forum wait at a forum, staff wait at a team."""
+    from orgsim.metrics.core import lead_time_parts
+
+    log: list[Row] = [
+        (0, "arrival", 1, "A", "r", 1, ""), (0, "gate_queued", 1, "A", "F", 0, ""),
+        (0, "arrival", 2, "A", "r", 1, ""), (0, "released", 2, "A", "", 0, ""),
+        (3, "withdrawn", 2, "A", "digital", 1, "staff"),  # 2's team was closed
+        (4, "withdrawn", 1, "A", "F", 0, "forum"),  # 1's forum was abolished
+        (4, "gate_queued", 1, "A", "G", 0, ""), (5, "stage_start", 2, "B", "digital", 1, "build"),
+        (6, "approved", 1, "A", "G", 0, ""), (6, "released", 1, "A", "", 0, ""),
+        (7, "stage_end", 2, "B", "digital", 2, "build"), (7, "delivered", 2, "A", "local", 1, ""),
+        (8, "stage_start", 1, "A", "digital", 1, "build"), (10, "stage_end", 1, "A", "digital", 2, "build"),
+        (10, "delivered", 1, "A", "local", 1, ""),
+    ]
+    parts = lead_time_parts(log)
+    assert parts[1]["forum_wait"] == 6 and parts[1]["staff_wait"] == 2 and parts[1]["other"] == 0
+    assert parts[2]["staff_wait"] == 5 and parts[2]["forum_wait"] == 0 and parts[2]["work"] == 2
+
+
+def test_the_definitions_say_what_the_code_counts() -> None:
+    """Hidden work's duplicate builds are their build person-weeks less rework; a reuse earns the
+    original's value; a duplicate is one started while another of its key was building or live
+    and not rejected; handoffs per item count the delivered items that arrived after the warm-up."""
+    from orgsim.metrics.core import flag_duplicates
+    from orgsim.metrics.table import DEFINITIONS
+
+    assert "build person-weeks less the rework within them" in DEFINITIONS["hidden_work_share"]
+    assert "original product's value per week" in DEFINITIONS["benefit"]
+    assert "had not been rejected by the week this one's build started" in \
+        DEFINITIONS["duplicates_built"]
+    assert "arrived after the warm-up and was delivered" in DEFINITIONS["handoffs_per_item"]
+    key = {1: "k", 2: "k", 3: "k", 4: "k"}
+    # 1 builds from week 2 and is rejected at 5; 2 starts at 5 (1 is gone by then), 3 at 6 (2 is on).
+    flags = flag_duplicates([(1, 2.0), (2, 5.0), (3, 6.0)], key, {1: 5.0})
+    assert flags == {1: False, 2: False, 3: True}
+    # Hidden work: a duplicate's build effort (3 person-weeks, 1 of them redone) adds 2, not 3.
+    log: list[Row] = [
+        (0, "arrival", 1, "HQ", "r", 2, ""), (0, "stage_start", 1, "HQ", "digital", 1, "build"),
+        (2, "stage_end", 1, "HQ", "digital", 2, "build"), (2, "delivered", 1, "HQ", "local", 2, ""),
+        (0, "arrival", 2, "HQ", "r", 2, ""), (1, "stage_start", 2, "HQ", "digital", 1, "build"),
+        (4, "stage_end", 2, "HQ", "digital", 3, "build"),
+        (4, "rework_effort", 2, "HQ", "digital", 1, "build"),
+        (4, "delivered", 2, "HQ", "local", 2, ""),
+    ]
+    log.sort(key=lambda r: r[0])
+    m = compute(log, [ItemRow(1, "k", 1.0), ItemRow(2, "k", 5.0)], [PoolRow("HQ", "digital", 2, 1.0)],
+                Window(0.0, 10.0))
+    hidden = m["hidden_work"]
+    assert (hidden["rework"], hidden["duplicate_builds"], hidden["overhead"]) == (1.0, 2.0, 0.0)
+    assert m["hidden_work_share"] == pytest.approx(3.0 / 5.0)  # held: 2 + 3 staff-weeks
+    assert m["handoffs_per_item"] == 0.0
+
+
+def test_a_reuse_earns_the_original_products_value_once_per_unit() -> None:
+    log: list[Row] = [
+        (0, "arrival", 1, "HQ", "r", 1, ""), (0, "stage_start", 1, "HQ", "digital", 1, "build"),
+        (1, "arrival", 2, "ICS01", "r", 1, ""), (1, "arrival", 3, "HQ", "r", 1, ""),
+        (2, "stage_end", 1, "HQ", "digital", 1, "build"), (2, "delivered", 1, "HQ", "local", 1, ""),
+        (4, "reused", 2, "ICS01", "k", 1, ""),  # ICS01 starts using product 1
+        (5, "reused", 3, "HQ", "k", 1, ""),  # HQ, its builder, uses it already
+    ]
+    items_ = [ItemRow(1, "k", 1.0), ItemRow(2, "k", 5.0), ItemRow(3, "k", 7.0)]
+    m = compute(log, items_, [PoolRow("HQ", "digital", 1, 1.0)], Window(0.0, 10.0))
+    assert m["benefit"] == pytest.approx(1.0 * (10 - 2) + 1.0 * (10 - 4))  # not 5 or 7 a week

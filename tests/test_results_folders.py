@@ -342,3 +342,24 @@ def test_a_temporary_file_in_runs_is_not_a_finished_run(tmp_path: Path) -> None:
     (runs / "p00000-r0000-tiny.json").write_text("{}")
     (runs / ".p00000-r0001-tiny.json.abcd1234.tmp.json").write_text("{")
     assert Store(tmp_path).done() == {"p00000-r0000-tiny"}
+
+
+def test_compute_metrics_takes_a_run_folders_tables_as_it_did_and_the_records(tmp_path: Path) -> None:
+    """`orgsim.compute_metrics` on the tables of a run folder (the first form of the API, which a
+    script may still use) gives the metrics the records give, and those the run folder holds."""
+    import pandas as pd
+
+    import orgsim
+
+    result, metrics = orgsim.run(TINY, "tiny", seed=4)
+    folder = orgsim.write_run(tmp_path, result, metrics)
+    sc = result.plan.scenario
+    w = orgsim.Window(sc.warmup_weeks, sc.horizon_weeks)
+    tables = [pd.read_parquet(folder / f"{name}.parquet") for name in ("events", "initiatives", "pools")]
+    from_tables = orgsim.compute_metrics(*tables, w)
+    from_records = orgsim.compute_metrics(result.records, result.initiatives, result.pools, w)
+    mixed = orgsim.compute_metrics(tables[0], result.initiatives, tables[2], w=w)
+    assert from_tables == from_records == mixed
+    saved = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    assert saved["needs_met"] == pytest.approx(from_tables["needs_met"])
+    assert from_tables["counts"]["arrived"] > 0

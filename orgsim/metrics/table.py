@@ -140,9 +140,17 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 _COHORT = "initiatives that arrived after the warm-up"
+# What "already in progress or live" means for a build (orgsim.metrics.core.flag_duplicates).
+_IN_PROGRESS = ("already in progress or live: another initiative with the same capability key (one "
+                "that arrived in the warm-up included) had started its build work earlier (in the "
+                "same week, the one recorded first is earlier) and had not been rejected by the week "
+                "this one's build started")
 _COMPONENT_DEFINITIONS = {
-    "forum_wait": "from joining a forum's queue to its decision, deferrals included",
-    "staff_wait": "from being ready for a stage to free staff taking it up",
+    "forum_wait": "from joining a forum's queue to its decision, deferrals included; a wait that "
+                  "ends because a reorganisation closed the forum (a withdrawn record) counts here",
+    "staff_wait": "from being ready for a stage to free staff taking it up; a wait that ends "
+                  "because a reorganisation closed the team it was queued for (a withdrawn record) "
+                  "counts here",
     "work": "people working on it, at their pace after planning overhead and any "
             "reorganisation dip",
     "rework": "the part of a stage's work redone because a handoff was misread",
@@ -177,27 +185,35 @@ DEFINITIONS: dict[str, str] = {
                  "per 13-week quarter of the measured window.",
     "new_capabilities": f"{_COHORT.capitalize()} and were delivered by the horizon, whose "
                         "capability was not already in progress or live when their build "
-                        "started, per quarter.",
+                        "started (as duplicates built defines it), per quarter.",
     "delivered": f"Every build delivered of the {_COHORT}, duplicates included, per quarter "
                  "(not a measure of value: it rewards building the same thing twice).",
     "reused": f"{_COHORT.capitalize()} and were met by reusing an existing product, per quarter.",
-    "duplication_rate": "Build effort spent on capabilities already in progress or live when "
-                        f"the build started, divided by all build effort ({_COHORT}).",
-    "duplicates_built": f"{_COHORT.capitalize()} and started building a capability already in "
-                        "progress or live.",
+    "duplication_rate": "Build person-weeks of the duplicates built, divided by the build "
+                        f"person-weeks of all {_COHORT} (rework within builds included in both).",
+    "duplicates_built": f"{_COHORT.capitalize()} and started building a capability "
+                        f"{_IN_PROGRESS}.",
     "duplicates_avoided": f"{_COHORT.capitalize()} whose duplicate was detected and reused.",
-    "hidden_work_share": "Staff time on rework, planning and coordination overhead (and "
-                         "reorganisation dips) and duplicate builds, divided by all staff time "
-                         f"held by {_COHORT} (the Virtual Design Team's hidden work).",
+    "hidden_work_share": "Staff time on rework, on overhead and on duplicate builds, divided by "
+                         f"all staff time held by {_COHORT} (people on each stage times its "
+                         "weeks; the Virtual Design Team's hidden work). Rework: person-weeks "
+                         "redone after misread handoffs. Overhead: staff-weeks held beyond the "
+                         "person-weeks of effort done (planning and coordination overhead, "
+                         "reorganisation dips). Duplicate builds: each duplicate built's build "
+                         "person-weeks less the rework within them (counted once, as rework).",
     "wip": "Time-average number of initiatives arrived and not yet finished, over the "
            "measured window (those that arrived in the warm-up included while present).",
-    "handoffs_per_item": "Mean handoffs between organisations per delivered initiative.",
+    "handoffs_per_item": "Mean number of handoffs between organisations (handoff records) per "
+                         "initiative that arrived after the warm-up and was delivered by the "
+                         "horizon, every handoff it made counted; 0 when none was delivered.",
     "rework_share": f"Person-weeks redone after misread handoffs over all effort ({_COHORT}).",
     "utilisation": "Busy staff-weeks over available staff-weeks in the measured window, every "
                    "team together; people finishing work after leaving count as available.",
     "benefit": "Value per week times weeks in use within the measured window, once per product "
                "and unit using it (the builder of a local product, each ICS adopting a national "
-               "one, a unit reusing one); every product in use in the window counts.",
+               "one, a unit reusing one); every product in use in the window counts. A reuse "
+               "earns the original product's value per week (not the reusing initiative's), "
+               "from the week of the reuse, unless the reusing unit uses that product already.",
     "rejected": f"{_COHORT.capitalize()} and were rejected after too many deferrals (or refused "
                 "by every funding round they had to bid to).",
     "arrived": "Initiatives that arrived after the warm-up.",
