@@ -10,7 +10,7 @@ from orgsim.calibration.spec import Calibration
 from orgsim.config.errors import from_validation
 from orgsim.config.yamlio import ConfigError, Source, dotted, read_yaml
 from orgsim.experiments.points import Bases, bases_for, plans
-from orgsim.experiments.spec import Experiment, Uncertainty
+from orgsim.experiments.spec import Design, Experiment, Uncertainty
 
 PILOT_WEEKS = 13.0  # a pilot run this long after the warm-up shows which metrics a run has
 
@@ -52,7 +52,8 @@ def load_calibration(path: str | Path, pilot: bool = True) -> Setup:
     exp = Experiment(name=cal.name, scenario=cal.scenario, models=[model_file(cal.model, path)],
                      uncertainties={p: Uncertainty(low=u.low, high=u.high, source=u.source)
                                     for p, u in cal.parameters.items()},
-                     horizon_weeks=cal.horizon_weeks, warmup_weeks=cal.warmup_weeks)
+                     horizon_weeks=cal.horizon_weeks, warmup_weeks=cal.warmup_weeks,
+                     design=Design(kind="lhs", samples=1))  # sampled by the calibration, not a design
     try:
         bases = bases_for(exp, src, path, key="parameters")
     except ConfigError as err:
