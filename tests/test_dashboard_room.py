@@ -593,7 +593,8 @@ def test_two_saves_in_the_same_second_keep_both(tmp_path: Path) -> None:
      "Productivity dip: must be between 0 and 0.9"),
     ("funding", {"forum": "nhsei_board", "capacity": 10**6}, "Items decided per meeting: must be between"),
     ("staff", {"unit": "NHSD", "team": "digital", "change": 10**6}, "People added or removed: must be"),
-    ("cadence", {"forum": "nhsei_board", "cadence_weeks": float("nan")}, "Weeks between meetings: must"),
+    ("cadence", {"forum": "nhsei_board", "cadence_weeks": float("nan")},
+     "Weeks between meetings: expected a finite number"),
 ])
 def test_a_decision_out_of_a_sensible_range_is_refused_with_a_reason(scenario: Path, change: str,
                                                                       fields: dict[str, Any],

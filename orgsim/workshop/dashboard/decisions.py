@@ -130,14 +130,14 @@ def decide(change: str, fields: Mapping[str, Any], week: float, state: InForce, 
         return f"Unknown change {change!r}; choose one of: {', '.join(CHANGES.values())}."
     if change == "funding" and all(fields.get(k) is None for k in ("p_approve", "capacity")):
         return "Nothing changes: give a new approval probability, a new capacity, or both."
-    if problem := out_of_bounds(fields):
-        return problem
     entry = {"week": week, "label": label.strip(), change: {k: v for k, v in fields.items() if v is not None}}
     try:
         iv = Intervention.model_validate(entry)
     except ValidationError as exc:
         err = from_validation(exc, Source(file="decision", data=entry))
         return f"{_capital(WORDS.get(err.path.rsplit('.', 1)[-1], err.path))}: {err.message}."
+    if problem := out_of_bounds(fields):  # valid in a file, but not what a room means
+        return problem
     try:
         return _unchanged(_resolve(iv, state, load), state)
     except ConfigError as exc:
