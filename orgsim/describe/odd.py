@@ -182,7 +182,7 @@ def process(sc: Any, plans: list[Plan], cite: Cite, model_cites: dict[str, Cite]
 
 
 def _change(entry: Any, index: int, cite: Cite) -> str:
-    """`switch_model: to joined_up_planning; dip 0.2 (assumption: ... (file:line)); ...`."""
+    """`switch_model: to MODEL; dip 0.2 (assumption: ... (file:line)); ...`: each value with its source."""
     for kind in ("switch_model", "demand", "funding", "staff", "cadence"):
         spec = getattr(entry, kind, None)
         if spec is None:
