@@ -32,7 +32,17 @@ POOLED_PAIRED = pd.DataFrame({"model_a": [PAIR[0]], "model_b": [PAIR[1]],
 
 
 def _exp(models: list[str], pair: tuple[str, str] | None, outcomes: list[str]) -> SimpleNamespace:
-    return SimpleNamespace(models=models, pair=pair, outcomes=outcomes)
+    return SimpleNamespace(models=models, pair=pair, outcomes=outcomes, replications=70,
+                           uncertainties={}, ensemble=None)
+
+
+def test_without_levers_the_verdict_also_says_what_its_intervals_cover() -> None:
+    summary = SimpleNamespace(by_model=BY_MODEL, paired=POOLED_PAIRED)
+    exp = SimpleNamespace(models=list(PAIR), pair=PAIR, outcomes=["lead_time_mean"],
+                          replications=10, uncertainties={"demand.ics_rate_per_week": 1},
+                          ensemble=None)
+    text = _text(first_screen(summary, exp))  # 70 runs a model: 7 scenarios of 10 replications
+    assert "pool 10 replications over 7 scenarios of the uncertain numbers" in text
 
 
 def _text(html: str) -> str:
@@ -44,6 +54,8 @@ def test_with_levers_the_first_screen_opens_on_the_switch_not_a_pooled_winner() 
     exp = _exp(list(PAIR), PAIR, ["lead_time_mean"])
     pooled = _text(first_screen(summary, exp))
     assert "Joined up planning (29 weeks) is best" in pooled  # the old verdict, without levers
+    # 70 runs a model, 70 replications, nothing uncertain: randomness alone.
+    assert "run-to-run randomness only: 70 replications of each model" in pooled
     html = first_screen(summary, exp, sweep())
     text = _text(html)
     assert "is best" not in text and "29 weeks" not in text
