@@ -126,7 +126,7 @@ def test_heat_map_has_a_panel_per_outcome_and_model_with_values_written_in() -> 
     table = response_table(_board_metrics(), [CADENCE, DIGITAL], ["lead_time_mean", "needs_met"])
     fig, axes = heatmap(table, CADENCE, DIGITAL, ["lead_time_mean", "needs_met"],
                         ["internal_commissioning"], (4.33, 32))
-    assert axes.shape == (2, 1)
+    assert axes.shape == (1, 2)  # a row per model, a column per outcome
     written = [t.get_text() for t in axes[0, 0].texts]
     assert len(written) == 4
     assert [t.get_text() for t in axes[0, 0].get_xticklabels()] == ["2.17", "4.33"]
@@ -145,7 +145,7 @@ def test_heat_map_marks_cells_whose_change_from_today_is_within_the_noise() -> N
     # at (2.17, 32) too; every other change is clear, and today is today.
     lead = {t.get_position(): t.get_text() for t in axes[0, 0].texts}
     assert [p for p, t in lead.items() if "(≈ today)" in t] == [(1, 1)]  # x 4.33, y 48
-    needs = {t.get_position(): t.get_text() for t in axes[1, 0].texts}
+    needs = {t.get_position(): t.get_text() for t in axes[0, 1].texts}
     assert [p for p, t in needs.items() if "(≈ today)" in t] == [(0, 0)]  # x 2.17, y 32
 
 
