@@ -175,7 +175,9 @@ def figures(w: Any, metrics: pd.DataFrame, outcomes: Sequence[str],
         yield (f"response_{i + 1}", f"Response to {words}", "Each outcome of interest against "
                f"{words}, mean and 95% confidence band per model"
                + (f", other levers at today's values ({at})" if at else "")
-               + "; grey bands: where the better model changes; dotted line: today.",
+               + "; grey bands: where the better model changes; dotted line: today. Each band is "
+               "of one mean on its own: a change between settings or models is paired (the same "
+               "demand in both) and so known more closely; the bottom line gives its interval.",
                response(held, lever, outcomes, colours, sw,
                         _float(w.baseline.get(lever)), (w.labels.get(lever) or lever))[0])
     if len(levers) >= 2:
