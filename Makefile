@@ -17,13 +17,15 @@ APT_WAIT ?= 600
 APT_PAUSE ?= 5
 
 $(RUN_STAMP): pyproject.toml
-	test -x $(PY) || python3 -m venv $(VENV)
+	@test -x $(PY) || { echo "set-up: creating the virtual environment $(VENV)"; python3 -m venv $(VENV); }
+	@echo "set-up: installing orgsim and what it needs to run into $(VENV) (pip; takes a few minutes the first time)"
 	$(PIP) -e .
-	touch $(RUN_STAMP)
+	@touch $(RUN_STAMP)
 
 $(STAMP): $(RUN_STAMP)
+	@echo "set-up: installing the development tools (pytest, ruff, mypy, Playwright) into $(VENV)"
 	$(PIP) -e '.[dev]'
-	touch $(STAMP)
+	@touch $(STAMP)
 
 EXPERIMENT := experiments/compare_operating_models.yaml
 RESULTS    := results/compare_operating_models
@@ -40,6 +42,7 @@ test: $(STAMP) chromium
 APT = $(SUDO) $(APT_GET) -o DPkg::Lock::Timeout=$(APT_WAIT)
 chromium:
 	@command -v $(CHROMIUM) >/dev/null || { \
+	  echo "set-up: installing Debian's chromium with apt-get (for the dashboard's browser tests)"; \
 	  apt() { end=$$(( $$(date +%s) + $(APT_WAIT) )); \
 	    while ! out=$$($(APT) "$$@" 2>&1); do \
 	      if ! echo "$$out" | grep -qi lock || [ $$(date +%s) -ge $$end ]; then echo "$$out" >&2; return 1; fi; \

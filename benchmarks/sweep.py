@@ -1,6 +1,13 @@
 """Sweep benchmarks: parallel speed-up, memory against sweep size, time to first progress.
 
-Usage: python benchmarks/sweep.py [--quick] [--json]
+Usage: python benchmarks/sweep.py [--quick] [--repeat N] [--json] [--baseline DIR] [--only NAME]
+
+- throughput: the default comparison (experiments/compare_operating_models.yaml, 120
+  runs) by `orgsim experiment` on 2 workers, as `make run` runs it: runs per second of
+  wall time, and CPU seconds (the command and its workers, from getrusage). On a shared
+  machine wall time follows the load; runs per second of CPU time over two cores is what
+  a quiet 2-core machine would reach at best. Target >= 8 runs/s, towards 11.
+  --baseline DIR runs a checkout of another orgsim version alternately in the same run.
 
 - speed-up: the same experiment (full five-year horizon, 2 models x N replications)
   run serially and with the process backend on 2 workers, timed in this process,
@@ -18,6 +25,7 @@ import argparse
 import json
 import os
 import pty
+import resource
 import select
 import subprocess
 import sys
@@ -30,6 +38,46 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "configs" / "nhs_england.yaml"
 ORGSIM = str(Path(sys.executable).parent / "orgsim")
+
+
+DEFAULT = ROOT / "experiments" / "compare_operating_models.yaml"
+
+
+def timed(args: list[str], source: Path | None = None) -> dict[str, float]:
+    """Wall and CPU seconds of `python -m orgsim.cli ARGS` (CPU of the process and its workers)."""
+    env = dict(os.environ)
+    if source is not None:
+        env["PYTHONPATH"] = str(source)  # with the working directory there, its orgsim is imported
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "orgsim.cli", *args], env=env, cwd=source or ROOT,
+                          capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"orgsim {' '.join(args)} failed:\n{done.stderr}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall_s": wall, "cpu_s": cpu, "load": os.getloadavg()[0]}
+
+
+def throughput(tmp: Path, repeat: int, baseline: Path | None) -> dict[str, dict[str, float]]:
+    """The default comparison on 2 workers, this tree and (alternately) the baseline's."""
+    doc = yaml.safe_load(DEFAULT.read_text(encoding="utf-8"))
+    runs = len(doc["models"]) * doc["replications"]
+    sources = {"this": None, **({"baseline": baseline.resolve()} if baseline else {})}
+    samples: dict[str, list[dict[str, float]]] = {k: [] for k in sources}
+    for i in range(repeat):
+        for name, source in sources.items():
+            out = tmp / f"throughput-{name}-{i}"
+            samples[name].append(timed(["experiment", str(DEFAULT), "--out", str(out), "-q",
+                                        "--workers", "2"], source))
+    out = {}
+    for name, got in samples.items():
+        wall, cpu = min(s["wall_s"] for s in got), min(s["cpu_s"] for s in got)
+        out[name] = {"runs": runs, "wall_s": wall, "cpu_s": cpu, "runs_per_s": runs / wall,
+                     "runs_per_cpu_s_over_2_cores": runs / (cpu / 2),
+                     "load": sorted(s["load"] for s in got)[len(got) // 2], "target": 8.0}
+    return out
 
 
 def experiment(tmp: Path, name: str, replications: int, horizon: float, samples: int = 1) -> Path:
@@ -110,21 +158,41 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller sweeps")
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--baseline", type=Path, help="source tree of another orgsim (throughput)")
+    parser.add_argument("--only", choices=["throughput", "first_progress", "speedup", "memory"],
+                        action="append", help="run only these parts (repeatable)")
     args = parser.parse_args()
+    parts = args.only or ["throughput", "first_progress", "speedup", "memory"]
+    results: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        results = {"first_progress": first_progress(tmp),
-                   "speedup": speedup(tmp, 10 if args.quick else 20, args.repeat),
-                   "memory": memory(tmp, args.quick)}
+        if "throughput" in parts:
+            results["throughput"] = throughput(tmp, args.repeat, args.baseline)
+        if "first_progress" in parts:
+            results["first_progress"] = first_progress(tmp)
+        if "speedup" in parts:
+            results["speedup"] = speedup(tmp, 10 if args.quick else 20, args.repeat)
+        if "memory" in parts:
+            results["memory"] = memory(tmp, args.quick)
     if args.json:
         print(json.dumps(results, indent=2))
         return
-    fp, sp, mem = results["first_progress"], results["speedup"], results["memory"]
-    print(f"first progress line after {fp['first_progress_s']:.2f} s (target < 3 s)")
-    print(f"speed-up, {sp['runs']} runs: serial {sp['serial_s']:.1f} s, 2 workers "
-          f"{sp['two_workers_s']:.1f} s -> {sp['speedup']:.2f}x (target >= 1.8x)")
-    print(f"peak memory: {mem['small_runs']} runs {mem['small_peak_mib']:.0f} MiB, "
-          f"{mem['large_runs']} runs {mem['large_peak_mib']:.0f} MiB -> {mem['ratio']:.2f}x (target <= 1.1x)")
+    for name, tp in dict(results.get("throughput") or {}).items():  # type: ignore[call-overload]
+        print(f"default comparison ({name}): {tp['runs']} runs in {tp['wall_s']:.1f} s on 2 workers "
+              f"-> {tp['runs_per_s']:.2f} runs/s (load {tp['load']:.1f}); {tp['cpu_s']:.1f} CPU s -> "
+              f"{tp['runs_per_cpu_s_over_2_cores']:.1f} runs/s on 2 quiet cores (target >= 8)")
+    if "first_progress" in results:
+        fp = results["first_progress"]
+        print(f"first progress line after {fp['first_progress_s']:.2f} s (target < 3 s)")  # type: ignore[index]
+    if "speedup" in results:
+        sp = results["speedup"]
+        print(f"speed-up, {sp['runs']} runs: serial {sp['serial_s']:.1f} s, 2 workers "  # type: ignore[index]
+              f"{sp['two_workers_s']:.1f} s -> {sp['speedup']:.2f}x (target >= 1.8x)")  # type: ignore[index]
+    if "memory" in results:
+        mem = results["memory"]
+        print(f"peak memory: {mem['small_runs']} runs {mem['small_peak_mib']:.0f} MiB, "  # type: ignore[index]
+              f"{mem['large_runs']} runs {mem['large_peak_mib']:.0f} MiB -> {mem['ratio']:.2f}x "  # type: ignore[index]
+              "(target <= 1.1x)")
 
 
 if __name__ == "__main__":

@@ -125,7 +125,7 @@ def test_discover_tells_when_joined_up_planning_loses_on_lead_time(results: Path
     assert 'id="regret"' in html and "Regret and satisficing" in html  # from the same summary
     for name in ("regret", "satisficing"):
         assert f'<figure id="plot-{name}">' in html
-        assert (results / "plots" / f"{name}.svg").stat().st_size > 1000
+        assert (results / "plots" / f"{name}.png").stat().st_size > 1000
 
 
 def test_the_chosen_box_is_the_users(results: Path) -> None:

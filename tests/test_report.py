@@ -57,8 +57,10 @@ def html(results: Path) -> str:
 def test_every_plot_is_embedded_and_saved(results: Path, html: str, name: str) -> None:
     embedded = rf'<figure id="plot-{name}"><h3>[^<]*</h3><img [^>]*src="data:image/png;base64,'
     assert re.search(embedded, html)
-    for suffix in (".png", ".svg"):
-        assert (results / "plots" / f"{name}{suffix}").stat().st_size > 1000
+    assert (results / "plots" / f"{name}.png").stat().st_size > 1000
+    for suffix in (".pdf", ".svg"):  # only when asked (`orgsim report --formats png,pdf,svg`)
+        assert not (results / "plots" / f"{name}{suffix}").exists()
+    assert f'href="plots/{name}.png"' in html and f'href="plots/{name}.svg"' not in html
 
 
 def test_self_contained(html: str) -> None:

@@ -181,7 +181,7 @@ def test_overlap_check_sees_overlaps() -> None:
 
 @pytest.fixture(scope="module")
 def report(shipped: Path) -> str:
-    return write_report(shipped).read_text(encoding="utf-8")
+    return write_report(shipped, formats=("png", "pdf", "svg")).read_text(encoding="utf-8")
 
 
 def test_every_figure_saved_for_print_and_editing(shipped: Path, report: str) -> None:

@@ -33,7 +33,7 @@ def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def html(run_dir: Path) -> str:
-    result = CliRunner().invoke(app, ["report", str(run_dir)])
+    result = CliRunner().invoke(app, ["report", str(run_dir), "--formats", "png,pdf,svg"])
     assert result.exit_code == 0, result.output
     return (run_dir / "report.html").read_text(encoding="utf-8")
 

@@ -100,8 +100,10 @@ def test_response_table_means_per_setting_and_model() -> None:
 def test_two_levers_give_a_response_figure_each_and_a_heat_map() -> None:
     drawn = list(figures(board(), _board_metrics(), ["lead_time_mean", "needs_met"],
                          {"internal_commissioning": "#0072B2"}))
-    assert [d[0] for d in drawn] == ["response_1", "response_2", "heatmap"]
-    assert "other levers at today's values (NHSD digital team 32 (people))" in drawn[0][2]
+    assert [d.name for d in drawn] == ["response_1", "response_2", "heatmap"]
+    assert "other levers at today's values (NHSD digital team 32 (people))" in drawn[0].caption
+    fig = drawn[2].figure()  # declared, drawn when the report is written
+    assert len(fig.axes) == 2 + 2  # two outcomes, one model, a colour scale each
 
 
 def test_response_draws_a_line_and_band_per_model_and_marks_the_switch_and_today() -> None:

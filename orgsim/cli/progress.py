@@ -6,15 +6,16 @@ from typing import Any
 
 
 class Bar:
-    """Rich progress for a sweep: runs done of all, rate, time elapsed and time left."""
+    """Rich progress for a sweep: runs (or other `things`) done of all, rate, time elapsed and left."""
 
-    def __init__(self, quiet: bool, console: Any = None) -> None:
+    def __init__(self, quiet: bool, console: Any = None, things: str = "runs") -> None:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+        self.things = things
         self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                  TextColumn("{task.fields[rate]}"), times_column(), disable=quiet,
                                  transient=False, console=console)
-        self.task = self.progress.add_task("runs", total=None, start=False, rate="")
+        self.task = self.progress.add_task(things, total=None, start=False, rate="")
 
     def start(self, total: int, done: int) -> None:
         import time
@@ -30,7 +31,7 @@ class Bar:
         self.progress.advance(self.task)
         finished = self.progress.tasks[0].completed - self.done0
         rate = finished / max(time.perf_counter() - self.t0, 1e-9)
-        self.progress.update(self.task, rate=f"{rate:.1f} runs/s")
+        self.progress.update(self.task, rate=f"{rate:.1f} {self.things}/s")
 
     def stop(self) -> None:
         self.progress.stop()

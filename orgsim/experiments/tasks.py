@@ -52,20 +52,28 @@ def replication_seeds(root: int, replications: int) -> tuple[int, list[int]]:
 
 
 def execute(task: Task) -> Output:
-    """Simulate and measure one run (runs in a worker process on parallel backends)."""
-    from orgsim.api import measure
-    from orgsim.engine.run import simulate
-    from orgsim.metrics.flows import handoffs, service_teams, waits
+    """Simulate and measure one run (runs in a worker process on parallel backends).
+
+    The metrics are `orgsim.api.measure`'s and the flow tables `orgsim.metrics.flows`'s,
+    both read straight from the records as the model laid them out: no `Record` tuples
+    and no frame of every record are built.
+    """
+    from orgsim.domain.collector import paused
+    from orgsim.engine.run import simulate_flat
+    from orgsim.metrics.core import Window, compute
+    from orgsim.metrics.flows import flow_rows, service_teams
     from orgsim.metrics.table import flat
 
-    result = simulate(task.plan, task.seed)
-    events = result.events_frame()
-    metrics = measure(result)
+    run = simulate_flat(task.plan, task.seed)
+    sc = task.plan.scenario
+    with paused():  # what the walks keep lives until the run's output is sent
+        metrics = compute(run.rows(), run.initiatives, run.pools,
+                          Window(sc.warmup_weeks, sc.horizon_weeks))
+        handoffs, waits = flow_rows(run.rows(), service_teams(task.plan))
     row = {"point": task.point, "replication": task.replication, "model": task.model,
            "seed": task.seed, **task.labels, **flat(metrics)}
-    series = result.timeseries.assign(point=task.point, replication=task.replication, model=task.model)
-    return Output(task.key, row, series, handoffs(events).to_dict("records"),
-                  waits(events, service_teams(task.plan)).to_dict("records"), staff_rows(metrics))
+    series = run.timeseries.assign(point=task.point, replication=task.replication, model=task.model)
+    return Output(task.key, row, series, handoffs, waits, staff_rows(metrics))
 
 
 def staff_rows(metrics: dict[str, Any]) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ opened in a drawing program can have its labels edited, restyled or translated.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +22,16 @@ TEXT_AS_TEXT: dict[Any, Any] = {"svg.fonttype": "none", "pdf.fonttype": 42, "ps.
                 "svg.hashsalt": "orgsim"}
 
 
-def save(fig: Any, folder: Path, name: str) -> dict[str, Path]:
-    """Write `<name>.png` (300 dpi), `<name>.pdf` and `<name>.svg` in `folder`; returns the paths.
+def save(fig: Any, folder: Path, name: str, formats: Sequence[str] = FORMATS) -> dict[str, Path]:
+    """Write `<name>.png` (300 dpi), `<name>.pdf` and `<name>.svg` (or `formats`) in `folder`.
 
-    `svg.hashsalt` is fixed so that the same figure gives the same SVG bytes.
+    Returns the paths. `svg.hashsalt` is fixed so that the same figure gives the same SVG bytes.
     """
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"unknown figure format {unknown[0]!r}; expected one of {', '.join(FORMATS)}")
     folder.mkdir(parents=True, exist_ok=True)
-    paths = {fmt: folder / f"{name}.{fmt}" for fmt in FORMATS}
+    paths = {fmt: folder / f"{name}.{fmt}" for fmt in formats}
     with matplotlib.rc_context(TEXT_AS_TEXT):
         for fmt, path in paths.items():
             write_atomic(path, _saver(fig, fmt))  # a reader never finds half a figure

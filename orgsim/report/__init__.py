@@ -1,4 +1,4 @@
-"""One self-contained HTML report per experiment, every plot also saved as PNG, PDF and SVG.
+"""One self-contained HTML report per experiment, every plot also saved as PNG (PDF, SVG if asked).
 
 The page embeds its plots and styles, so it opens from disk in any browser
 with no server and no network.
@@ -6,15 +6,17 @@ with no server and no network.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
 from orgsim.analysis.bottom_line import setting_text
 from orgsim.analysis.discovery import load as load_discovery
+from orgsim.experiments.runner import Progress
 from orgsim.report import assumptions, decision, results, verdict, whatif
 from orgsim.report.data import Inputs, read, shown
 from orgsim.report.figures import Plot, draw
-from orgsim.report.html import figure, page, paragraph, section
+from orgsim.report.html import figure, files, page, paragraph, section
 from orgsim.store.atomic import write_text
 
 __all__ = ["write_report"]
@@ -23,17 +25,22 @@ TODAY = ("This section describes today's setting alone ({}); the bottom line and
          "to the levers give every other setting.")
 
 
-def write_report(results_dir: Path) -> Path:
-    """Write `report.html` and `plots/<name>.png|svg` in `results_dir`; returns the HTML path."""
+def write_report(results_dir: Path, formats: Sequence[str] = ("png",), workers: int = 2,
+                 progress: Progress | None = None) -> Path:
+    """Write `report.html` and `plots/<name>.<format>` in `results_dir`; returns the HTML path.
+
+    Figures are drawn `workers` at a time; one drawn before from the same data and code,
+    with every file of `formats`, is reused. `progress` hears of each figure drawn.
+    """
     root = Path(results_dir)
     inputs = read(root)
-    plots = draw(inputs, root / "plots")
+    plots = draw(inputs, root / "plots", formats, workers, progress)
     path = root / "report.html"
-    write_text(path, render(inputs, plots))
+    write_text(path, render(inputs, plots, formats))
     return path
 
 
-def render(inputs: Inputs, plots: list[Plot]) -> str:
+def render(inputs: Inputs, plots: list[Plot], formats: Sequence[str] = ("png",)) -> str:
     """The report as one HTML string."""
     left = {p.name: p for p in plots}
 
@@ -78,8 +85,8 @@ def render(inputs: Inputs, plots: list[Plot]) -> str:
     intro = "".join(f'<p class="note">{escape(w)}</p>' for w in inputs.warnings)
     intro += paragraph(exp.description.strip() or "No description given.")
     intro += paragraph(f"Every number below comes from the tables in the folder that holds this "
-                       f"page ({inputs.root.name}/); plots are also saved under plots/ as PNG "
-                       "(300 dpi), PDF and SVG.", "muted")
+                       f"page ({inputs.root.name}/); plots are also saved under plots/ as "
+                       f"{files(formats)}.", "muted")
     what = "Run" if inputs.kind == "run" else "Experiment"
     return page(f"{what}: {exp.name}", intro, sections, lead=1 if w is not None else 0)
 

@@ -81,25 +81,26 @@ def _p(value: float) -> str:
     return "–" if pd.isna(value) else f"{value:.2g}"
 
 
-def discovery_figures(found: Any) -> list[tuple[str, str, str, Any]]:
-    """(name, heading, caption, figure) of the discovery plots, none without a discovery."""
+def discovery_figures(found: Any) -> list[Any]:
+    """The discovery plots, declared (`orgsim.report.drawing.Declared`); none without a discovery."""
     if found is None:
         return []
     from orgsim.analysis.discovery import describe
     from orgsim.plots.discovery import box_limits, tradeoff
+    from orgsim.report.drawing import declare
 
     labels = {u: describe(u) for u in found.limits["uncertainty"]}
-    return [("discovery_tradeoff", "Scenario discovery: coverage and density", "Every box of "
-             "PRIM's trajectory; the chosen box ringed; the classification tree's leaves as squares.",
-             tradeoff(found.trajectory, found.box, found.cart)[0]),
-            ("discovery_box", "Scenario discovery: the chosen box", "The chosen box on each input "
-             "it restricts, within the range the experiment explored.",
-             box_limits(found.limits, labels)[0])]
+    return [declare("discovery_tradeoff", "Scenario discovery: coverage and density", "Every box of "
+                    "PRIM's trajectory; the chosen box ringed; the classification tree's leaves as "
+                    "squares.", tradeoff, found.trajectory, found.box, found.cart),
+            declare("discovery_box", "Scenario discovery: the chosen box", "The chosen box on each "
+                    "input it restricts, within the range the experiment explored.",
+                    box_limits, found.limits, labels)]
 
 
 def save_discovery_plots(found: Any, folder: Path) -> list[Path]:
     """Write the discovery plots as PNG, PDF and SVG in `folder` (atomically, as the report does)."""
     from orgsim.plots.export import save
 
-    return [path for name, _, _, fig in discovery_figures(found)
-            for path in save(fig, folder, name).values()]
+    return [path for d in discovery_figures(found)
+            for path in save(d.figure(), folder, d.name).values()]

@@ -92,14 +92,25 @@ def collapsed(summary: str, *parts: str) -> str:
     return f"<details><summary>{escape(summary)}</summary>{''.join(parts)}</details>"
 
 
-def figure(name: str, heading: str, caption: str, png: bytes) -> str:
-    """An embedded PNG (base64), so the page needs no other file; print and vector files linked."""
+FILES = {"png": "PNG (300 dpi)", "pdf": "PDF", "svg": "SVG"}
+
+
+def files(formats: Sequence[str]) -> str:
+    """`PNG (300 dpi), PDF and SVG`: the saved formats in words (PDF and SVG keep text as text)."""
+    names = [FILES.get(f, f.upper()) for f in formats]
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+
+
+def figure(name: str, heading: str, caption: str, png: bytes,
+           formats: Sequence[str] = ("png", "pdf", "svg")) -> str:
+    """An embedded PNG (base64), so the page needs no other file; the saved files linked."""
     data = base64.b64encode(png).decode("ascii")
+    links = ", ".join(f'<a href="plots/{escape(name)}.{fmt}">{FILES.get(fmt, fmt.upper())}</a>'
+                      for fmt in formats)
+    editable = " (text editable)" if set(formats) & {"pdf", "svg"} else ""
     return (f'<figure id="plot-{escape(name)}"><h3>{escape(heading)}</h3>'
             f'<img alt="{escape(heading)}" src="data:image/png;base64,{data}">'
-            f'<figcaption>{escape(caption)} Files: <a href="plots/{escape(name)}.png">PNG (300 dpi)</a>, '
-            f'<a href="plots/{escape(name)}.pdf">PDF</a>, <a href="plots/{escape(name)}.svg">SVG</a> '
-            '(text editable).</figcaption></figure>')
+            f'<figcaption>{escape(caption)} Files: {links}{editable}.</figcaption></figure>')
 
 
 def page(title: str, intro: str, sections: list[tuple[str, str, str]], lead: int = 0) -> str:

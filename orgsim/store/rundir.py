@@ -18,14 +18,16 @@ import platform
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import yaml
 
 from orgsim.config.plan import Plan
-from orgsim.engine.run import RunResult
 from orgsim.store.atomic import write_atomic, write_text
+
+if TYPE_CHECKING:  # the engine imports Mesa (over a second): not for reading or hashing results
+    from orgsim.engine.run import RunResult
 
 
 def resolved_config(plan: Plan) -> str:
