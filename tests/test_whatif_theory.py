@@ -113,8 +113,8 @@ def test_forum_against_a_handoff_delay_flips_at_twice_the_delay(tmp_path: Path) 
     shown = subprocess.run([ORGSIM, "summarise", str(tmp_path / "results")], capture_output=True,
                            text=True, env={**os.environ, "COLUMNS": "90"})
     assert shown.returncode == 0, shown.stderr
-    lines = shown.stdout.splitlines()
-    assert all(len(line) <= 90 for line in lines)
+    lines = [line for line in shown.stdout.splitlines() if not line.startswith("tables written to")]
+    assert all(len(line) <= 90 for line in lines)  # the folder's path, last, may be longer
     assert "the answer at each setting of its levers" in shown.stdout
     assert "run-to-run randomness" in shown.stdout  # nothing uncertain was varied
     assert "forum cadence" in shown.stdout and "6 and 8" in shown.stdout
