@@ -32,7 +32,17 @@ POOLED_PAIRED = pd.DataFrame({"model_a": [PAIR[0]], "model_b": [PAIR[1]],
 
 
 def _exp(models: list[str], pair: tuple[str, str] | None, outcomes: list[str]) -> SimpleNamespace:
-    return SimpleNamespace(models=models, pair=pair, outcomes=outcomes)
+    return SimpleNamespace(models=models, pair=pair, outcomes=outcomes, replications=70,
+                           uncertainties={}, ensemble=None)
+
+
+def test_without_levers_the_verdict_also_says_what_its_intervals_cover() -> None:
+    summary = SimpleNamespace(by_model=BY_MODEL, paired=POOLED_PAIRED)
+    exp = SimpleNamespace(models=list(PAIR), pair=PAIR, outcomes=["lead_time_mean"],
+                          replications=10, uncertainties={"demand.ics_rate_per_week": 1},
+                          ensemble=None)
+    text = _text(first_screen(summary, exp))  # 70 runs a model: 7 scenarios of 10 replications
+    assert "pool 10 replications over 7 scenarios of the uncertain numbers" in text
 
 
 def _text(html: str) -> str:
@@ -44,6 +54,8 @@ def test_with_levers_the_first_screen_opens_on_the_switch_not_a_pooled_winner() 
     exp = _exp(list(PAIR), PAIR, ["lead_time_mean"])
     pooled = _text(first_screen(summary, exp))
     assert "Joined up planning (29 weeks) is best" in pooled  # the old verdict, without levers
+    # 70 runs a model, 70 replications, nothing uncertain: randomness alone.
+    assert "run-to-run randomness only: 70 replications of each model" in pooled
     html = first_screen(summary, exp, sweep())
     text = _text(html)
     assert "is best" not in text and "29 weeks" not in text
@@ -88,8 +100,10 @@ def test_response_table_means_per_setting_and_model() -> None:
 def test_two_levers_give_a_response_figure_each_and_a_heat_map() -> None:
     drawn = list(figures(board(), _board_metrics(), ["lead_time_mean", "needs_met"],
                          {"internal_commissioning": "#0072B2"}))
-    assert [d[0] for d in drawn] == ["response_1", "response_2", "heatmap"]
-    assert "other levers at today's values (NHSD digital team 32 (people))" in drawn[0][2]
+    assert [d.name for d in drawn] == ["response_1", "response_2", "heatmap"]
+    assert "other levers at today's values (NHSD digital team 32 (people))" in drawn[0].caption
+    fig = drawn[2].figure()  # declared, drawn when the report is written
+    assert len(fig.axes) == 2 + 2  # two outcomes, one model, a colour scale each
 
 
 def test_response_draws_a_line_and_band_per_model_and_marks_the_switch_and_today() -> None:
@@ -114,7 +128,7 @@ def test_heat_map_has_a_panel_per_outcome_and_model_with_values_written_in() -> 
     table = response_table(_board_metrics(), [CADENCE, DIGITAL], ["lead_time_mean", "needs_met"])
     fig, axes = heatmap(table, CADENCE, DIGITAL, ["lead_time_mean", "needs_met"],
                         ["internal_commissioning"], (4.33, 32))
-    assert axes.shape == (2, 1)
+    assert axes.shape == (1, 2)  # a row per model, a column per outcome
     written = [t.get_text() for t in axes[0, 0].texts]
     assert len(written) == 4
     assert [t.get_text() for t in axes[0, 0].get_xticklabels()] == ["2.17", "4.33"]
@@ -133,7 +147,7 @@ def test_heat_map_marks_cells_whose_change_from_today_is_within_the_noise() -> N
     # at (2.17, 32) too; every other change is clear, and today is today.
     lead = {t.get_position(): t.get_text() for t in axes[0, 0].texts}
     assert [p for p, t in lead.items() if "(≈ today)" in t] == [(1, 1)]  # x 4.33, y 48
-    needs = {t.get_position(): t.get_text() for t in axes[1, 0].texts}
+    needs = {t.get_position(): t.get_text() for t in axes[0, 1].texts}
     assert [p for p, t in needs.items() if "(≈ today)" in t] == [(0, 0)]  # x 2.17, y 32
 
 

@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 
 def cut_point(values: np.ndarray, share: float) -> float:
@@ -114,6 +113,8 @@ class Result:
         wider = self.y[_within(self.x, low, high)]
         hits, count = int(self.y[box.inside].sum()), len(box.inside)
         p = float(wider.mean())
+        from scipy import stats  # here: importing it costs half a second
+
         return float(stats.binomtest(hits, count, p, alternative="greater").pvalue)
 
 

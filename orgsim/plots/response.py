@@ -91,34 +91,35 @@ def _marks(ax: Any, outcome: str, switches: pd.DataFrame | None, today: float | 
 def heatmap(table: pd.DataFrame, x: str, y: str, outcomes: Sequence[str], models: Sequence[str],
             today: tuple[float, float] | None = None,
             labels: Mapping[str, str] | None = None) -> tuple[Any, Any]:
-    """Two levers at once: the mean of each outcome (rows) under each model (columns).
+    """Two levers at once: the mean of each outcome (columns) under each model (rows).
 
     Args:
         table: [`x`, `y`, model, outcome, mean]: one row per pair of lever values, model and outcome;
             an optional boolean `clear` (False: the change from today is within the noise, and the
             cell says so; today's own cell is True).
         x, y: The columns holding the two levers' values.
-        outcomes: Rows of panels; models: columns of panels.
+        outcomes: Columns of panels; models: rows of panels.
         today: (x, y) of today's setting, outlined in every panel.
         labels: Axis names of the levers (default: their paths).
 
     Returns:
-        The figure and the 2-D array of axes. Each row shares one colour scale, darker for better.
+        The figure and the 2-D array of axes [model, outcome]. Each outcome's column shares one
+        colour scale, darker for better.
     """
     labels = dict(labels or {})
     outcomes = [o for o in outcomes if o in set(table["outcome"])]
-    nrows, ncols = max(1, len(outcomes)), max(1, len(models))
-    fig = style.figure(min(style.WIDTH, 1.5 + 4.2 * ncols), 1.2 + 3.3 * nrows)
+    nrows, ncols = max(1, len(models)), max(1, len(outcomes))
+    fig = style.figure(style.WIDTH, 2.2 + 3.6 * nrows)
     axes = fig.subplots(nrows, ncols, squeeze=False)
     xs = sorted(set(table[x].astype(float)))
     ys = sorted(set(table[y].astype(float)))
-    for i, outcome in enumerate(outcomes):
+    for j, outcome in enumerate(outcomes):
         rows = table[table["outcome"] == outcome]
         low, high = float(rows["mean"].min()), float(rows["mean"].max())
         higher = style.better_hint(outcome).startswith(" (higher")
         cmap = "cividis_r" if higher else "cividis"  # the darker, the better
         image = None
-        for j, model in enumerate(models):
+        for i, model in enumerate(models):
             ax = axes[i, j]
             grid = _grid(rows[rows["model"] == model], x, y, xs, ys)
             noise = _grid(rows[rows["model"] == model], x, y, xs, ys, "clear") \
@@ -129,17 +130,19 @@ def heatmap(table: pd.DataFrame, x: str, y: str, outcomes: Sequence[str], models
             _ticks(ax, xs, ys)
             if today is not None and float(today[0]) in xs and float(today[1]) in ys:
                 ax.add_patch(_outline(xs.index(float(today[0])), ys.index(float(today[1]))))
-            title, unit = style.outcome_label(outcome)
-            ax.set_title(f"{style.model_label(model)}: {title}", fontsize=style.SMALL)
+            title = style.outcome_label(outcome)[0]
+            ax.set_title(f"{style.model_label(model)}:\n{title}", fontsize=style.SMALL)
             ax.set_xlabel(_lever_axis(labels.get(x) or x), fontsize=style.SMALL)
-            ax.set_ylabel(_lever_axis(labels.get(y) or y), fontsize=style.SMALL)
+            if j == 0:
+                ax.set_ylabel(_lever_axis(labels.get(y) or y), fontsize=style.SMALL)
         if image is not None:
-            bar = fig.colorbar(image, ax=list(axes[i]), shrink=0.9)
+            bar = fig.colorbar(image, ax=list(axes[:, j]), location="bottom", shrink=0.9)
             bar.set_label(f"{style.outcome_label(outcome)[1]}{style.better_hint(outcome)}",
                           fontsize=style.SMALL)
             bar.ax.tick_params(labelsize=style.TICK)
-    style.title(fig, "Two levers at once", "mean per setting; outlined: today;\neach row's colours "
-                "span its own range")
+            style.readable_axis(bar.ax.xaxis, ticks=3)
+    style.title(fig, "Two levers at once", "mean per setting; outlined: today; each outcome's "
+                "colours span its own range")
     return fig, axes
 
 

@@ -138,10 +138,11 @@ def _whatif(inputs: Inputs) -> Any:
                   uncertain=bool(exp.uncertainties) or exp.ensemble is not None)
 
 
-def today_setting(whatif: Any) -> int:
-    """The id of today's (the baseline) setting."""
+def today_setting(whatif: Any) -> int | None:
+    """The id of today's (the baseline) setting; None when no run of it is in the tables."""
     bs = whatif.by_setting
-    return int(bs.loc[bs["is_baseline"].astype(bool), "setting"].iloc[0])
+    today = bs.loc[bs["is_baseline"].astype(bool), "setting"] if len(bs) else bs
+    return int(today.iloc[0]) if len(today) else None
 
 
 def at_today(inputs: Inputs) -> None:
@@ -154,6 +155,8 @@ def at_today(inputs: Inputs) -> None:
     from dataclasses import fields, replace
 
     w, today = inputs.whatif, today_setting(inputs.whatif)
+    if today is None or "setting" not in inputs.metrics:
+        return
     keys = ["setting", *w.levers]
     keep = ("paired_by_point", "by_setting", "switch_points")
 

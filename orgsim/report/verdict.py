@@ -41,6 +41,8 @@ def first_screen(summary: Any, exp: Any, whatif: Any = None, flipped: list[str] 
         pair = " and ".join(exp.pair) if exp.pair else ""
         parts.append(f"<h3>Trade-offs of {escape(pair)}</h3>" + "<ul>" +
                      "".join(f"<li>{escape(t)}</li>" for t in v.tradeoffs) + "</ul>")
+    if runs > 1:
+        parts.append(f'<p class="note">{escape(_covered(exp, by))}</p>')
     parts.append(_with_care([*v.warnings, *(flipped or [])]))
     return "".join(parts)
 
@@ -49,6 +51,17 @@ def _with_care(cautions: list[str]) -> str:
     if not cautions:
         return ""
     return "<h3>Read with care</h3>" + "".join(f'<p class="note">{escape(w)}</p>' for w in cautions)
+
+
+def _covered(exp: Any, by: Any) -> str:
+    """What the intervals of a comparison without levers cover."""
+    from orgsim.analysis.bottom_line import intervals
+
+    replications = int(getattr(exp, "replications", 0) or 0)
+    runs = int(by["n"].max())
+    scenarios = max(1, runs // replications) if replications else 1
+    uncertain = bool(getattr(exp, "uncertainties", None)) or bool(getattr(exp, "ensemble", None))
+    return intervals(scenarios, replications or runs, uncertain, levers=False)
 
 
 def definitions(outcomes: list[str]) -> str:

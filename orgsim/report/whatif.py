@@ -28,12 +28,13 @@ from orgsim.analysis.bottom_line import (
 from orgsim.analysis.stats import mean_ci
 from orgsim.analysis.verdict import name, number
 from orgsim.metrics.table import BETTER, LABELS
+from orgsim.report.drawing import Declared, declare
 from orgsim.report.html import collapsed, paragraph, table
 
 SHOWN_ROWS = 12  # settings shown open; more go in a collapsed table
 HEAT_OUTCOMES = 3  # rows of the heat map
 
-Drawn = Iterator[tuple[str, str, str, Any]]
+Drawn = Iterator[Declared]
 
 
 def first_screen(w: Any, exp: Any, outcomes: Sequence[str]) -> str:
@@ -172,24 +173,26 @@ def figures(w: Any, metrics: pd.DataFrame, outcomes: Sequence[str],
             sw = sw[here]
         words = lever_words(w.labels.get(lever) or lever)[0]
         at = setting_text({p: w.baseline.get(p) for p in others}, w.labels)
-        yield (f"response_{i + 1}", f"Response to {words}", "Each outcome of interest against "
+        yield declare(f"response_{i + 1}", f"Response to {words}", "Each outcome of interest against "
                f"{words}, mean and 95% confidence band per model"
                + (f", other levers at today's values ({at})" if at else "")
-               + "; grey bands: where the better model changes; dotted line: today.",
-               response(held, lever, outcomes, colours, sw,
-                        _float(w.baseline.get(lever)), (w.labels.get(lever) or lever))[0])
+               + "; grey bands: where the better model changes; dotted line: today. Each band is "
+               "of one mean on its own: a change between settings or models is paired (the same "
+               "demand in both) and so known more closely; the bottom line gives its interval.",
+               response, held, lever, list(outcomes), dict(colours), sw,
+               _float(w.baseline.get(lever)), w.labels.get(lever) or lever)
     if len(levers) >= 2:
         x, y = levers[:2]
         held = _clear_of_today(_held(table, levers[2:], w.baseline), w)
         shown = list(outcomes)[:HEAT_OUTCOMES]
         today = (_float(w.baseline.get(x)), _float(w.baseline.get(y)))
         models = list(dict.fromkeys(held["model"]))
-        yield ("heatmap", "Two levers at once", f"Mean of the first {len(shown)} outcomes of "
+        yield declare("heatmap", "Two levers at once", f"Mean of the first {len(shown)} outcomes of "
                "interest at every pair of values of the first two levers, per model"
                + (" (other levers at today's values)" if len(levers) > 2 else "")
                + "; today's setting outlined; the darker, the better; (≈ today): the change from "
                "today is within the noise (its paired 95% CI includes zero).",
-               heatmap(held, x, y, shown, models, today, w.labels)[0])
+               heatmap, held, x, y, shown, models, today, dict(w.labels))
 
 
 def _clear_of_today(table: pd.DataFrame, w: Any) -> pd.DataFrame:
