@@ -137,3 +137,15 @@ def test_key_follows_the_data_and_refuses_what_it_cannot_see() -> None:
 def test_cache_lives_beside_the_plots(results: Path) -> None:
     cache = results / "plots" / CACHE
     assert (cache / "headline.key").exists() and (cache / "headline.png").exists()
+
+
+def test_reading_and_reporting_import_neither_mesa_nor_scipy_stats() -> None:
+    """A report never simulates: the engine (Mesa, over a second) and scipy.stats stay unloaded."""
+    import subprocess
+    import sys
+
+    code = ("import sys; import orgsim.cli.report, orgsim.report, orgsim.report.data, "
+            "orgsim.experiments.runner, orgsim.analysis; "
+            "print(sorted(m for m in ('mesa', 'scipy.stats', 'orgsim.engine.run') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
