@@ -2,7 +2,8 @@
 
 Staff are paid whether busy or not: a unit's staff cost is its available
 staff-weeks in the measured window (the walk's, the same as utilisation's
-denominator) times its cost per person-week. The ledger of each funding stream
+denominator) times its price per unit-week (its cost per person-week
+times scale.people_per_unit, orgsim/config/funds.py). The ledger of each funding stream
 is read from the money records in the order they were made: a financial year
 starts with its `envelope` records and ends with `lapsed` or `carried` ones;
 `spent` records between them belong to it.
