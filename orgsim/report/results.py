@@ -176,7 +176,8 @@ def costs(summary: Any) -> str:
              DEFINITIONS.get(o, "")] for o in order]
     header = ["outcome", "unit", *models, "definition"]
     note = ("Pounds from the scenario's money block: each organisation's cost per person (per "
-            "person-week, or scale.cost_per_person_year / 52) times the people behind a unit of headcount, each "
+            "person-week, or scale.cost_per_person_year / 52) times the people behind a unit of "
+            "headcount, each "
             "initiative's cost beyond staff time, and the funding streams' ledgers in the records. "
             "Mean over the runs of each model, with the 95% confidence interval of the mean where "
             "there are several runs.")
