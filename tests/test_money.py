@@ -99,6 +99,28 @@ def test_a_round_funds_a_binomial_share(tmp_path: Path) -> None:
     assert high - low < 0.05
 
 
+def test_a_round_s_record_in_the_metrics(tmp_path: Path) -> None:
+    """The `rounds` block counts the round's bids after the warm-up, the share funded (binomial)
+    and the weeks from a funded bid to its money (half the interval plus the lag)."""
+    p = 0.21
+    plan, _ = round_plan(tmp_path, p_funded=p)
+    result = simulate(plan, 3)
+    got = measure(result)["money"]["rounds"]["r"]
+    ev = result.events_frame()
+    after = ev[ev["week"] >= plan.scenario.warmup_weeks]
+    bids = after[(after["kind"] == R.BID) & (after["stage"] == "round")]
+    assert got["bids"] == len(bids) > 500
+    funded = first_week(ev, R.FUNDED).reindex(bids["item"])
+    decided = int(funded.notna().sum()) + int(ev[(ev["kind"] == R.UNFUNDED)
+                                                 & ev["item"].isin(bids["item"])].shape[0])
+    assert got["decided"] == decided
+    assert got["funded_share"] == pytest.approx(funded.notna().sum() / decided, rel=1e-12)
+    assert stats.binomtest(int(funded.notna().sum()), decided, p).pvalue > 0.001
+    waits = (funded - bids.set_index("item")["week"]).dropna()
+    assert got["weeks_to_money"] == pytest.approx(float(waits.mean()), rel=1e-9)
+    assert got["weeks_to_money"] == pytest.approx(INTERVAL / 2 + LAG, rel=0.1)
+
+
 # -- conservation --------------------------------------------------------------------------------
 def all_mechanisms(where: Path) -> Path:
     """The shipped scenario (shortened) with every kind of stream, a round, and boards that wait."""
