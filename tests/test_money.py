@@ -99,6 +99,28 @@ def test_a_round_funds_a_binomial_share(tmp_path: Path) -> None:
     assert high - low < 0.05
 
 
+def test_a_round_s_record_in_the_metrics(tmp_path: Path) -> None:
+    """The `rounds` block counts the round's bids after the warm-up, the share funded (binomial)
+    and the weeks from a funded bid to its money (half the interval plus the lag)."""
+    p = 0.21
+    plan, _ = round_plan(tmp_path, p_funded=p)
+    result = simulate(plan, 3)
+    got = measure(result)["money"]["rounds"]["r"]
+    ev = result.events_frame()
+    after = ev[ev["week"] >= plan.scenario.warmup_weeks]
+    bids = after[(after["kind"] == R.BID) & (after["stage"] == "round")]
+    assert got["bids"] == len(bids) > 500
+    funded = first_week(ev, R.FUNDED).reindex(bids["item"])
+    decided = int(funded.notna().sum()) + int(ev[(ev["kind"] == R.UNFUNDED)
+                                                 & ev["item"].isin(bids["item"])].shape[0])
+    assert got["decided"] == decided
+    assert got["funded_share"] == pytest.approx(funded.notna().sum() / decided, rel=1e-12)
+    assert stats.binomtest(int(funded.notna().sum()), decided, p).pvalue > 0.001
+    waits = (funded - bids.set_index("item")["week"]).dropna()
+    assert got["weeks_to_money"] == pytest.approx(float(waits.mean()), rel=1e-9)
+    assert got["weeks_to_money"] == pytest.approx(INTERVAL / 2 + LAG, rel=0.1)
+
+
 # -- conservation --------------------------------------------------------------------------------
 def all_mechanisms(where: Path) -> Path:
     """The shipped scenario (shortened) with every kind of stream, a round, and boards that wait."""
@@ -232,10 +254,44 @@ def test_staff_costs_alone_change_no_record(tmp_path: Path) -> None:
         assert a.records == b.records
         ma, mb = measure(a), measure(b)
         assert "money" not in ma and "funding_wait" not in ma["lead_time_components"]
-        assert mb["money"]["staff_cost_per_year"] == pytest.approx(
-            1200.0 * 52 * load_plan(plain, model).headcount(), rel=1e-9)
+        people = load_plan(plain, model).headcount() * load_scenario(plain)[0].scale.people_per_unit
+        assert mb["money"]["staff_cost_per_year"] == pytest.approx(1200.0 * 52 * people, rel=1e-9)
         assert {k: v for k, v in mb.items() if k != "money"} == {
             **ma, "lead_time_components": {**ma["lead_time_components"], "funding_wait": 0.0}}
+
+
+# -- people behind a unit of headcount -------------------------------------------------------------
+def _priced(where: Path, money: Doc, **scale: float) -> Any:
+    """One unit of 10 headcount units, items of 2 unit-weeks, 4 people a unit unless `scale` says."""
+    sc = one_unit_scenario(0.2, {"kind": "fixed", "value": 2.0}, 10, 120.0, 20.0)
+    sc["scale"] = {"people_per_unit": 4.0, **scale}
+    sc["money"] = money
+    return load_pair(where, sc, route_model([work_stage()]))
+
+
+def test_a_unit_week_costs_its_people(tmp_path: Path) -> None:
+    """Effort and headcount are in units of people_per_unit people: a unit-week of 4 people at
+    100 pounds a person-week costs 400, in an item's price and in the staff cost alike."""
+    plan = _priced(tmp_path, {"staff_cost_per_person_week": {"*": 100.0},
+                              "streams": {"pot": {"holder": "A", "kind": "revenue", "envelope": 1e9}},
+                              "pay": [{"stream": "pot"}]})
+    assert plan.rates == {"A": 400.0}
+    result = simulate(plan, 2)
+    ev = result.events_frame()
+    assert len(ev[ev["kind"] == R.SPENT]) > 5
+    assert set(ev[ev["kind"] == R.SPENT]["amount"]) == {2.0 * 400.0}
+    assert measure(result)["money"]["staff_cost_per_year"] == pytest.approx(100.0 * 4 * 52 * 10, rel=1e-9)
+
+
+def test_the_cost_of_a_person_defaults_to_the_scenario_scale(tmp_path: Path) -> None:
+    """A money block that prices no unit takes scale.cost_per_person_year / 52 a person-week."""
+    assert _priced(tmp_path / "a", {}, cost_per_person_year=5200.0).rates == {"A": 100.0 * 4}
+    assert _priced(tmp_path / "b", {}).rates == {}  # nothing to price people with
+    named = {"staff_cost_per_person_week": {"ICS*": 3.0}}  # A not named: the scale's cost
+    assert _priced(tmp_path / "c", named, cost_per_person_year=5200.0).rates == {"A": 400.0}
+    sc = one_unit_scenario(0.2, {"kind": "fixed", "value": 2.0}, 10, 120.0, 20.0)
+    sc["scale"] = {"people_per_unit": 4.0, "cost_per_person_year": 5200.0}
+    assert load_pair(tmp_path / "d", sc, route_model([work_stage()])).rates == {}  # no money block
 
 
 def test_the_default_scenario_has_no_money(tmp_path: Path) -> None:

@@ -1,10 +1,16 @@
-"""Checks a scenario's `money` block against the rest of it, and prices each unit's people."""
+"""Checks a scenario's `money` block against the rest of it, and prices each unit's people.
+
+Prices are per unit-week of headcount, the unit the simulation counts in: a team of
+n units holds n x `scale.people_per_unit` people, so one unit-week costs the unit's
+cost per person-week times `people_per_unit`. A unit the money block does not price
+costs `scale.cost_per_person_year` / 52 a person-week, when the scenario states one.
+"""
 
 from __future__ import annotations
 
 import difflib
 
-from orgsim.config.money import ALL_ICS, ANY_UNIT, Money
+from orgsim.config.money import ALL_ICS, ANY_UNIT, YEAR_WEEKS, Money
 from orgsim.config.scenario import Scenario
 from orgsim.config.yamlio import Path_, Source
 
@@ -67,33 +73,45 @@ def _check_keys(m: Money, sc: Scenario, src: Source) -> None:
         if name not in units | {ALL_ICS, ANY_UNIT}:
             raise src.error(("money", "staff_cost_per_person_week", name),
                             f"unknown unit {name!r}; give a scenario unit, {ALL_ICS} or {ANY_UNIT}")
-    if rates and ANY_UNIT not in rates:
+    if rates and ANY_UNIT not in rates and sc.scale.cost_per_person_year is None:
         missing = sorted(units - set(rates)) + ([ALL_ICS] if sc.ics_names() and ALL_ICS not in rates else [])
         if missing:
             raise src.error(("money", "staff_cost_per_person_week"), f"no cost given for "
-                            f"{', '.join(missing)}; name them or give {ANY_UNIT} for every unit not named")
+                            f"{', '.join(missing)}; name them, give {ANY_UNIT} for every unit not named "
+                            "or give scale.cost_per_person_year")
     for name in m.non_staff_cost:
         if name not in sc.themes and name != ANY_UNIT:
             raise src.error(("money", "non_staff_cost", name), _unknown("theme", name, dict(sc.themes)))
 
 
-def scenario_rate(sc: Scenario, unit: str) -> float:
-    """Pounds per person-week of scenario unit `unit` (0 when the scenario prices nobody)."""
+def person_week_rate(sc: Scenario, unit: str) -> float:
+    """Pounds per person-week of scenario unit `unit`: its own cost, else the cost of every
+    ICS or of any unit, else `scale.cost_per_person_year` / 52 (0 when none is given)."""
     rates = sc.money.staff_cost_per_person_week if sc.money is not None else {}
     if unit in rates:
         return rates[unit]
     if unit in set(sc.ics_names()) and ALL_ICS in rates:
         return rates[ALL_ICS]
-    return rates.get(ANY_UNIT, 0.0)
+    if ANY_UNIT in rates:
+        return rates[ANY_UNIT]
+    year = sc.scale.cost_per_person_year
+    return year / YEAR_WEEKS if year is not None else 0.0
+
+
+def scenario_rate(sc: Scenario, unit: str) -> float:
+    """Pounds per unit-week of headcount of scenario unit `unit`: its cost per person-week
+    times the people behind one unit (`scale.people_per_unit`)."""
+    return person_week_rate(sc, unit) * sc.scale.people_per_unit
 
 
 def unit_rates(sc: Scenario, units: list[str], aliases: dict[str, str]) -> dict[str, float]:
-    """Pounds per person-week of every unit of a plan.
+    """Pounds per unit-week of headcount of every unit of a plan (none without money).
 
     A unit of the scenario keeps its own cost; a unit formed by merging others costs
     the headcount-weighted mean of theirs (their plain mean if none had people).
     """
-    if sc.money is None or not sc.money.staff_cost_per_person_week:
+    if sc.money is None or (not sc.money.staff_cost_per_person_week
+                            and sc.scale.cost_per_person_year is None):
         return {}
     known = set(sc.unit_names())
     out: dict[str, float] = {}

@@ -1,7 +1,9 @@
 """Money in a scenario: funding streams, funding rounds, who pays for what, and what people cost.
 
 Money is optional. A scenario without a `money` block runs exactly as before; one
-with only `staff_cost_per_person_week` gets cost outcomes and nothing else changes;
+with only `staff_cost_per_person_week` (or an empty block, when `scale.cost_per_person_year`
+gives the cost of a person) gets cost outcomes and nothing else changes; staff are
+priced per unit-week of headcount, the cost of a person-week times `scale.people_per_unit`;
 funding streams and `pay` rules make initiatives wait for money before delivery.
 
 Financial years run April to March: the first one in a run begins at
@@ -109,7 +111,8 @@ class Money(Strict):
                                              f"begins; years last {YEAR_WEEKS:g} weeks.")
     staff_cost_per_person_week: dict[str, NonNegativeFloat] = Field(
         default_factory=dict, description=f"Pounds per person-week by scenario unit (`{ALL_ICS}`: every ICS; `{ANY_UNIT}`: any unit "
-        "not named). A unit formed by a merger costs the headcount-weighted mean of the units it absorbed.")
+        "not named; default for a unit not priced: scale.cost_per_person_year / 52). A unit-week of headcount costs this "
+        "times scale.people_per_unit. A unit formed by a merger costs the headcount-weighted mean of the units it absorbed.")
     non_staff_cost: dict[str, Dist] = Field(
         default_factory=dict, description="Pounds per initiative beyond staff time, by theme (`*`: any theme not named), "
         "drawn before the operating model acts.")

@@ -174,7 +174,7 @@ class Plan:
     routes: tuple[RoutePlan, ...]
     source_files: tuple[str, ...] = field(default=())
     timeline: tuple[InterventionPlan, ...] = field(default=())  # in week order
-    rates: dict[str, float] = field(default_factory=dict)  # unit -> pounds per person-week (money)
+    rates: dict[str, float] = field(default_factory=dict)  # unit -> pounds per unit-week of headcount (money)
 
     def unit_of(self, name: str) -> str:
         """The unit that stands for scenario unit `name` under this operating model."""

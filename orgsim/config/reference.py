@@ -121,9 +121,13 @@ path. Check one against a scenario with
 
 ## Units
 
-Times are in weeks of simulated time, effort in person-weeks, headcounts in
-people; probabilities and shares are between 0 and 1. A default of *required*
-means the key must be given.
+Times are in weeks of simulated time; headcounts count units of
+`scale.people_per_unit` people and effort is in unit-weeks (person-weeks when
+`people_per_unit` is 1, its default); money is in pounds, and a unit-week of
+headcount costs its unit's cost per person-week (`money.staff_cost_per_person_week`,
+by default `scale.cost_per_person_year` / 52) times `people_per_unit`;
+probabilities and shares are between 0 and 1. A default of *required* means the
+key must be given.
 """
 
 SECTIONS: dict[str, str] = {

@@ -41,7 +41,7 @@ def draw_costs(money: Money, items: list[Initiative], rng: np.random.Generator) 
 
 @dataclass(frozen=True)
 class Prices:
-    """What the cost outcomes need beyond the records: pounds per person-week of every unit a run
+    """What the cost outcomes need beyond the records: pounds per unit-week of headcount of every unit a run
     had, and each initiative's non-staff cost."""
 
     rates: dict[str, float]

@@ -63,7 +63,7 @@ class RunResult:
 
 
 def prices(plan: Plan, non_staff: dict[int, float] | None) -> Prices | None:
-    """The cost per person-week of every unit the run had (reorganisations included)."""
+    """The price per unit-week of headcount of every unit the run had (reorganisations included)."""
     if plan.scenario.money is None:
         return None
     rates = dict(plan.rates)

@@ -125,7 +125,7 @@ def journey(w: World, item: Initiative, route: RoutePlan) -> Proc:
 
 def price(w: World, item: Initiative, route: RoutePlan) -> float:
     """Pounds `item`'s delivery costs on `route`: its build stages' staff time at each unit's
-    cost per person-week, plus its non-staff cost."""
+    price per unit-week of headcount (orgsim/config/funds.py), plus its non-staff cost."""
     rates = w.plan.rates
     staff = left_sum(item.effort_of(s.functions) * s.share * rates.get(w.unit(s.unit, item), 0.0)
                      for s in route.steps[route.release_index:]

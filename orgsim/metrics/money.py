@@ -2,10 +2,17 @@
 
 Staff are paid whether busy or not: a unit's staff cost is its available
 staff-weeks in the measured window (the walk's, the same as utilisation's
-denominator) times its cost per person-week. The ledger of each funding stream
+denominator) times its price per unit-week (its cost per person-week
+times scale.people_per_unit, orgsim/config/funds.py). The ledger of each funding stream
 is read from the money records in the order they were made: a financial year
 starts with its `envelope` records and ends with `lapsed` or `carried` ones;
 `spent` records between them belong to it.
+
+The `rounds` block describes each funding round by the bids made to it in the
+measured window: how many, the share of those decided that were funded (refused
+or no money left: not funded; a bid made again is a new bid) and the mean weeks
+from a funded bid to its money (the wait for the award date plus the lag): the
+numbers a round's published record gives (bids funded, months to a decision).
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ def money_metrics(records: Iterable[W.Row], found: W.Walk, cohort: list[tuple[in
     delivered = [i for i, s in cohort if s[W.OUTCOME] == R.DELIVERED]
     needs = len(delivered) + len([i for i, s in cohort if s[W.OUTCOME] == R.REUSED])
     non_staff = left_sum([prices.non_staff.get(i, 0.0) for i in delivered])
+    records = list(records)
     dup_staff, ledger, through = _pass(records, duplicates, prices.rates, warmup)
     dup_cost = dup_staff + left_sum([prices.non_staff.get(i, 0.0) for i in sorted(duplicates)])
     streams = _years(ledger)
@@ -49,7 +57,32 @@ def money_metrics(records: Iterable[W.Row], found: W.Walk, cohort: list[tuple[in
         "round_money_share": through["round"] / funded if funded > 0 else None,
         "funded": through,
         "streams": streams,
+        "rounds": rounds(records, warmup),
     }
+
+
+def rounds(records: Iterable[W.Row], warmup: float) -> dict[str, dict[str, Any]]:
+    """Per funding round, its bids made from `warmup` on: count, share funded, weeks to money."""
+    open_bids: dict[int, tuple[str, float]] = {}  # item -> (round, week of its bid)
+    bids: dict[str, int] = {}
+    decided: dict[str, list[float | None]] = {}  # round -> weeks to money (None: not funded)
+    for week, kind, item, _, what, _, stage in records:
+        if kind == R.BID and stage == "round":
+            open_bids[item] = (what, week)
+            if week >= warmup:
+                bids[what] = bids.get(what, 0) + 1
+        elif (kind == R.UNFUNDED or kind == R.FUNDED and stage == "round") and item in open_bids:
+            name, made = open_bids.pop(item)
+            if made >= warmup:
+                decided.setdefault(name, []).append(week - made if kind == R.FUNDED else None)
+    out: dict[str, dict[str, Any]] = {}
+    for name in sorted(bids):
+        outcomes = decided.get(name, [])
+        waits = [w for w in outcomes if w is not None]
+        out[name] = {"bids": bids[name], "decided": len(outcomes),
+                     "funded_share": len(waits) / len(outcomes) if outcomes else None,
+                     "weeks_to_money": left_sum(waits) / len(waits) if waits else None}
+    return out
 
 
 def _pass(records: Iterable[W.Row], duplicates: set[int], rates: dict[str, float],

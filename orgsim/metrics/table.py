@@ -223,14 +223,16 @@ DEFINITIONS: dict[str, str] = {
     "lead_time_n": "Initiatives lead time is measured over in a run (those delivered).",
     "time_in_system_n": "Initiatives time in system is measured over in a run (those finished).",
     "staff_cost_per_year": "Available staff-weeks of every team in the measured window times its "
-                           "organisation's cost per person-week (people are paid whether busy or "
+                           "organisation's cost per person-week and the people behind a unit of "
+                           "headcount (scale.people_per_unit; people are paid whether busy or "
                            "not), per 52-week year; by organisation in metrics.json. Only for "
                            "scenarios with money.",
     "cost_per_need_met": "Staff cost of the measured window plus the non-staff cost of the "
                          f"{_COHORT} and were delivered, divided by the {_COHORT} and were "
                          "delivered or reused by the horizon. Only for scenarios with money.",
-    "duplicate_build_cost": "Build person-weeks of the duplicates built (see duplicates_built) at "
-                            "the cost per person-week of the organisation that did them, plus "
+    "duplicate_build_cost": "Build unit-weeks of the duplicates built (see duplicates_built) times "
+                            "scale.people_per_unit at the cost per person-week of the "
+                            "organisation that did them, plus "
                             "their non-staff cost. Only for scenarios with money.",
     "envelope_unspent_share": "Money unspent at the end of the financial years that ended in the "
                               "measured window (lapsed or carried over), over the money those "

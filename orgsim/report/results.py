@@ -175,7 +175,9 @@ def costs(summary: Any) -> str:
     rows = [[*_label(o), *(_ci(*cells.loc[(o, m)]) if (o, m) in cells.index else "–" for m in models),
              DEFINITIONS.get(o, "")] for o in order]
     header = ["outcome", "unit", *models, "definition"]
-    note = ("Pounds from the scenario's money block: each organisation's cost per person-week, each "
+    note = ("Pounds from the scenario's money block: each organisation's cost per person (per "
+            "person-week, or scale.cost_per_person_year / 52) times the people behind a unit of "
+            "headcount, each "
             "initiative's cost beyond staff time, and the funding streams' ledgers in the records. "
             "Mean over the runs of each model, with the 95% confidence interval of the mean where "
             "there are several runs.")
