@@ -89,7 +89,7 @@ def test_values_not_written_say_they_are_defaults_and_comments_are_sources(defau
     assert "| 0 |" in row  # offset_weeks, not written in the file
     tiny = describe(TINY_SCENARIO)  # it leaves the demand rates out
     assert "| arrivals per ICS per week (Poisson) | 0.1 | orgsim's default (docs/configuration.md) |" in tiny
-    assert "| 0.071 | between three and four initiatives a year per ICS; calibrated" in default
+    assert "| 0.071 | between three and four initiatives a year per ICS; narrowed by calibration" in default
     assert comment('a: "x # not a comment"  # the comment') == "the comment"
     assert comment("a: 1") == "" and comment("  b: {x: 1}   # assumption") == "assumption"
 

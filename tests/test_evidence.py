@@ -71,7 +71,7 @@ def test_defaults_the_file_does_not_write_are_listed(default: object) -> None:
     offset = rows[("internal_commissioning", "forums.nhsei_board.offset_weeks")]
     assert offset.value == 0 and offset.where == "default" and offset.kind == "assumption"
     written = rows[("scenario", "demand.ics_rate_per_week")]
-    assert written.where.endswith("nhs_england.yaml:76") and written.value == 0.071
+    assert written.where.endswith("nhs_england.yaml:78") and written.value == 0.071
 
 
 def test_derived_headcount_scale_is_the_published_arithmetic() -> None:
@@ -128,8 +128,8 @@ def test_patterns_match_one_key_or_any_number() -> None:
 
 def test_the_most_literal_entry_covers_a_number(default: object) -> None:
     rows = {r.path: r for r in default.of()}  # type: ignore[attr-defined]
-    assert "calibrated" in rows["organisations.NHSD.teams.digital"].note
-    assert "calibrated" not in rows["organisations.NHSD.teams.strategy"].note
+    assert "pinned down by calibration" in rows["organisations.NHSD.teams.digital"].note
+    assert "calibration" not in rows["organisations.NHSD.teams.strategy"].note
 
 
 def test_formulas_are_arithmetic_only() -> None:

@@ -120,8 +120,9 @@ def test_a_sweeps_run_measures_what_simulate_and_measure_give() -> None:
     out = execute(Task(0, 0, "pandemic_cells", 3, plan))
     result = simulate(plan, 3)
     metrics = measure(result)
-    assert out.row == {"point": 0, "replication": 0, "model": "pandemic_cells", "seed": 3,
-                       **flat(metrics)}
+    expected = {"point": 0, "replication": 0, "model": "pandemic_cells", "seed": 3, **flat(metrics)}
+    assert out.row.keys() == expected.keys()
+    assert pd.Series(out.row, dtype=object).equals(pd.Series(expected, dtype=object))  # NaN == NaN
     assert out.staff == staff_rows(metrics)
     events = result.events_frame()
     assert out.handoffs == handoffs(events).to_dict("records")

@@ -120,11 +120,17 @@ def test_validate_names_levers_and_settings_and_notes_mix_ups(tmp_path: Path) ->
     first, *rest = done.stdout.splitlines()
     assert "2 levers (9 settings) x single design" in first  # 32 (today), 40, 48 x 0.05, 0.071, 0.1
     assert len(rest) == 1 and rest[0].startswith("note: ") and "levers.demand.ics_rate_per_week" in rest[0]
-    sweep = ROOT / "experiments" / "planning_overhead_sweep.yaml"
-    bases = load_experiment(sweep)
-    said = notes(bases)
+    sweep = tmp_path / "overhead_as_uncertainty.yaml"  # a choice written as a fact of the world
+    sweep.write_text(f"name: old_style\nscenario: {ROOT / 'configs' / 'nhs_england.yaml'}\n"
+                     "models: [internal_commissioning, joined_up_planning]\n"
+                     "uncertainties:\n"
+                     "  models.joined_up_planning.planning_overhead.TD: "
+                     "{values: [0.0, 0.3], source: 'assumption: none to a third'}\n"
+                     "design: {kind: grid}\n", encoding="utf-8")
+    said = notes(load_experiment(sweep))
     assert len(said) == 1 and "a planning overhead, which a team chooses" in said[0]
-    assert said[0].startswith(f"{sweep}:11: ")
+    assert said[0].startswith(f"{sweep}:5: ")
+    assert not notes(load_experiment(ROOT / "experiments" / "planning_overhead_sweep.yaml"))
 
 
 def test_the_baseline_defaults_to_the_scenario_and_joins_the_grid(tmp_path: Path) -> None:
