@@ -479,7 +479,7 @@ def test_the_page_steps_plays_and_compares_two_models(page: Any) -> None:
     assert figures["arrived"][0] == figures["arrived"][1]  # the same initiatives ...
     assert any(a != b for a, b in list(figures.values())[1:])  # ... handled differently
     decide_cadence(page, "0")  # refused where it is typed: Apply cannot be pressed
-    page.locator(".orgsim-decide", has_text="Must be more than 0, got 0.").wait_for()
+    page.locator(".orgsim-decide", has_text="Must be at least 0.2, got 0.").wait_for()
     assert page.locator(".orgsim-apply").is_disabled()
     decide_cadence(page, "2", "ICS boards meet fortnightly", pick=False)
     page.locator(".orgsim-apply").click()
