@@ -40,28 +40,22 @@ OUTCOMES = (  # the columns of `orgsim.metrics.table.flat`, in reading order (a 
 Outcome = Literal[OUTCOMES]  # type: ignore[valid-type]
 
 
-def _check_form(low: float | None, high: float | None, values: list[float] | None) -> None:
-    ranged = low is not None or high is not None
-    if ranged == (values is not None):
-        raise ValueError("give either low and high, or values")
-    if ranged and (low is None or high is None or low >= high):
-        raise ValueError(f"need low < high, got low={low}, high={high}")
-    if values is not None and not values:
-        raise ValueError("values must not be empty")
+class _Ranged(Strict):
+    """A range (`low`, `high`) or a list of `values`: exactly one of the two forms."""
 
-
-class Uncertainty(Strict):
-    """A range (`low`, `high`) or a list of `values` for one number."""
-
-    low: float | None = Field(None, description="Smallest value (ranges).")
-    high: float | None = Field(None, description="Largest value (ranges).")
-    values: list[float] | None = Field(None, description="Explicit values (grid designs).")
-    source: str = Field("", description="Why this range: a source's short name and locator "
-                        "(docs/sources.md) or 'assumption: ...'.")
+    low: float | None
+    high: float | None
+    values: list[float] | None
 
     @model_validator(mode="after")
-    def _one_form(self) -> Uncertainty:
-        _check_form(self.low, self.high, self.values)
+    def _one_form(self) -> _Ranged:
+        ranged = self.low is not None or self.high is not None
+        if ranged == (self.values is not None):
+            raise ValueError("give either low and high, or values")
+        if ranged and (self.low is None or self.high is None or self.low >= self.high):
+            raise ValueError(f"need low < high, got low={self.low}, high={self.high}")
+        if self.values is not None and not self.values:
+            raise ValueError("values must not be empty")
         return self
 
     @property
@@ -72,7 +66,17 @@ class Uncertainty(Strict):
         return self.low, self.high
 
 
-class Lever(Strict):
+class Uncertainty(_Ranged):
+    """A range (`low`, `high`) or a list of `values` for one number."""
+
+    low: float | None = Field(None, description="Smallest value (ranges).")
+    high: float | None = Field(None, description="Largest value (ranges).")
+    values: list[float] | None = Field(None, description="Explicit values (grid designs).")
+    source: str = Field("", description="Why this range: a source's short name and locator "
+                        "(docs/sources.md) or 'assumption: ...'.")
+
+
+class Lever(_Ranged):
     """The settings of one lever: a list of `values`, or a range (`low`, `high`) gridded at
     `design.levels` points."""
 
@@ -83,24 +87,12 @@ class Lever(Strict):
                        "'NHSD digital team (people)'.")
     source: str = Field("", description="Optional: why these settings.")
 
-    @model_validator(mode="after")
-    def _one_form(self) -> Lever:
-        _check_form(self.low, self.high, self.values)
-        return self
-
     def grid(self, levels: int) -> list[float]:
         """The settings in ascending order, each once."""
         if self.values is not None:
             return sorted(set(self.values))
         assert self.low is not None and self.high is not None
         return sorted({float(v) for v in _linspace(self.low, self.high, levels)})
-
-    @property
-    def bounds(self) -> tuple[float, float]:
-        if self.values is not None:
-            return min(self.values), max(self.values)
-        assert self.low is not None and self.high is not None
-        return self.low, self.high
 
 
 def _linspace(low: float, high: float, n: int) -> list[float]:
