@@ -194,6 +194,8 @@ def test_the_planning_overhead_sweeps_report_opens_on_the_switch(overhead_sweep:
     assert 'id="plot-response_1"' in html
     # The lever's first setting (0.0) is not the model file's value: no false warning.
     assert "configuration has changed" not in html
+    # Regret with levers is a shortfall from the best model at the best setting, and says so.
+    assert "the best model at the best lever setting" in _section(html, "regret")
 
 
 def test_pooled_sections_read_todays_runs_alone(overhead_sweep: Path) -> None:

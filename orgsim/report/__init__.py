@@ -71,7 +71,7 @@ def render(inputs: Inputs, plots: list[Plot], formats: Sequence[str] = ("png",))
         sections.append(("sensitivity", "Sensitivity", text + take("sensitivity")))
     if text := results.robustness(s):
         sections.append(("robustness", "Robustness", text + take("robustness")))
-    if inputs.kind == "experiment" and (text := decision.regret(s, list(exp.outcomes))
+    if inputs.kind == "experiment" and (text := decision.regret(s, list(exp.outcomes), w is not None)
                                         + decision.satisficing(s)):
         sections.append(("regret", "Regret and satisficing",
                          today + text + take("regret", "satisficing")))

@@ -15,7 +15,7 @@ def _label(outcome: str) -> str:
     return LABELS.get(outcome, (outcome, ""))[0]
 
 
-def regret(summary: Any, outcomes: list[str]) -> str:
+def regret(summary: Any, outcomes: list[str], levers: bool = False) -> str:
     """Regret per model on the outcomes of interest: 90th percentile and maximum, mean beside."""
     r = getattr(summary, "regret", pd.DataFrame())
     if not len(r):
@@ -23,7 +23,9 @@ def regret(summary: Any, outcomes: list[str]) -> str:
     shown = r[r["outcome"].isin(outcomes)] if r["outcome"].isin(outcomes).any() else r
     rows = [[_label(x.outcome), LABELS.get(x.outcome, ("", ""))[1], x.model, x.mean_regret,
              x.p90_regret, x.max_regret, x.share_best, x.n] for x in shown.itertuples()]
-    return (paragraph("Regret is a model's shortfall from the best model in the same scenario (the "
+    best = ("the best model at the best lever setting (every setting and model compared, today's "
+            "setting shown)" if levers else "the best model")
+    return (paragraph(f"Regret is a model's shortfall from {best} in the same scenario (the "
                       "same design point and the same replication seed, so the same demand), in the "
                       "outcome's units; 0 means it was the best there. A model with a low maximum "
                       "regret is a safe choice whatever the assumptions turn out to be.")

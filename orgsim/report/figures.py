@@ -136,7 +136,8 @@ def _decision(inputs: Inputs, outcomes: list[str], colours: dict[str, str]) -> D
     table = getattr(inputs.summary, "regret", pd.DataFrame())
     shown = [o for o in outcomes if len(table) and o in set(table["outcome"])]
     if shown:
-        yield declare("regret", "Regret", "Each model's shortfall from the best model in the same scenario "
+        best = "the best model and lever setting" if inputs.whatif is not None else "the best model"
+        yield declare("regret", "Regret", f"Each model's shortfall from {best} in the same scenario "
                       "(design point and replication): 90th percentile, maximum and mean.",
                       regret, table, shown, colours)
     met = getattr(inputs.summary, "satisficing", pd.DataFrame())
