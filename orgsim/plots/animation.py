@@ -18,9 +18,11 @@ from orgsim.plots.flows import ICS_NODE, layout
 DPI = 100  # 1200 x 675 pixels: a 16:9 slide
 FPS = 4
 STATES = {"queue": ("waiting for staff", "#E69F00"), "forum": ("at a forum", "#CC79A7"),
-          "work": ("in work", "#009E73"), "duplicate": ("waiting for a duplicate's original", "#56B4E9")}
+          "work": ("in work", "#009E73"), "duplicate": ("waiting for a duplicate's original", "#56B4E9"),
+          "funding": ("waiting for money", "#D55E00")}  # funding: only runs with money have the column
 ARROW = style.PALETTE[0]
 BOX_W, BOX_H, BAR_H, BAR_L = 2.4, 1.5, 0.22, 1.5  # in data units
+BARS_ROOM = 0.95  # from the first bar's middle to the last bar's foot
 X_GAP, Y_GAP = 4.0, 2.2  # between columns and rows of boxes, centre to centre
 AXES = (0.02, 0.1, 0.96, 0.7)  # in figure fractions
 
@@ -30,7 +32,8 @@ def flow_animation(states: pd.DataFrame, moves: pd.DataFrame, tally: pd.DataFram
     """An animation of one run: bars of work held at each organisation, arrows for handoffs.
 
     Args:
-        states: [frame, week, node, queue, forum, work, duplicate]: initiatives held at `week`.
+        states: [frame, week, node, queue, forum, work, duplicate, funding]: initiatives held at
+            `week` (a run without money has no `funding` column, and no bar or key for it).
         moves: [frame, sender, receiver, handoffs] since the previous frame.
         tally: [frame, week, arrived, in_system, delivered, reused, rejected].
         title: What is shown, e.g. the operating model's label.
@@ -45,16 +48,17 @@ def flow_animation(states: pd.DataFrame, moves: pd.DataFrame, tally: pd.DataFram
     fig = style.figure(style.WIDTH, style.WIDTH * 9 / 16, layout=None)
     ax = fig.add_axes(AXES)
     _limits(ax, fig, pos)
-    top = max(1, int(states[list(STATES)].to_numpy().max()))
-    bars = {node: _node(ax, node, pos[node]) for node in nodes}
+    shown = [s for s in STATES if s in states.columns]
+    top = max(1, int(states[shown].to_numpy().max()))
+    bars = {node: _node(ax, node, pos[node], shown) for node in nodes}
     fig.text(0.012, 0.955, f"{title}: work flowing between organisations", fontsize=style.TITLE,
              fontweight="bold", va="center")
     fig.text(0.012, 0.895, f"bars: initiatives each organisation holds; arrows: handoffs in the last "
              f"{style.number(step)} weeks", fontsize=style.LABEL, va="center")
     clock = fig.text(0.985, 0.93, "", ha="right", va="center", fontsize=28, fontweight="bold")
     totals = fig.text(0.012, 0.04, "", ha="left", va="center", fontsize=style.LABEL)
-    fig.legend(handles=[Patch(color=c, label=label) for label, c in STATES.values()],
-               loc="center left", bbox_to_anchor=(0.005, 0.83), ncol=4, frameon=False,
+    fig.legend(handles=[Patch(color=STATES[s][1], label=STATES[s][0]) for s in shown],
+               loc="center left", bbox_to_anchor=(0.005, 0.83), ncol=len(shown), frameon=False,
                fontsize=style.SMALL, handlelength=1.2, columnspacing=1.5)
     by_frame = {k: f.set_index("node") for k, f in states.groupby("frame")}
     moved = {k: f for k, f in moves.groupby("frame")}
@@ -113,8 +117,8 @@ def _limits(ax: Any, fig: Any, pos: dict[str, tuple[float, float]]) -> None:
     ax.set_axis_off()
 
 
-def _node(ax: Any, name: str, at: tuple[float, float]) -> dict[str, tuple[Any, Any]]:
-    """A box with the organisation's name and one bar (with its count) per state."""
+def _node(ax: Any, name: str, at: tuple[float, float], shown: list[str]) -> dict[str, tuple[Any, Any]]:
+    """A box with the organisation's name and one bar (with its count) per state shown."""
     x, y = at
     box = FancyBboxPatch((x - BOX_W / 2, y - BOX_H / 2), BOX_W, BOX_H, boxstyle="round,pad=0.04",
                          facecolor="#F4F4F4", edgecolor="#666666", zorder=2)
@@ -123,9 +127,11 @@ def _node(ax: Any, name: str, at: tuple[float, float]) -> dict[str, tuple[Any, A
             fontweight="bold", zorder=3)
     bars = {}
     left = x - BOX_W / 2 + 0.15
-    for i, (state, (_, colour)) in enumerate(STATES.items()):
-        yy = y + BOX_H / 2 - 0.6 - i * (BAR_H + 0.06)
-        bar = Rectangle((left, yy - BAR_H / 2), 0.0, BAR_H, facecolor=colour, zorder=3)
+    pitch = min(BAR_H + 0.06, BARS_ROOM / (len(shown) - 1 + BAR_H / (BAR_H + 0.06) / 2))
+    height = pitch * BAR_H / (BAR_H + 0.06)  # five bars fit the box as four do
+    for i, state in enumerate(shown):
+        yy = y + BOX_H / 2 - 0.6 - i * pitch
+        bar = Rectangle((left, yy - height / 2), 0.0, height, facecolor=STATES[state][1], zorder=3)
         ax.add_patch(bar)
         label = ax.text(left, yy, "0", ha="left", va="center", fontsize=style.SMALL, zorder=3)
         bars[state] = (bar, label)

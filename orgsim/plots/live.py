@@ -102,13 +102,15 @@ def holdings_chart(holdings: Mapping[str, pd.DataFrame], week: float) -> tuple[F
     """Who holds how much work now: one panel per operating model, a stacked bar per organisation.
 
     Args:
-        holdings: Per model, a frame indexed by organisation with columns queue, forum, work, duplicate.
+        holdings: Per model, a frame indexed by organisation with columns queue, forum, work, duplicate
+            and, in a run with money, funding.
         week: The moment shown (said in the titles).
 
     Returns:
         The figure and its axes (one per model, sharing the x scale).
     """
-    parts = {label: colour for label, colour in STATES.values()}
+    present = {c for h in holdings.values() for c in h.columns}  # no money, no "waiting for money"
+    parts = {label: colour for k, (label, colour) in STATES.items() if k in present}
     names = {k: label for k, (label, _) in STATES.items()}
     tables = {m: h.rename(columns=names) for m, h in holdings.items()}
     return _bars(tables, parts, f"initiatives each organisation holds, week {style.number(week)}")

@@ -7,6 +7,8 @@ Layout of `OUT/<operating model>/`:
   pools.parquet       who could work (for utilisation)
   timeseries.parquet  weekly series from Mesa's DataCollector
   metrics.json        headline metrics (byte-identical for the same seed)
+  prices.json         pounds per unit-week of each unit and each initiative's non-staff cost
+                      (only for a scenario with money: the cost outcomes need them beyond the records)
   manifest.json       versions, seed, config hash; written last, so its presence means complete
 """
 
@@ -24,7 +26,7 @@ from orgsim.config.plan import Plan
 from orgsim.store.atomic import write_atomic, write_text
 from orgsim.store.provenance import now, package_version, provenance
 
-__all__ = ["manifest", "metrics_json", "package_version", "resolved_config", "write_run"]
+__all__ = ["manifest", "metrics_json", "package_version", "prices_json", "resolved_config", "write_run"]
 
 if TYPE_CHECKING:  # the engine imports Mesa (over a second): not for reading or hashing results
     from orgsim.engine.run import RunResult
@@ -51,6 +53,13 @@ def metrics_json(metrics: dict[str, Any]) -> str:
     return json.dumps(metrics, indent=2, sort_keys=True, allow_nan=False) + "\n"
 
 
+def prices_json(rates: dict[str, float], non_staff: dict[int, float]) -> str:
+    """The run's prices: `{"rates": {unit: pounds per unit-week}, "non_staff": {id: pounds}}`."""
+    doc = {"rates": dict(sorted(rates.items())),
+           "non_staff": {str(i): non_staff[i] for i in sorted(non_staff)}}
+    return json.dumps(doc, indent=1, allow_nan=False) + "\n"
+
+
 def _parquet(path: Path, frame: pd.DataFrame) -> None:
     write_atomic(path, lambda tmp: frame.to_parquet(tmp, index=False))
 
@@ -65,6 +74,8 @@ def write_run(out: Path, result: RunResult, metrics: dict[str, Any], name: str |
     _parquet(run_dir / "pools.parquet", result.pools_frame())
     _parquet(run_dir / "timeseries.parquet", result.timeseries)
     write_text(run_dir / "metrics.json", metrics_json(metrics))
+    if result.prices is not None:
+        write_text(run_dir / "prices.json", prices_json(result.prices.rates, result.prices.non_staff))
     write_text(run_dir / "manifest.json",
                json.dumps(manifest(result.plan, result.seed, text, result), indent=2) + "\n")
     return run_dir

@@ -1,7 +1,8 @@
 """The tables behind an animation of a run: who holds how much work, and who hands work to whom.
 
 Every frame is a moment `week`: the initiatives each organisation holds then
-(waiting for staff, at a forum, in work, waiting for a duplicate's original),
+(waiting for staff, at a forum, in work, waiting for a duplicate's original and,
+in a run with money, waiting for money),
 the handoffs since the previous frame, and the totals so far. The ICSs are one
 node, `ICSs`.
 """
@@ -17,7 +18,7 @@ import pandas as pd
 from orgsim.workshop.rundata import ICS_NODE, RunData
 from orgsim.workshop.waits import segments
 
-STATES = ("queue", "forum", "work", "duplicate")  # rework is drawn as work
+STATES = ("queue", "forum", "work", "duplicate", "funding")  # rework is drawn as work
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,8 @@ class Frames:
     """Tables indexed by frame number, ready for `orgsim.plots.animation`.
 
     Attributes:
-        states: [frame, week, node, queue, forum, work, duplicate]: items held at `week`.
+        states: [frame, week, node, queue, forum, work, duplicate, funding]: items held at `week`
+            (`funding` only for a run with money).
         moves: [frame, sender, receiver, handoffs] since the previous frame.
         tally: [frame, week, arrived, in_system, delivered, reused, rejected] so far.
         step: Weeks between frames.
@@ -50,15 +52,16 @@ def frames(run: RunData, step: float = 4.0, start: float = 0.0, end: float | Non
     seg = segments(run)
     seg = seg.assign(state=seg["cause"].replace({"rework": "work"}), node=seg["unit"].map(run.node),
                      end=seg["end"].where(seg["row"] >= 0, np.inf))  # still held at the horizon
-    seg = seg[seg["state"].isin(STATES) & (seg["end"] > seg["start"])]
+    shown = [s for s in STATES if s != "funding" or run.has_money]
+    seg = seg[seg["state"].isin(shown) & (seg["end"] > seg["start"])]
     nodes = _nodes(run)
     rows = []
     for k, t in enumerate(weeks):
         held = seg[(seg["start"] <= t) & (seg["end"] > t)]
         counts = held.groupby(["node", "state"]).size().unstack("state")
-        counts = counts.reindex(index=nodes, columns=list(STATES)).fillna(0).astype(int)
+        counts = counts.reindex(index=nodes, columns=shown).fillna(0).astype(int)
         rows.append(counts.rename_axis("node").reset_index().assign(frame=k, week=float(t)))
-    states = pd.concat(rows, ignore_index=True)[["frame", "week", "node", *STATES]]
+    states = pd.concat(rows, ignore_index=True)[["frame", "week", "node", *shown]]
     return Frames(states=states, moves=_moves(run, weeks, start), tally=_tally(run, weeks), step=step)
 
 

@@ -17,6 +17,7 @@ from orgsim.domain.records import FINAL
 from orgsim.workshop import words
 from orgsim.workshop.rundata import RunData
 from orgsim.workshop.sentences import SENTENCES, Group, Row, Story
+from orgsim.workshop.waits import segments
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,11 @@ class Totals:
     reused: int
     rejected: int
     duplicates_built: int
+    waiting_for_money: int | None = None  # None: no money moves in the run
 
     def text(self) -> str:
-        return (f"so far: {self.in_system} in the system, {self.delivered} delivered, "
+        money = "" if self.waiting_for_money is None else f", {self.waiting_for_money} waiting for money"
+        return (f"so far: {self.in_system} in the system{money}, {self.delivered} delivered, "
                 f"{self.reused} reused, {self.rejected} rejected, "
                 f"{words.count(self.duplicates_built, 'duplicate')} built")
 
@@ -60,9 +63,21 @@ def _totals(s: Story, last: int) -> list[Totals]:
     arrived = running(ev.loc[ev["kind"] == "arrival", "week"])
     done = {k: running(ev.loc[ev["kind"] == k, "week"]) for k in FINAL}
     built = running(s.dup_builds["week"])
+    waiting = _waiting_for_money(s.run, last) if s.run.has_money else [None] * (last + 1)
     return [Totals(int(arrived[i]), int(arrived[i] - sum(d[i] for d in done.values())),
                    int(done["delivered"][i]), int(done["reused"][i]), int(done["rejected"][i]),
-                   int(built[i])) for i in range(last + 1)]
+                   int(built[i]), waiting[i]) for i in range(last + 1)]
+
+
+def _waiting_for_money(run: RunData, last: int) -> list[int | None]:
+    """Items waiting for money at the end of every week 0..last (what the dashboard counts then)."""
+    seg = segments(run)
+    seg = seg[seg["cause"] == "funding"]
+    starts = np.sort(seg["start"].to_numpy(dtype=float))
+    ends = np.sort(seg["end"].where(seg["row"] >= 0, np.inf).to_numpy(dtype=float))
+    t = np.arange(1, last + 2, dtype=float)  # the end of week w is the start of week w + 1
+    held = np.searchsorted(starts, t, side="left") - np.searchsorted(ends, t, side="left")
+    return [int(n) for n in held]
 
 
 def narrative(run: RunData, start: int | None = None, end: int | None = None) -> list[Week]:

@@ -11,7 +11,8 @@ import pandas as pd
 import yaml
 
 from orgsim.config.yamlio import ConfigError
-from orgsim.domain.records import FINAL
+from orgsim.domain.costs import Prices
+from orgsim.domain.records import BID, ENVELOPE, FINAL
 from orgsim.store.read import read_json, read_parquet
 
 ICS_NODE = "ICSs"
@@ -37,6 +38,13 @@ class RunData:
     horizon: float
     warmup: float
     ics_prefix: str = "ICS"
+    pools: pd.DataFrame | None = None  # [unit, pool, people, people_per_slot]: who could work
+    prices: Prices | None = None  # what the cost outcomes need beyond the records (runs with money)
+
+    @property
+    def has_money(self) -> bool:
+        """Whether money moved in the run: envelopes given or bids made."""
+        return bool(self.events["kind"].isin((ENVELOPE, BID)).any())
 
     def node(self, unit: str) -> str:
         """The organisation as drawn and summarised: every ICS is one node, `ICSs`."""
@@ -55,6 +63,7 @@ class RunData:
 
 EVENT_COLUMNS = ("week", "kind", "item", "unit", "what", "amount", "stage")
 ITEM_COLUMNS = ("id", "origin", "arrival_week", "theme", "capability_key")
+POOL_COLUMNS = ("unit", "pool", "people", "people_per_slot")
 
 
 def _yaml(path: Path) -> dict[str, Any]:
@@ -95,6 +104,8 @@ def load_run(path: str | Path) -> RunData:
     if not isinstance(manifest, dict):
         raise ReplayError(path / "manifest.json", "expected a JSON object")
     last = float(events["week"].max()) if len(events) else 0.0
+    pools = (read_parquet(path / "pools.parquet", POOL_COLUMNS) if (path / "pools.parquet").is_file()
+             else None)
     return RunData(
         path=path, events=events, items=items.set_index("id", drop=False),
         model=str(manifest.get("operating_model") or path.name),
@@ -102,4 +113,19 @@ def load_run(path: str | Path) -> RunData:
         seed=manifest.get("seed", scenario.get("seed")),
         horizon=float(scenario.get("horizon_weeks", last)),
         warmup=float(scenario.get("warmup_weeks", 0.0)),
-        ics_prefix=str((scenario.get("ics") or {}).get("prefix", "ICS")))
+        ics_prefix=str((scenario.get("ics") or {}).get("prefix", "ICS")), pools=pools,
+        prices=_prices(path / "prices.json"))
+
+
+def _prices(path: Path) -> Prices | None:
+    """The run's prices from `prices.json` (None when it has none: a run without money)."""
+    if not path.is_file():
+        return None
+    doc = read_json(path)
+    try:
+        rates = {str(u): float(r) for u, r in doc["rates"].items()}
+        non_staff = {int(i): float(c) for i, c in doc["non_staff"].items()}
+    except (TypeError, KeyError, ValueError, AttributeError):
+        raise ReplayError(path, 'expected {"rates": {unit: pounds}, "non_staff": {initiative id: '
+                                "pounds}} as `orgsim run` writes it (damaged?)") from None
+    return Prices(rates, non_staff)

@@ -17,9 +17,11 @@ from orgsim.workshop import words
 from orgsim.workshop.rundata import RunData
 
 DECISIONS = ("approved", "deferred", "rejected")
+YEAR_END = {"lapsed": "lapsed unspent", "carried": "carried over unspent"}
 TOLD = {"arrival", "duplicate", "gate_queued", *DECISIONS, "handoff", "rework", "stage_start",
-        "delivered", "reused", "adopted", "intervention"}
-SILENT = {"check", "released", "stage_end", "rework_effort"}
+        "delivered", "reused", "adopted", "intervention", "bid", "funded", "unfunded", "envelope",
+        *YEAR_END}
+SILENT = {"check", "released", "stage_end", "rework_effort", "spent"}  # `funded` tells of `spent`
 FEW = 3  # up to this many, name the initiatives or capabilities
 
 
@@ -148,7 +150,8 @@ def _queued(s: Story, w: Group) -> list[str]:
 
 def _decisions(s: Story, w: Group) -> list[str]:
     lines = []
-    for label, g in s.forums(_of(w, *DECISIONS)):
+    decided = [r for r in _of(w, *DECISIONS) if r.stage != "money"]  # given up for money: `_money`
+    for label, g in s.forums(decided):
         counts = Counter(r.kind for r in g)
         lines.append(f"{label} " + ", ".join(f"{k} {counts[k]}" for k in DECISIONS if counts[k]))
     return lines
@@ -205,11 +208,56 @@ def _adopted(s: Story, w: Group) -> list[str]:
     return [f"{words.count(len(rows), 'adoption')} of national products by {by}"]
 
 
+def pounds(x: float) -> str:
+    """`£1.01bn`, `£2.3m`, `£850,000`."""
+    if abs(x) >= 1e9:
+        return f"£{x / 1e9:,.2f}bn"
+    return f"£{x / 1e6:,.1f}m" if abs(x) >= 1e6 else f"£{x:,.0f}"
+
+
+def _per(s: Story, rows: Group, name: Callable[[Row], str]) -> str:
+    """`unified bids 2, ics digital 1`: how many rows per fund, most first."""
+    return ", ".join(f"{words.forum(k, s.units)} {n}" for k, n in words.tally(name(r) for r in rows))
+
+
+def _money(s: Story, w: Group) -> list[str]:
+    """Bids for money, money received, bids refused, and items given up for want of money."""
+    lines = []
+    bids, funded = _of(w, "bid"), _of(w, "funded")
+    if bids:
+        lines.append(f"{words.count(len(bids), 'bid')} for money, {pounds(sum(r.amount for r in bids))} "
+                     f"asked ({_per(s, bids, lambda r: r.what + (' round' if r.stage == 'round' else ''))})")
+    if funded:
+        lines.append(f"{len(funded)} funded, {pounds(sum(r.amount for r in funded))} "
+                     f"({_per(s, funded, lambda r: r.what)})")
+    for outcome, said in (("refused", "refused"), ("no money", "not funded: no money left")):
+        rows = [r for r in _of(w, "unfunded") if r.stage == outcome]
+        if rows:
+            lines.append(f"{words.count(len(rows), 'bid')} {said} ({_per(s, rows, lambda r: r.what)})")
+    gone = [r for r in _of(w, "rejected") if r.stage == "money"]
+    if gone:
+        lines.append(f"{words.count(len(gone), 'initiative')} given up for want of money "
+                     f"({_per(s, gone, lambda r: r.what)})")
+    return lines
+
+
+def _year(s: Story, w: Group) -> list[str]:
+    """A financial year's end and start: money lapsed or carried over, then the new envelopes."""
+    lines = []
+    for kind, said in (*YEAR_END.items(), ("envelope", "in new envelopes")):
+        rows = [r for r in _of(w, kind) if r.amount > 0]
+        if rows:
+            accounts = words.count(len({(r.unit, r.what) for r in rows}), "account")
+            lines.append(f"{pounds(sum(r.amount for r in rows))} {said} ({accounts}: "
+                         f"{_per(s, rows, lambda r: r.what)})")
+    return lines
+
+
 def _others(s: Story, w: Group) -> list[str]:
     kinds = (r.kind for r in w if r.kind not in TOLD | SILENT)
     return [words.count(n, f"{kind.replace('_', ' ')} record") for kind, n in words.tally(kinds)]
 
 
 SENTENCES: tuple[Callable[[Story, Group], list[str]], ...] = (
-    _interventions, _arrivals, _handoffs, _spotted, _queued, _decisions, _delivered, _avoided,
-    _started, _built, _adopted, _others)
+    _interventions, _year, _arrivals, _handoffs, _spotted, _queued, _decisions, _money, _delivered,
+    _avoided, _started, _built, _adopted, _others)

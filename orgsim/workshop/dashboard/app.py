@@ -151,6 +151,7 @@ def Page() -> Any:
                               session.band_status()))
             panel("organisations", "orgsim-organisations", flex="1 1 24em")
             panel("forums", "orgsim-forums", flex="1 1 20em")
+            panel("costs", "orgsim-costs", flex="1 1 24em")
 
 
 def weekly_html(session: Session, projector: bool, zoom: str) -> dict[str, str]:
@@ -161,7 +162,8 @@ def weekly_html(session: Session, projector: bool, zoom: str) -> dict[str, str]:
     legend = P.legend_html(ws, any(bands), session.band_status())
     return {"week": summary.week_text(ws), "summary": summary.page_html(ws, projector), "legend": legend,
             "legend_zoom": legend, "zoom": drawn.get(zoom, ""), **drawn,
-            "organisations": P.organisations_html(ws), "forums": P.forums_html(ws)}
+            "organisations": P.organisations_html(ws), "forums": P.forums_html(ws),
+            "costs": P.costs_html(ws, fresh=not session.playing)}
 
 
 @solara.component  # type: ignore[misc]

@@ -151,9 +151,9 @@ def bars(title: str, rows: Mapping[str, Mapping[str, int]], css: str) -> str:
             f'align-items:center">{body}</div></div>')
 
 
-def bar_key() -> str:
-    """What the colours of the organisation bars mean."""
+def bar_key(states: Sequence[str] = tuple(STATES)) -> str:
+    """What the colours of the organisation bars mean (for the `states` shown)."""
     swatch = "display:inline-block;width:0.9em;height:0.9em;margin-right:0.3em;vertical-align:middle"
     return ('<div style="display:flex;flex-wrap:wrap;gap:0 1em">' + "".join(
-        f'<span><span style="{swatch};background:{c}"></span>{escape(label)}</span>'
-        for label, c in STATES.values()) + "</div>")
+        f'<span><span style="{swatch};background:{STATES[k][1]}"></span>{escape(STATES[k][0])}</span>'
+        for k in states) + "</div>")

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from orgsim.plots.live import PANELS, live_charts, png
 from orgsim.plots.style import PALETTE
 from orgsim.workshop.dashboard import charts as C
-from orgsim.workshop.dashboard import summary
+from orgsim.workshop.dashboard import costs, summary
 from orgsim.workshop.dashboard.band import Band
 from orgsim.workshop.dashboard.feeds import Feed
 from orgsim.workshop.dashboard.model import Workshop
@@ -54,9 +54,23 @@ def legend_html(ws: Workshop, band: bool = False, status: str = "") -> str:
 
 def organisations_html(ws: Workshop) -> str:
     """Who holds how much work now, by what it waits for, in each run (the units in force listed)."""
-    parts = [C.bars(f"{slot}: {summary.run_name(f)}", f.tracker.holdings(f.nodes), "orgsim-holdings")
+    states = summary.states(ws.feeds)
+    parts = [C.bars(f"{slot}: {summary.run_name(f)}", f.tracker.holdings(f.nodes, states), "orgsim-holdings")
              for slot, f in zip("AB", ws.feeds)]
-    return C.bar_key() + "".join(parts)
+    return C.bar_key(states) + "".join(parts)
+
+
+def costs_html(ws: Workshop, fresh: bool = True) -> str:
+    """What each run has cost so far (`costs`), measured again now if `fresh` or often enough."""
+    for f in ws.feeds:
+        f.spend.measure(f.week, f.tracker.warmup, f.rows, f.pricing() if f.has_money else None, f.node,
+                        fresh or f.finished)
+    nodes = list(dict.fromkeys(n for f in ws.feeds for n in f.nodes))
+    warmup = max((f.tracker.warmup for f in ws.feeds), default=0.0)
+    return costs.panel({slot: summary.run_name(f) for slot, f in zip("AB", ws.feeds)},
+                       [f.spend for f in ws.feeds], [f.tracker.waiting_for_money() for f in ws.feeds],
+                       nodes, warmup, [f.pricing() is not None for f in ws.feeds],
+                       [f.has_money for f in ws.feeds])
 
 
 def forums_html(ws: Workshop) -> str:

@@ -7,12 +7,15 @@ them, so a `Tracker` cannot tell them apart.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
 from orgsim.config.plan import InterventionPlan, Plan, SwitchPlan
-from orgsim.domain.records import COLUMNS
+from orgsim.domain.costs import Prices
+from orgsim.domain.records import COLUMNS, WIDTH
 from orgsim.engine.model import OrgModel
+from orgsim.engine.run import PoolInfo, prices
+from orgsim.workshop.dashboard.costs import Pricing, Spend
 from orgsim.workshop.dashboard.decisions import InForce, in_force
 from orgsim.workshop.dashboard.tracker import Tracker
 from orgsim.workshop.rundata import ICS_NODE, RunData
@@ -29,6 +32,8 @@ class Feed(Protocol):
     tracker: Tracker
     ics_prefix: str
     decided: dict[int, str]  # which of `tracker.notes` were decisions taken during play -> what each did
+    has_money: bool  # whether money moves in the run (a scenario with a money block)
+    spend: Spend  # its costs as last measured (`orgsim.workshop.dashboard.costs`)
 
     @property
     def week(self) -> float: ...
@@ -54,6 +59,18 @@ class Feed(Protocol):
 
     @property
     def finished(self) -> bool: ...
+
+    def node(self, unit: str) -> str:
+        """The organisation `unit` is drawn as (every ICS is `ICSs`)."""
+        ...
+
+    def rows(self) -> Iterable[Sequence[Any]]:
+        """Every record so far, in the order written."""
+        ...
+
+    def pricing(self) -> Pricing | None:
+        """What measuring its costs needs beyond the records (None: it cannot be measured)."""
+        ...
 
     def close(self) -> None: ...
 
@@ -94,6 +111,7 @@ class LiveFeed:
         self.horizon = float(sc.horizon_weeks)
         keys = {it.id: it.capability_key for it in self.model.initiatives}
         self.tracker = Tracker(keys, float(sc.warmup_weeks), self.horizon, node)
+        self.has_money, self.spend = sc.money is not None, Spend()
         self.decided: dict[int, str] = {}
         self.applied: list[InterventionPlan] = []  # scripted and decided, in the order they acted
         self.entries: list[dict[str, Any]] = []  # the decisions as timeline entries, for saving
@@ -123,6 +141,26 @@ class LiveFeed:
     def in_force(self) -> InForce:
         """How the run is organised now, for checking a decision against it."""
         return in_force(self.plan, self.applied)
+
+    def node(self, unit: str) -> str:
+        return self._node(unit)
+
+    def rows(self) -> Iterable[Sequence[Any]]:
+        values = iter(self.model.log[:])  # the records laid end to end (`records.regroup`)
+        return zip(*[values] * WIDTH)
+
+    def pricing(self) -> Pricing | None:
+        """The prices drawn before the run, and the rates of every unit a reorganisation brought in."""
+        costs = self.model.costs
+        if costs is None:
+            return None
+        base = prices(self.plan, costs.non_staff)
+        rates = dict(base.rates) if base is not None else {}
+        for iv in self.applied:
+            if isinstance(iv, SwitchPlan):
+                rates.update({u: r for u, r in iv.plan.rates.items() if u not in rates})
+        pools = [PoolInfo(p.unit, p.name, p.initial, p.pace) for p in self.model.world.pools.values()]
+        return Pricing(self.model.initiatives, pools, Prices(rates, costs.non_staff))
 
     def undone_by(self) -> SwitchPlan | None:
         """The scenario's reorganisation due in the coming step, if any.
@@ -182,10 +220,24 @@ class ReplayFeed:
         self.forums = list(dict.fromkeys(queued))
         keys = {int(i): str(k) for i, k in zip(run.items["id"], run.items["capability_key"])}
         self.tracker = Tracker(keys, run.warmup, run.horizon, node)
+        self._node = node
+        self.has_money, self.spend = run.has_money, Spend()
 
     @property
     def finished(self) -> bool:
         return self.week >= self.horizon
+
+    def node(self, unit: str) -> str:
+        return self._node(unit)
+
+    def rows(self) -> Iterable[Sequence[Any]]:
+        return self._rows[:self._next]
+
+    def pricing(self) -> Pricing | None:
+        run = self.run
+        if run.prices is None or run.pools is None:
+            return None
+        return Pricing(run.items, run.pools, run.prices)
 
     def advance(self) -> Sequence[Rec]:
         if self.finished:

@@ -153,10 +153,16 @@ def series(feeds: Sequence[Feed]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)[["model", *SERIES]]
 
 
+def states(feeds: Sequence[Feed]) -> tuple[str, ...]:
+    """What held work can wait for in these runs: waiting for money only where money moves."""
+    return STATES if any(f.has_money for f in feeds) else tuple(s for s in STATES if s != "funding")
+
+
 def holdings(feed: Feed) -> pd.DataFrame:
     """Items each organisation holds now, by what they wait for (organisations as rows)."""
-    held = feed.tracker.holdings(feed.nodes)
-    return pd.DataFrame.from_dict(held, orient="index", columns=list(STATES)).rename_axis("node")
+    shown = states([feed])
+    held = feed.tracker.holdings(feed.nodes, shown)
+    return pd.DataFrame.from_dict(held, orient="index", columns=list(shown)).rename_axis("node")
 
 
 def _capital(text: str) -> str:

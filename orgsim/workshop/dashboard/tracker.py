@@ -21,7 +21,8 @@ from typing import Any
 from orgsim.domain import records as R
 
 QUARTER_WEEKS = 13.0
-STATES = ("queue", "forum", "work", "duplicate")  # what an item held by an organisation waits for
+STATES = ("queue", "forum", "work", "duplicate", "funding")  # what an item held by an organisation waits for
+MONEY_WAIT = (R.BID, R.SPENT, R.UNFUNDED)  # after these an item waits for money until `funded`
 NOT_JOURNEY = (R.ADOPTED, R.INTERVENTION)  # records about a product or the system, not a trip
 SERIES = ("week", "wip", "latency", "delivered_quarter", "duplication")
 
@@ -32,6 +33,8 @@ def state_after(kind: str) -> str:
         return "forum"
     if kind == R.STAGE_START:
         return "work"
+    if kind in MONEY_WAIT:
+        return "funding"
     return "duplicate" if kind == R.DUPLICATE else "queue"
 
 
@@ -179,9 +182,18 @@ class Tracker:
         """Items waiting for each forum now (forums held by every ICS counted together)."""
         return Counter(self.at_forum.values())
 
-    def holdings(self, nodes: Iterable[str] = ()) -> dict[str, dict[str, int]]:
-        """Items each organisation holds now, by what they wait for; `nodes` first, in order."""
-        out: dict[str, dict[str, int]] = {n: dict.fromkeys(STATES, 0) for n in nodes}
+    def holdings(self, nodes: Iterable[str] = (),
+                 states: Sequence[str] = STATES) -> dict[str, dict[str, int]]:
+        """Items each organisation holds now, by what they wait for; `nodes` first, in order.
+
+        Only `states` are counted (a run without money leaves out `funding`).
+        """
+        out: dict[str, dict[str, int]] = {n: dict.fromkeys(states, 0) for n in nodes}
         for state, node in self.held.values():
-            out.setdefault(node, dict.fromkeys(STATES, 0))[state] += 1
+            if state in states:
+                out.setdefault(node, dict.fromkeys(states, 0))[state] += 1
         return out
+
+    def waiting_for_money(self) -> int:
+        """Items waiting for money now (a bid made or an account's queue joined, no money yet)."""
+        return sum(1 for state, _ in self.held.values() if state == "funding")
