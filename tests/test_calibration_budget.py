@@ -4,6 +4,7 @@ warns when the final tolerance is still far from the observed ranges; the method
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +92,8 @@ def test_a_converged_calibration_is_not_warned_about(tmp_path: Path) -> None:
                              "max_simulations": 200})
     root = calibrate(path, tmp_path / "out", backend="serial")
     populations = pd.read_csv(root / "populations.csv")
-    assert populations["epsilon"].is_monotonic_decreasing and populations["epsilon"].iloc[-1] < 2.8
+    final = populations["epsilon"].iloc[-1]  # within two standard deviations a target, over two targets
+    assert populations["epsilon"].is_monotonic_decreasing and final <= 2 * math.sqrt(2), final
     said, warned = convergence(root)
     assert warned is None and "Acceptance rate of the last generation" in said, said
 

@@ -1,10 +1,12 @@
 """One simulation of a calibration, wherever it runs: the model pyabc calls, and the worker's side.
 
-pyabc draws proposals from numpy's global generator and gives the model no
-seed. So that a candidate is the same whatever process runs it, and in
-whatever order, each job seeds that global generator from its own
-`SeedSequence` (calibration seed, call, candidate) just before pyabc's function
-runs, and sets the run seeds the model reads. Nothing else here is random.
+Each job carries its own `SeedSequence` (calibration seed, call, candidate),
+so a candidate is the same whatever process runs it, and in whatever order.
+`evaluate` spawns from it a generator for pyabc's proposals (the prior draw,
+or the ancestor and its perturbation) and the seeds of the model's runs, and
+lends both to the job's thread while pyabc's function runs: the prior and the
+kernel of `orgsim.calibration.proposals` draw from that generator and nothing
+else. numpy's global generator is never read or seeded. Nothing else here is random.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +23,7 @@ import numpy as np
 
 from orgsim.experiments.points import Bases, plans
 
-_RUN_SEEDS: list[int] = []  # the current job's run seeds; set by `evaluate` before the model runs
+_JOB = threading.local()  # the running job's proposal generator and run seeds, one per thread
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,7 @@ class Simulator:
 
         plan = plans(self.bases, {k: float(v) for k, v in dict(parameters).items()})[self.model]
         runs = [values(measure(r := simulate(plan, seed)), self.targets, r.timeseries)
-                for seed in _RUN_SEEDS]
+                for seed in run_seeds()]
         return {t: float(np.mean([r[t] for r in runs])) for t in self.targets}
 
 
@@ -71,25 +74,36 @@ def _function(digest: str, payload: bytes) -> Any:
 
 
 def evaluate(job: Job) -> tuple[str, Any]:
-    """Run one job: seed numpy's global generator (pyabc's proposals) and the runs, then call it."""
+    """Run one job: lend it its proposal generator and run seeds, then call its function."""
     fn = _function(hashlib.sha256(job.payload).hexdigest(), job.payload)
     proposal, runs = np.random.SeedSequence(job.entropy).spawn(2)
-    _RUN_SEEDS[:] = [int(s.generate_state(1, dtype=np.uint32)[0]) for s in runs.spawn(job.replications)]
-    with _lent_to_pyabc(proposal):
+    seeds = [int(s.generate_state(1, dtype=np.uint32)[0]) for s in runs.spawn(job.replications)]
+    with lent(np.random.default_rng(proposal), seeds):
         return job.key, fn()
 
 
 @contextlib.contextmanager
-def _lent_to_pyabc(stream: np.random.SeedSequence) -> Iterator[None]:
-    """numpy's global generator, seeded from `stream` for pyabc's call alone, then put back.
-
-    pyabc (its proposals, through scipy's `rvs`) draws from the global generator and takes
-    no generator of ours, so its draws are made to come from the job's own stream; whatever
-    state the global generator had before is restored, so nothing else sees the change.
-    """
-    saved = np.random.get_state()
-    np.random.seed(stream.generate_state(4))
+def lent(rng: np.random.Generator, seeds: list[int]) -> Iterator[None]:
+    """`rng` and `seeds` are this thread's job's until the block ends (then whatever was before)."""
+    before = getattr(_JOB, "rng", None), getattr(_JOB, "seeds", None)
+    _JOB.rng, _JOB.seeds = rng, seeds
     try:
         yield
     finally:
-        np.random.set_state(saved)
+        _JOB.rng, _JOB.seeds = before
+
+
+def generator() -> np.random.Generator:
+    """The running job's generator for pyabc's proposals; an error outside a job, never numpy's global."""
+    rng: np.random.Generator | None = getattr(_JOB, "rng", None)
+    if rng is None:
+        raise RuntimeError("a calibration proposal was drawn outside a job: no generator was lent")
+    return rng
+
+
+def run_seeds() -> list[int]:
+    """The running job's run seeds (one per replication)."""
+    seeds: list[int] | None = getattr(_JOB, "seeds", None)
+    if seeds is None:
+        raise RuntimeError("the calibration's model ran outside a job: no run seeds were lent")
+    return seeds

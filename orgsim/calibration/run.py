@@ -28,6 +28,7 @@ from orgsim.calibration import summary as S
 from orgsim.calibration.evaluate import Distance, Job, Simulator
 from orgsim.calibration.load import Setup, load_calibration
 from orgsim.calibration.log import Log
+from orgsim.calibration.proposals import Kernel, ModelPrior, Prior
 from orgsim.calibration.sampler import OrderedSampler
 from orgsim.calibration.spec import Method
 from orgsim.config.yamlio import ConfigError
@@ -52,14 +53,14 @@ class Silent:
         pass
 
 
-def _priors(setup: Setup) -> Any:
+def _priors(setup: Setup) -> Prior:
     import pyabc
 
     rvs = {}
     for name, p in setup.cal.parameters.items():
         rvs[name] = (pyabc.RV("loguniform", p.low, p.high) if p.distribution == "loguniform"
                      else pyabc.RV("uniform", p.low, p.width))
-    return pyabc.Distribution(**rvs)
+    return Prior(**rvs)
 
 
 @contextmanager
@@ -132,7 +133,8 @@ def _calibrate(setup: Setup, path: Path, root: Path, backend: Backend, workers: 
         abc = pyabc.ABCSMC(simulator, _priors(setup),
                            Distance({n: t.scale for n, t in cal.targets.items()}),
                            population_size=method.population, sampler=sampler,
-                           eps=_tolerance(method))
+                           eps=_tolerance(method), model_prior=ModelPrior("randint", 0, 1),
+                           transitions=Kernel())
         db = root / "abc.db"
         db.unlink(missing_ok=True)  # pyabc's own record; a resumed run rebuilds it from the log
         abc.new(f"sqlite:///{db}", {n: t.observed for n, t in cal.targets.items()})
