@@ -1,4 +1,4 @@
-"""Money in the workshop: the cost panel, waiting for money on the page, in frames, the animation and the replay.
+"""Money in the workshop: the cost panel, and waiting for money on the page, in frames and in the replay.
 
 The cost panel's figures are the run's cost outcomes so far; at the horizon they
 must equal those of `orgsim.api.measure` on the same run. Waiting for money is
@@ -65,7 +65,7 @@ def plain(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def play(ws: Workshop) -> list[list[float]]:
-    """Play to the end as the page does (costs drawn every week, not fresh); the weeks each run was measured."""
+    """Play to the end as the page does (costs drawn each week, not fresh); when each run is measured."""
     measured: list[list[float]] = [[] for _ in ws.feeds]
     while ws.running:
         ws.step()
@@ -171,7 +171,8 @@ def test_a_run_without_money_shows_no_money(plain: Path, tmp_path: Path) -> None
     assert not (run_dir / "prices.json").exists()
     f = frames(load_run(run_dir), step=10.0)
     assert "funding" not in f.states.columns
-    fig, _ = flow_animation(f.states, f.moves, f.tally, "plain", 10.0)
+    fig, anim = flow_animation(f.states, f.moves, f.tally, "plain", 10.0)
+    anim.save(tmp_path / "flow.gif", writer="pillow", fps=4, dpi=30)
     assert [t.get_text() for t in fig.legends[0].get_texts()] == [
         "waiting for staff", "at a forum", "in work", "waiting for a duplicate's original"]
 

@@ -63,14 +63,13 @@ def organisations_html(ws: Workshop) -> str:
 def costs_html(ws: Workshop, fresh: bool = True) -> str:
     """What each run has cost so far (`costs`), measured again now if `fresh` or often enough."""
     for f in ws.feeds:
-        f.spend.measure(f.week, f.tracker.warmup, f.rows, f.pricing() if f.has_money else None, f.node,
-                        fresh or f.finished)
+        f.spend.measure(f.week, f.tracker.warmup, f.rows, f.pricing if f.has_money else lambda: None,
+                        f.node, fresh or f.finished)
     nodes = list(dict.fromkeys(n for f in ws.feeds for n in f.nodes))
     warmup = max((f.tracker.warmup for f in ws.feeds), default=0.0)
     return costs.panel({slot: summary.run_name(f) for slot, f in zip("AB", ws.feeds)},
                        [f.spend for f in ws.feeds], [f.tracker.waiting_for_money() for f in ws.feeds],
-                       nodes, warmup, [f.pricing() is not None for f in ws.feeds],
-                       [f.has_money for f in ws.feeds])
+                       nodes, warmup, [f.has_money for f in ws.feeds])
 
 
 def forums_html(ws: Workshop) -> str:

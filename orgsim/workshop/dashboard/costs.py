@@ -54,18 +54,21 @@ class Spend:
     week: float = -math.inf
     figures: dict[str, float] = field(default_factory=dict)
     by_node: dict[str, float] = field(default_factory=dict)  # staff cost a year by organisation
+    priced: bool = True  # False: money moves in the run but it has no prices (a recording without them)
 
     def measure(self, week: float, warmup: float, rows: Callable[[], Iterable[Sequence[Any]]],
-                pricing: Pricing | None, node: Callable[[str], str], fresh: bool) -> None:
+                pricing: Callable[[], Pricing | None], node: Callable[[str], str], fresh: bool) -> None:
         """Measure again at `week` if `fresh` (paused, stepped, finished) or `EVERY` weeks have passed."""
         if week == self.week or not (fresh or week - self.week >= EVERY):
             return
         self.week = week
         self.figures, self.by_node = {}, {}
-        if pricing is None or week <= warmup:
+        priced = pricing()
+        self.priced = priced is not None
+        if priced is None or week <= warmup:
             return
-        metrics = compute_metrics(list(rows()), pricing.items, pricing.pools, Window(warmup, week),
-                                  pricing.prices)
+        metrics = compute_metrics(list(rows()), priced.items, priced.pools, Window(warmup, week),
+                                  priced.prices)
         values = flat(metrics)
         self.figures = {name: values[name] for name, _, _ in FIGURES}
         for unit, pounds in metrics["money"]["staff_cost_per_year_by_unit"].items():
@@ -98,7 +101,7 @@ def rows(spends: Sequence[Spend], waiting: Sequence[int],
 
 
 def panel(names: Mapping[str, str], spends: Sequence[Spend], waiting: Sequence[int],
-          nodes: Sequence[str], warmup: float, priced: Sequence[bool], money: Sequence[bool]) -> str:
+          nodes: Sequence[str], warmup: float, money: Sequence[bool]) -> str:
     """The cost panel as HTML: a column per run (`names`: slot -> run name), or why there is none.
 
     Args:
@@ -107,7 +110,6 @@ def panel(names: Mapping[str, str], spends: Sequence[Spend], waiting: Sequence[i
         waiting: Each run's initiatives waiting for money now.
         nodes: Organisations, in the order the page lists them.
         warmup: Week the measured window starts.
-        priced: Whether each run can be measured (a recording needs its prices.json).
         money: Whether money moves in each run.
     """
     title = '<div style="font-weight:600">What it costs so far</div>'
@@ -126,7 +128,8 @@ def panel(names: Mapping[str, str], spends: Sequence[Spend], waiting: Sequence[i
              f"{words.weeks(EVERY)} weeks of play and at each pause; at the last week they are the "
              "run's cost outcomes."]
     notes += [f"{slot}: the recording has no prices.json, so its costs cannot be measured; record the "
-              "run again with `orgsim run`." for slot, ok, has in zip(names, priced, money) if has and not ok]
+              "run again with `orgsim run`."
+              for slot, spend, has in zip(names, spends, money) if has and not spend.priced]
     small = "font-size:0.85em;color:#444;margin-top:4px"
     return (title + f'<table class="orgsim-cost-table" style="border-collapse:collapse;line-height:1.3;'
             f'white-space:nowrap"><tr><th></th>{head}</tr>{body}</table>'
