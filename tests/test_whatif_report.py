@@ -289,3 +289,26 @@ def test_the_bottom_lines_numbers_are_those_of_the_summary_tables(overhead_sweep
     for r in lead.itertuples():
         assert (f"planning overhead stays at or below {number(r.low)} (share of TD capacity; it "
                 f"switches between these settings); from {number(r.high)}, {name(r.after)}") in text
+
+
+def test_one_model_over_many_settings_keeps_the_sentence_of_its_largest_changes() -> None:
+    """Without a pair there is no switch to state; past a few settings the table reads slowly, so
+    the sentence of the best and worst changes stands above it."""
+    summary = SimpleNamespace(by_model=BY_MODEL, paired=POOLED_PAIRED)
+    text = _text(first_screen(summary, _exp(["joined_up_planning"], None, ["lead_time_mean"]),
+                              sweep()))
+    assert ("Lead time (mean) under Joined up planning (24 weeks at today's setting): the best of 6 "
+            "other settings, planning overhead 0 (share of TD capacity), lowers it by 2 weeks") in text
+    assert text.index("the best of 6 other settings") < text.index("0.1 24 today")  # then the table
+
+
+def test_a_long_table_is_folded_and_the_changes_said_above_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import orgsim.report.whatif as report
+
+    monkeypatch.setattr(report, "SHOWN_ROWS", 5)  # the sweep's seven settings, as if many
+    summary = SimpleNamespace(by_model=BY_MODEL, paired=POOLED_PAIRED)
+    html = first_screen(summary, _exp(list(PAIR), PAIR, ["lead_time_mean"]), sweep())
+    assert "<details><summary>7 settings</summary><table>" in html
+    text = _text(html)
+    assert text.index("while planning overhead stays below 0.45") < \
+        text.index("the best of 6 other settings") < text.index("7 settings")
