@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from html import unescape
 from pathlib import Path
+from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
 from test_whatif_theory import CADENCE, gated, relayed, sweep
@@ -82,3 +84,32 @@ def test_the_report_names_the_setting_a_verdict_flips_at(results: Path) -> None:
     assert re.search(r"Lead time \(mean\) forum cadence 8 \(weeks\) " + re.escape(DELAY), ledger_text)
     start = html.index('<section id="verdict">')
     assert said[0] in _text(html[start:html.index("</section>", start)])
+
+
+def test_flips_at_several_settings_come_today_first_and_are_named_in_one_sentence() -> None:
+    """Made by hand: a lever x at 0 and 1 (today 1), an assumption d from 0 to 6; a - b is d - 3
+    at both settings, so the verdict flips at each; the sentence gives today's numbers."""
+    exp = Experiment.model_validate({
+        "name": "x", "scenario": "s.yaml", "models": ["a", "b"], "design": {"kind": "grid"},
+        "levers": {"model.x": {"values": [0, 1], "label": "x (people)"}}, "baseline": {"model.x": 1},
+        "uncertainties": {"model.d": {"values": [0, 1, 2, 4, 5, 6]}}, "outcomes": ["lead_time_mean"]})
+    rows, points = [], []
+    for setting in (0, 1):
+        for scenario, d in enumerate([0, 1, 2, 4, 5, 6]):
+            point = setting * 6 + scenario
+            points.append({"point": point, "setting": setting, "scenario": scenario,
+                           "model.x": setting, "model.d": d})
+            for rep in range(2):
+                noise = np.random.default_rng(point * 2 + rep).normal(0, 0.01)
+                rows += [{"point": point, "replication": rep, "model": "b", "lead_time_mean": 10.0},
+                         {"point": point, "replication": rep, "model": "a",
+                          "lead_time_mean": 10.0 + d - 3 + setting / 2 + noise}]
+    found = flips(pd.DataFrame(rows), pd.DataFrame(points), exp, ["lead_time_mean"], {"model.d"})
+    assert [(f.setting, f.today) for f in found] == [(1, True), (0, False)]
+    inputs = SimpleNamespace(exp=exp, design=pd.DataFrame(points))
+    said = evidence.sentences(found, inputs)
+    assert said == [
+        "Lead time (mean): at 2 of 2 lever settings, today's (x 1 (people)); x 0 (people), the "
+        "verdict flips within the range of model.d, an assumption no published figure supports. "
+        "At today's setting, A is better with it up to 2, B from 4 (a minus b: -1.5 on average over "
+        "3 design points at the low end, 2.5 over 3 at the high end)."]
