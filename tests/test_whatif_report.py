@@ -59,18 +59,58 @@ def test_with_levers_the_first_screen_opens_on_the_switch_not_a_pooled_winner() 
     html = first_screen(summary, exp, sweep())
     text = _text(html)
     assert "is best" not in text and "29 weeks" not in text
-    first = text.index("while planning overhead stays below 0.45")
-    assert first < text.index("run-to-run randomness only") < text.index("setting by setting")
+    # The outcome's answer in a sentence, then its table, then what the intervals cover.
+    first = text.index("Lead time (mean), weeks: lower is better Joined up planning has the lower "
+                       "lead time (mean) while planning overhead stays below 0.45")
+    assert first < text.index("Internal commissioning minus Joined up planning [95% CI]") < \
+        text.index("run-to-run randomness only")
     assert text.lstrip().startswith("Today: Internal commissioning, with planning overhead 0.1")
 
 
-def test_the_tables_give_every_setting_against_today_and_the_pair_at_each() -> None:
+def _rows(html: str) -> list[list[str]]:
+    """The cells of every body row of the tables in `html`, as text."""
+    return [[_text(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+            for row in re.findall(r"<tbody>.*?</tbody>", html) for row in
+            re.findall(r"<tr[^>]*>(.*?)</tr>", row)]
+
+
+def test_a_table_per_outcome_gives_every_setting_against_today_and_the_pair_at_each() -> None:
     summary = SimpleNamespace(by_model=BY_MODEL, paired=POOLED_PAIRED)
-    text = _text(first_screen(summary, _exp(list(PAIR), PAIR, ["lead_time_mean"]), sweep()))
-    assert "Joined up planning: 11 [9.5, 12.5]" in text  # overhead 0: a - b, joined-up better
-    assert "Internal commissioning: -6 [-7.5, -4.5]" in text  # overhead 0.6
-    assert "today: 24" in text and "39 (15 [14, 16])" in text
-    assert "Internal commissioning: each setting against today" not in text  # levers do not reach it
+    html = first_screen(summary, _exp(list(PAIR), PAIR, ["lead_time_mean"]), sweep())
+    rows = _rows(html)
+    # overhead | Internal commissioning mean | Joined up planning mean, against today | a - b | better
+    assert rows[0] == ["0", "33", "22", "-2 [-3, -1] better", "11 [9.5, 12.5]", "Joined up planning"]
+    assert rows[1] == ["0.1", "33", "24", "today", "9 [7.5, 10.5]", "Joined up planning"]
+    assert rows[6] == ["0.6", "33", "39", "15 [14, 16] worse", "-6 [-7.5, -4.5]",
+                       "Internal commissioning"]
+    assert len(rows) == 7 and html.count('<tr class="marked">') == 1  # today's row, in bold
+    # The levers do not reach internal commissioning: its mean alone, no change against today.
+    assert "<th>against today [95% CI]</th>" in html and html.count("against today [95% CI]") == 1
+    text = _text(html)
+    assert "at today's setting" not in text.split("Lead time (mean), weeks")[1]  # the table says it
+
+
+def test_a_setting_whose_interval_includes_zero_names_no_better_model() -> None:
+    w = sweep()
+    at = (w.paired["outcome"] == "lead_time_mean") & (w.paired["setting"] == 4)
+    w.paired.loc[at, ["ci_low", "better"]] = [-1.0, ""]
+    at = (w.by_setting["outcome"] == "lead_time_mean") & (w.by_setting["setting"] == 4)
+    w.by_setting.loc[at & (w.by_setting["model"] == PAIR[1]), "ci_low"] = -1.0
+    summary = SimpleNamespace(by_model=BY_MODEL, paired=POOLED_PAIRED)
+    rows = _rows(first_screen(summary, _exp(list(PAIR), PAIR, ["lead_time_mean"]), w))
+    assert rows[4] == ["0.4", "33", "31", "7 [-1, 8]", "2 [-1, 3.5]", "neither clearly"]
+
+
+def test_one_model_gets_its_means_and_changes_against_today_and_no_better_column() -> None:
+    summary = SimpleNamespace(by_model=BY_MODEL, paired=POOLED_PAIRED)
+    exp = _exp(["internal_commissioning"], None, ["lead_time_mean"])
+    html = first_screen(summary, exp, board())
+    rows = _rows(html)
+    assert "better here" not in html
+    # board(): lead time at (2.17, 32) lowers by 2 weeks (95% CI 1.4 to 2.6), clearly.
+    assert ["2.17", "32", "28", "-2 [-2.6, -1.4] better"] in rows
+    assert ["4.33", "48", "29.5", "-0.5 [-1.2, 0.2]"] in rows  # within the noise: unmarked
+    assert ["4.33", "32", "30", "today"] in rows
 
 
 def _board_metrics() -> pd.DataFrame:
@@ -184,7 +224,8 @@ def test_the_planning_overhead_sweeps_report_opens_on_the_switch(overhead_sweep:
     first = _section(html, "verdict")
     assert first.lstrip().startswith("Bottom line Today: Internal commissioning, with planning "
                                      "overhead 0.1 (share of TD capacity).")
-    assert re.search(r"Lead time \(mean\): Joined up planning has the lower lead time \(mean\) "
+    assert re.search(r"Lead time \(mean\), weeks: lower is better Joined up planning has the "
+                     r"lower lead time \(mean\) "
                      r"while planning overhead stays at or below 0\.\d \(share of TD capacity; it "
                      r"switches between these settings\); from 0\.\d, Internal commissioning", first)
     assert "is best" not in first and "over all runs" not in first
@@ -205,3 +246,69 @@ def test_pooled_sections_read_todays_runs_alone(overhead_sweep: Path) -> None:
     assert set(inputs.every_setting[OVERHEAD]) == {0.0, 0.1, 0.3, 0.6}
     assert len(inputs.summary.by_model) == len(inputs.summary.by_model[["model", "outcome"]]
                                                .drop_duplicates())
+
+
+def test_the_bottom_lines_numbers_are_those_of_the_summary_tables(overhead_sweep: Path) -> None:
+    """Every cell of the tables is a number of by_setting.csv or paired_by_point.csv as it stands,
+    and the switch sentence's of switch_points.csv."""
+    from orgsim.analysis.summary import summarise
+    from orgsim.analysis.verdict import name, number
+
+    html = (overhead_sweep / "report.html").read_text(encoding="utf-8")
+    verdict = html[html.index('<section id="verdict">'):html.index("</section>")]
+    summarise(overhead_sweep)  # the CSV files `orgsim experiment` writes
+    folder = overhead_sweep / "summary"
+    by = pd.read_csv(folder / "by_setting.csv")
+    paired = pd.read_csv(folder / "paired_by_point.csv")
+    tables = re.findall(r"<h3>(.*?)</h3>.*?<tbody>(.*?)</tbody>", verdict)
+    outcomes = ["lead_time_mean", "needs_met", "decision_latency_mean", "hidden_work_share",
+                "benefit"]
+    assert len(tables) == len(outcomes)
+
+    def ci(r: pd.Series) -> str:
+        return f"{number(r['mean_diff'])} [{number(r['ci_low'])}, {number(r['ci_high'])}]"
+
+    for outcome, (_, body) in zip(outcomes, tables):
+        rows = _rows(f"<tbody>{body}</tbody>")
+        assert len(rows) == 4  # 0, 0.1 (today, added to the grid), 0.3, 0.6
+        for cells, setting in zip(rows, sorted(by["setting"].unique())):
+            mine = by[(by["setting"] == setting) & (by["outcome"] == outcome)].set_index("model")
+            pair = paired[(paired["setting"] == setting) & (paired["outcome"] == outcome)].iloc[0]
+            ic, jup = mine.loc["internal_commissioning"], mine.loc["joined_up_planning"]
+            assert cells[0] == number(ic[OVERHEAD])
+            assert cells[1:3] == [number(ic["mean"]), number(jup["mean"])]
+            change = "today" if jup["is_baseline"] else ci(jup)
+            assert cells[3].startswith(change), (cells, change)
+            assert cells[4] == ci(pair)
+            better = pair["better"] if isinstance(pair["better"], str) else ""
+            assert cells[5] == (name(better) if better else "neither clearly")
+    sw = pd.read_csv(folder / "switch_points.csv")
+    text = _text(verdict)
+    lead = sw[sw["outcome"] == "lead_time_mean"]
+    assert len(lead) and lead["estimate"].isna().all()  # four settings: too few to interpolate
+    for r in lead.itertuples():
+        assert (f"planning overhead stays at or below {number(r.low)} (share of TD capacity; it "
+                f"switches between these settings); from {number(r.high)}, {name(r.after)}") in text
+
+
+def test_one_model_over_many_settings_keeps_the_sentence_of_its_largest_changes() -> None:
+    """Without a pair there is no switch to state; past a few settings the table reads slowly, so
+    the sentence of the best and worst changes stands above it."""
+    summary = SimpleNamespace(by_model=BY_MODEL, paired=POOLED_PAIRED)
+    text = _text(first_screen(summary, _exp(["joined_up_planning"], None, ["lead_time_mean"]),
+                              sweep()))
+    assert ("Lead time (mean) under Joined up planning (24 weeks at today's setting): the best of 6 "
+            "other settings, planning overhead 0 (share of TD capacity), lowers it by 2 weeks") in text
+    assert text.index("the best of 6 other settings") < text.index("0.1 24 today")  # then the table
+
+
+def test_a_long_table_is_folded_and_the_changes_said_above_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import orgsim.report.whatif as report
+
+    monkeypatch.setattr(report, "SHOWN_ROWS", 5)  # the sweep's seven settings, as if many
+    summary = SimpleNamespace(by_model=BY_MODEL, paired=POOLED_PAIRED)
+    html = first_screen(summary, _exp(list(PAIR), PAIR, ["lead_time_mean"]), sweep())
+    assert "<details><summary>7 settings</summary><table>" in html
+    text = _text(html)
+    assert text.index("while planning overhead stays below 0.45") < \
+        text.index("the best of 6 other settings") < text.index("7 settings")

@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from orgsim.analysis.coverage import intervals
 from orgsim.analysis.verdict import name, number
 from orgsim.metrics.table import BETTER, LABELS
 
@@ -35,6 +36,7 @@ class BottomLine:
     intervals: str
     warnings: list[str]
     by_outcome: dict[str, list[str]]  # the findings again, grouped by outcome of interest
+    answers: dict[str, list[str]]  # per outcome, the better model setting by setting (`answer`)
 
 
 def lever_words(label: str) -> tuple[str, str]:
@@ -158,6 +160,14 @@ def switch_sentence(rows: pd.DataFrame, outcome: str, a: str, b: str,
 
 
 def compare(w: Any, outcome: str, a: str, b: str) -> list[str]:
+    """Which of `a` and `b` is better on `outcome`, setting by setting, and where that flips;
+    then the two at today's setting."""
+    rows = oriented(w.paired, a, b, outcome)
+    said = answer(w, outcome, a, b)
+    return said + _at_today_pair(w, rows, outcome, a, b) if said else []
+
+
+def answer(w: Any, outcome: str, a: str, b: str) -> list[str]:
     """Which of `a` and `b` is better on `outcome`, setting by setting, and where that flips."""
     rows = oriented(w.paired, a, b, outcome)
     if not len(rows) or BETTER.get(outcome, 0) == 0:
@@ -171,11 +181,9 @@ def compare(w: Any, outcome: str, a: str, b: str) -> list[str]:
             f"{low} to {_amount(float(sizes.max()), outcome)}"
         every = "at the one setting tried" if len(rows) == 1 else \
             f"at every setting tried ({len(rows)})"
-        out = [f"{label}: {name(winners[0])} is better {every}, by {span} "
-               "(each 95% CI excludes zero)."]
-    else:
-        out = _switches(w, outcome, a, b, winners)
-    return out + _at_today_pair(w, rows, outcome, a, b)
+        return [f"{label}: {name(winners[0])} is better {every}, by {span} "
+                "(each 95% CI excludes zero)."]
+    return _switches(w, outcome, a, b, winners)
 
 
 def _switches(w: Any, outcome: str, a: str, b: str, winners: list[str]) -> list[str]:
@@ -194,7 +202,7 @@ def _switches(w: Any, outcome: str, a: str, b: str, winners: list[str]) -> list[
     elsewhere = len(sw) - len(today)
     if elsewhere:
         out.append(f"{label}: the answer also switches at {elsewhere} place(s) away from today's "
-                   "values of the other levers (see the switch points).")
+                   "values of the other levers (summary/switch_points.csv lists each).")
     if not out:
         counts = {m: winners.count(m) for m in (a, b)}
         unclear = winners.count("")
@@ -337,35 +345,6 @@ def changes(w: Any, outcome: str, model: str) -> list[str]:
     return [head + "; ".join(parts) + tail + "."]
 
 
-def intervals(scenarios: int, replications: int, uncertain: bool | None = None,
-              levers: bool = True) -> str:
-    """What the 95% intervals of the report cover, in plain words.
-
-    `uncertain`: whether uncertain numbers were varied (default: when there are several
-    scenarios); with one scenario that means each replication drew them from an ensemble.
-    `levers`: whether runs are grouped by lever setting (else by model alone).
-    """
-    uncertain = scenarios > 1 if uncertain is None else uncertain
-    each, every = ("setting", "every setting and model") if levers else ("model", "every model")
-    if scenarios * replications < 2:
-        per = f"{each} and model" if levers else each
-        return (f"One run per {per}: there are no intervals, and any difference may be chance. "
-                "Run replications before acting on it.")
-    if uncertain and scenarios <= 1:
-        return (f"The 95% intervals cover {replications} replications of each {each}, each drawing "
-                "its uncertain numbers from the calibrated ensemble: run-to-run randomness and the "
-                "calibration's uncertainty, not uncertainty in the assumptions held fixed.")
-    if not uncertain:
-        return (f"The 95% intervals cover run-to-run randomness only: {replications} replications "
-                f"of each {each} under the stated assumptions, {every} seeing the same demand. "
-                "They do not cover uncertainty in the assumptions themselves; vary those as "
-                "uncertainties to include it.")
-    return (f"The 95% intervals pool {replications} replications over {scenarios} scenarios of the "
-            "uncertain numbers (listed under the assumptions): they cover run-to-run randomness "
-            "and those numbers over their stated ranges, not uncertainty in the assumptions held "
-            "fixed.")
-
-
 def bottom_line(w: Any, models: Sequence[str], pair: tuple[str, str] | None,
                 outcomes: Sequence[str]) -> BottomLine:
     """The first screen of an experiment with levers, from its per-setting tables `w`.
@@ -391,4 +370,5 @@ def bottom_line(w: Any, models: Sequence[str], pair: tuple[str, str] | None,
                         "to compare.")
     covered = intervals(int(w.scenarios), int(w.replications), getattr(w, "uncertain", None))
     short = [t for m in models if (t := in_short(w, m, outcomes))]
-    return BottomLine(today, short, findings, covered, warnings, by_outcome)
+    answers = {o: said for o in outcomes if pair is not None and (said := answer(w, o, *pair))}
+    return BottomLine(today, short, findings, covered, warnings, by_outcome, answers)

@@ -51,7 +51,7 @@ def render(inputs: Inputs, plots: list[Plot], formats: Sequence[str] = ("png",))
 
     exp, s = inputs.exp, inputs.summary
     ledger = evidence.read(inputs)
-    flipped = [evidence.sentence(f, exp.pair) for f in ledger.flips if exp.pair]
+    flipped = evidence.sentences(ledger.flips, inputs)
     w = inputs.whatif
     sections = [("verdict", "Bottom line" if w is not None else "Verdict",
                  verdict.first_screen(s, exp, w, flipped))]

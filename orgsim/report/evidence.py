@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from orgsim.analysis.bottom_line import setting_text
 from orgsim.analysis.flips import Flip, flips
 from orgsim.analysis.verdict import name, number
 from orgsim.metrics.table import LABELS
 from orgsim.report.html import collapsed, paragraph, table
 
+WITHIN = (" (judged within each lever setting, on that setting's runs alone: a verdict is "
+          "given setting by setting, and pooling the settings would mix the levers' effect into "
+          "the assumption's)")
 HEADER = ["number", "value", "kind", "source", "locator", "why", "where"]
 
 
@@ -35,19 +39,57 @@ def read(inputs: Any) -> Evidence:
         return Evidence(problem="The evidence ledger cannot be read from today's files "
                         f"({unrooted(str(err), inputs.root)}).")
     assumed = assumption_only(ledger, inputs.exp.uncertainties)
-    found = flips(inputs.metrics, inputs.design, inputs.exp, list(inputs.exp.outcomes), assumed) \
+    runs = inputs.metrics if inputs.every_setting is None else inputs.every_setting
+    found = flips(runs, inputs.design, inputs.exp, list(inputs.exp.outcomes), assumed) \
         if inputs.kind == "experiment" else []
     return Evidence(ledger, assumed, found)
 
 
-def sentence(f: Flip, pair: tuple[str, str]) -> str:
-    """A flip in words, for the verdict's warnings."""
+def sentences(found: list[Flip], inputs: Any) -> list[str]:
+    """The flips in words, for the verdict's warnings: one sentence per outcome and assumption,
+    naming the lever settings it flips at (today's first) with the numbers of the first."""
+    pair = inputs.exp.pair
+    if pair is None:
+        return []
+    grouped: dict[tuple[str, str], list[Flip]] = {}
+    for f in found:
+        grouped.setdefault((f.outcome, f.uncertainty), []).append(f)
+    return [_sentence(group, pair, inputs) for group in grouped.values()]
+
+
+def _sentence(group: list[Flip], pair: tuple[str, str], inputs: Any) -> str:
+    f = group[0]
     label = LABELS.get(f.outcome, (f.outcome, ""))[0]
-    return (f"{label}: the verdict flips within the range of {f.uncertainty}, an assumption no "
-            f"published figure supports. {name(f.better_low)} is better with it up to "
-            f"{number(f.low_end)}, {name(f.better_high)} from {number(f.high_end)} ({pair[0]} minus "
-            f"{pair[1]}: {number(f.diff_low)} on average over {f.points_low} design points at the "
-            f"low end, {number(f.diff_high)} over {f.points_high} at the high end).")
+    detail = (f"{name(f.better_low)} is better with it up to {number(f.low_end)}, "
+              f"{name(f.better_high)} from {number(f.high_end)} ({pair[0]} minus {pair[1]}: "
+              f"{number(f.diff_low)} on average over {f.points_low} design points at the low end, "
+              f"{number(f.diff_high)} over {f.points_high} at the high end).")
+    flips_in = (f"the verdict flips within the range of {f.uncertainty}, an assumption no "
+                "published figure supports.")
+    if not f.levers:
+        return f"{label}: {flips_in} {detail}"
+    settings = _settings(inputs)
+    named = [_setting(g, inputs) for g in group[:LISTED]]
+    more = f" and {len(group) - LISTED} more (see the evidence ledger)" if len(group) > LISTED else ""
+    first = "today's setting" if f.today else "that setting" if len(group) == 1 \
+        else f"{_setting(f, inputs)}"
+    return (f"{label}: at {len(group)} of {settings} lever settings, {'; '.join(named)}{more}, "
+            f"{flips_in} At {first}, {detail}")
+
+
+LISTED = 3  # settings a flip's sentence names; the ledger's table lists every one
+
+
+def _settings(inputs: Any) -> int:
+    design = inputs.design
+    return int(design["setting"].nunique()) if "setting" in design else 1
+
+
+def _setting(f: Flip, inputs: Any) -> str:
+    """A flip's lever setting in words (`today's, forum cadence 1 (weeks)` for today's)."""
+    labels = {p: lever.label for p, lever in inputs.exp.levers.items()}
+    words = setting_text(dict(f.levers), labels)
+    return f"today's ({words})" if f.today else words
 
 
 def section(inputs: Any, ev: Evidence) -> str:
@@ -91,15 +133,20 @@ def _uncertain(inputs: Any, ev: Evidence) -> str:
     text = (f"Of the {len(varied)} numbers this experiment varies, {len(assumed)} rest on assumption "
             f"alone: {', '.join(assumed) or 'none'}. ")
     if not ev.flips:
+        at = f", at any of the {_settings(inputs)} lever settings{WITHIN}" if inputs.exp.levers \
+            else ""
         return paragraph(text + "Within their ranges no verdict on the outcomes of interest flips "
-                         "between the lowest and the highest third of the range.")
-    rows = [(LABELS.get(f.outcome, (f.outcome, ""))[0], f.uncertainty, f"≤ {number(f.low_end)}",
+                         f"between the lowest and the highest third of the range{at}.")
+    levers = bool(inputs.exp.levers)
+    rows = [(LABELS.get(f.outcome, (f.outcome, ""))[0],
+             *([_setting(f, inputs)] if levers else []), f.uncertainty, f"≤ {number(f.low_end)}",
              name(f.better_low), number(f.diff_low), f"≥ {number(f.high_end)}", name(f.better_high),
              number(f.diff_high)) for f in ev.flips]
     pair = " minus ".join(inputs.exp.pair or ("", ""))
-    return paragraph(text + "These verdicts flip within an assumption's range: the replication-mean "
-                     f"difference {pair}, averaged over the design points in the lowest and the "
-                     "highest third of the range, changes sign, by more than twice its standard "
-                     "error:") + table(
-        ["outcome", "assumption", "low third", "better", "difference", "high third", "better",
-         "difference"], rows, numeric=False)
+    within = WITHIN if levers else ""
+    return paragraph(text + f"These verdicts flip within an assumption's range{within}: "
+                     f"the replication-mean difference {pair}, averaged over the design points in "
+                     "the lowest and the highest third of the range, changes sign, by more than "
+                     "twice its standard error:") + table(
+        ["outcome", *(["lever setting"] if levers else []), "assumption", "low third", "better",
+         "difference", "high third", "better", "difference"], rows, numeric=False)

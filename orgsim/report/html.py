@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from html import escape
 from typing import Any
 
@@ -20,6 +20,7 @@ table { border-collapse: collapse; margin: 0.8em 0 1.2em; font-size: 0.92em; }
 th, td { border: 1px solid #ddd; padding: 0.3em 0.6em; text-align: left; vertical-align: top; }
 th { background: #f3f3f3; } tr:nth-child(even) td { background: #fafafa; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tr.marked td { font-weight: 600; } td.whole { white-space: nowrap; }
 figure { margin: 1.2em 0 2em; } figure img { width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { color: #555; font-size: 0.92em; margin-top: 0.3em; }
 nav ul { columns: 2; }
@@ -54,15 +55,40 @@ def _numeric(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def table(header: Sequence[str], rows: Iterable[Sequence[Any]], numeric: bool = True) -> str:
-    """An HTML table; numbers are formatted and right-aligned, text is escaped."""
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+def _head(header: Sequence[str], groups: Sequence[tuple[str, int]] | None) -> str:
+    """The header row, or two rows when `groups` ((label, columns) in order; an empty label
+    leaves its columns ungrouped, each header spanning both rows) gather columns under a label."""
+    if not groups:
+        return "<tr>" + "".join(f"<th>{escape(h)}</th>" for h in header) + "</tr>"
+    top, below, i = [], [], 0
+    for label, span in groups:
+        names = header[i:i + span]
+        i += span
+        if label:
+            top.append(f'<th colspan="{span}">{escape(label)}</th>')
+            below += [f"<th>{escape(h)}</th>" for h in names]
+        else:
+            top += [f'<th rowspan="2">{escape(h)}</th>' for h in names]
+    return f"<tr>{''.join(top)}</tr><tr>{''.join(below)}</tr>"
+
+
+def table(header: Sequence[str], rows: Iterable[Sequence[Any]], numeric: bool = True,
+          right: Container[int] = (), marked: Container[int] = (),
+          groups: Sequence[tuple[str, int]] | None = None, whole: Container[int] = ()) -> str:
+    """An HTML table; numbers are formatted and right-aligned, text is escaped.
+
+    `right`: columns right-aligned as numbers even when their cells are text (a number with
+    its interval); `marked`: rows set in bold (today's setting); `groups`: see `_head`;
+    `whole`: text columns never broken across lines (a model's name).
+    """
+    head = _head(header, groups)
     body = []
-    for row in rows:
-        cells = [f'<td class="num">{escape(fmt(v))}</td>' if numeric and _numeric(v)
-                 else f"<td>{escape(fmt(v))}</td>" for v in row]
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    for i, row in enumerate(rows):
+        cells = [f'<td class="num">{escape(fmt(v))}</td>' if (numeric and _numeric(v)) or j in right
+                 else f'<td class="whole">{escape(fmt(v))}</td>' if j in whole
+                 else f"<td>{escape(fmt(v))}</td>" for j, v in enumerate(row)]
+        body.append(('<tr class="marked">' if i in marked else "<tr>") + "".join(cells) + "</tr>")
+    return f"<table><thead>{head}</thead><tbody>{''.join(body)}</tbody></table>"
 
 
 def frame_table(frame: Any, limit: int = 60) -> str:

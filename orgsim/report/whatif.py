@@ -1,10 +1,13 @@
 """The report of an experiment with levers: the bottom line against today, setting by setting.
 
-The first screen never pools over lever settings: it states today's setting,
-what each other setting changes, which compared model is better at each
-setting and where that flips (`orgsim.analysis.bottom_line`), and what the
-intervals cover. The response curves and the heat map are drawn from the runs'
-own metrics, one mean and interval per setting and model.
+The first screen never pools over lever settings: it states today's setting, then
+for each outcome of interest the answer in one sentence (which compared model is
+better at each setting and where that switches, `orgsim.analysis.bottom_line`) and a
+table of every setting (`orgsim.analysis.outcome_rows`): each model's mean, the
+change against today with its paired interval, the compared pair's paired difference,
+and the better model there where the paired interval excludes zero. Then what the
+intervals cover. The response curves and the heat map are drawn from the runs' own
+metrics, one mean and interval per setting and model.
 """
 
 from __future__ import annotations
@@ -17,14 +20,16 @@ from typing import Any
 import pandas as pd
 
 from orgsim.analysis.bottom_line import (
+    LISTED,
     bottom_line,
+    changes,
     lever_words,
-    oriented,
     others_of,
     same_value,
     setting_text,
     value_text,
 )
+from orgsim.analysis.outcome_rows import Interval, Row, outcome_rows
 from orgsim.analysis.stats import mean_ci
 from orgsim.analysis.verdict import name, number
 from orgsim.metrics.table import BETTER, LABELS
@@ -34,39 +39,39 @@ from orgsim.report.html import collapsed, paragraph, table
 SHOWN_ROWS = 12  # settings shown open; more go in a collapsed table
 HEAT_OUTCOMES = 3  # rows of the heat map
 
+
+def _reading(models: int) -> str:
+    """How to read the tables of the first screen."""
+    if models == 1:
+        return ("In each table a row is a lever setting, today's in bold: the mean, and its change "
+                "against today's setting with its paired 95% CI (the same demand on both sides, "
+                "so known more closely than either mean). A change is marked better or worse "
+                "only where that CI excludes zero.")
+    return ("In each table a row is a lever setting, today's in bold: each model's mean, the "
+            "change against today's setting and the difference between the models, each with "
+            "its paired 95% CI (the same demand on both sides, so known more closely than either "
+            "mean). A change is marked better or worse, and a model named better here, only where "
+            "that CI excludes zero.")
+
 Drawn = Iterator[Declared]
 
 
 def first_screen(w: Any, exp: Any, outcomes: Sequence[str]) -> str:
-    """The bottom line in words, then the answer setting by setting as tables."""
+    """Today, then per outcome the answer in one sentence and a table of every setting."""
     models = list(exp.models)
     b = bottom_line(w, models, exp.pair, outcomes)
     parts = [paragraph(b.today)] + [f"<p><strong>{escape(t)}</strong></p>" for t in b.short]
-    parts.append('<ul class="verdict">' + "".join(f"<li>{escape(' '.join(said))}</li>"
-                                                  for said in b.by_outcome.values()) + "</ul>")
+    tables = [_outcome(w, exp, o, b) for o in outcomes]
+    if any(tables):
+        parts.append(paragraph(_reading(len(models)), "muted"))
+    parts += tables
     parts.append(f'<p class="note">{escape(b.intervals)}</p>')
     parts += [f'<p class="note">{escape(x)}</p>' for x in b.warnings]
-    if exp.pair is not None:
-        parts.append(_pair_table(w, exp.pair, outcomes))
-    parts += [_against_today(w, m, outcomes) for m in models]
     return "".join(parts)
 
 
 def _lever_heads(w: Any) -> list[str]:
     return [(w.labels.get(p) or p) for p in w.levers]
-
-
-def _settings(frame: pd.DataFrame, w: Any) -> list[tuple[Any, ...]]:
-    return list(frame.drop_duplicates("setting").sort_values("setting")[w.levers]
-                .itertuples(index=False, name=None))
-
-
-def _tabled(title: str, note: str, header: list[str], rows: list[list[Any]]) -> str:
-    body = table(header, rows, numeric=False)
-    if len(rows) > SHOWN_ROWS:
-        return f"<h3>{escape(title)}</h3>" + paragraph(note) + collapsed(
-            f"{len(rows)} settings", body)
-    return f"<h3>{escape(title)}</h3>" + paragraph(note) + body
 
 
 def _interval(low: float, high: float) -> str:
@@ -75,53 +80,92 @@ def _interval(low: float, high: float) -> str:
     return f" [{number(low)}, {number(high)}]"
 
 
-def _pair_table(w: Any, pair: tuple[str, str], outcomes: Sequence[str]) -> str:
-    a, b = pair
-    shown = [o for o in outcomes if BETTER.get(o, 0) and len(oriented(w.paired, a, b, o))]
-    if not shown:
-        return ""
-    cells: dict[tuple[Any, str], str] = {}
-    for o in shown:
-        rows = oriented(w.paired, a, b, o)
-        for values in rows.to_dict("records"):
-            key = tuple(values[p] for p in w.levers)
-            diff = float(values["mean_diff"])
-            low, high = float(values["ci_low"]), float(values["ci_high"])
-            better = values.get("better") if isinstance(values.get("better"), str) else ""
-            cells[key, o] = (f"{name(better)}" if better else "no clear difference") + \
-                f": {number(diff)}{_interval(low, high)}"
-    keys = _settings(oriented(w.paired, a, b, shown[0]), w)
-    rows = [[*map(value_text, k), *(cells.get((k, o), "–") for o in shown)] for k in keys]
-    header = [*_lever_heads(w), *(f"{LABELS.get(o, (o, ''))[0]}: {name(a)} minus {name(b)}"
-                                  for o in shown)]
-    note = (f"At each setting, the better of {name(a)} and {name(b)} where the paired 95% CI "
-            "excludes zero, and the paired difference A minus B with its interval, in the "
-            "outcome's unit.")
-    return _tabled(f"{name(a)} against {name(b)}, setting by setting", note, header, rows)
+def _estimate(x: Interval) -> str:
+    """`-0.352 [-0.47, -0.234]`: a paired difference and its 95% interval."""
+    return f"{number(x.diff)}{_interval(x.low, x.high)}"
 
 
-def _against_today(w: Any, model: str, outcomes: Sequence[str]) -> str:
-    bs = w.by_setting
-    bs = bs[bs["model"] == model]
-    shown = [o for o in outcomes if len(bs[bs["outcome"] == o])]
-    if not shown or (bs["mean_diff"].abs().fillna(0) == 0).all():
+def _change(x: Interval, outcome: str) -> str:
+    """A change against today with its interval, and `better` or `worse` where it is clear."""
+    if not x.clear or not BETTER.get(outcome, 0):
+        return _estimate(x)
+    return f"{_estimate(x)} {'better' if x.diff * BETTER[outcome] > 0 else 'worse'}"
+
+
+def _better(row: Row, two: bool) -> str:
+    """The better model at a setting, or that the paired intervals do not separate them."""
+    if not row.best:
+        return "–"
+    if not row.unclear_of:
+        return name(row.best)
+    if two:
+        return "neither clearly"
+    return f"{name(row.best)} ahead, not clearly of {', '.join(map(name, row.unclear_of))}"
+
+
+def _unlabelled(text: str, label: str) -> str:
+    """A sentence of the bottom line without its leading outcome label (the heading names it):
+    `Lead time (mean) (with X, as today): Y ...` -> `With X, as today: Y ...`."""
+    if not text.startswith(label):
+        return text
+    rest = text[len(label):]
+    if rest.startswith(": "):
+        return rest[2:3].upper() + rest[3:]
+    if rest.startswith(" (with ") and (end := rest.find(", as today): ")) > 0:
+        return f"With {rest[len(' (with '):end]}, as today: {rest[end + len(', as today): '):]}"
+    return text
+
+
+def _outcome(w: Any, exp: Any, outcome: str, b: Any) -> str:
+    """An outcome at every setting: its heading, the answer in a sentence, the table."""
+    models, pair = list(exp.models), exp.pair
+    rows = outcome_rows(w, models, pair, outcome)
+    if not rows:
         return ""
-    cells: dict[tuple[Any, str], str] = {}
-    for values in bs[bs["outcome"].isin(shown)].to_dict("records"):
-        key = tuple(values[p] for p in w.levers)
-        if bool(values["is_baseline"]):
-            cells[key, values["outcome"]] = f"today: {number(float(values['mean']))}"
-        else:
-            cells[key, values["outcome"]] = (
-                f"{number(float(values['mean']))} ({number(float(values['mean_diff']))}"
-                f"{_interval(float(values['ci_low']), float(values['ci_high']))})")
-    keys = _settings(bs, w)
-    rows = [[*map(value_text, k), *(cells.get((k, o), "–") for o in shown)] for k in keys]
-    header = [*_lever_heads(w), *(f"{LABELS.get(o, (o, ''))[0]} ({LABELS.get(o, (o, ''))[1]})"
-                                  for o in shown)]
-    note = ("Mean at each setting, and in brackets its change against today's setting with the "
-            "paired 95% CI (same seeds in both).")
-    return _tabled(f"{name(model)}: each setting against today", note, header, rows)
+    label, unit = LABELS.get(outcome, (outcome, ""))
+    ranked = BETTER.get(outcome, 0)
+    heading = f"{label}" + (f", {unit}" if unit else "") + \
+        (f": {'lower' if ranked < 0 else 'higher'} is better" if ranked else "")
+    said = [_unlabelled(t, label) for t in b.answers.get(outcome, [])]
+    folded = len(rows) > SHOWN_ROWS
+    if folded or (pair is None and len(rows) > LISTED + 1):  # the table alone reads slowly
+        said += [t for m in models for t in changes(w, outcome, m)]
+    body = _table(w, models, pair, outcome, rows)
+    if folded:
+        body = collapsed(f"{len(rows)} settings", body)
+    return f"<h3>{escape(heading)}</h3>" + "".join(paragraph(t) for t in said) + body
+
+
+def _table(w: Any, models: list[str], pair: tuple[str, str] | None, outcome: str,
+           rows: list[Row]) -> str:
+    """The rows of one outcome: the levers, each model's mean (and change against today where
+    the levers reach it), the compared pair's difference and the better model."""
+    moved = set(rows[0].changes)
+    groups = [("", len(w.levers))] + [(name(m), 2 if m in moved else 1) for m in models]
+    header = _lever_heads(w)
+    for m in models:
+        header += ["mean", "against today [95% CI]"] if m in moved else ["mean"]
+    judged = len(models) > 1 and BETTER.get(outcome, 0) != 0
+    ends = ([f"{name(pair[0])} minus {name(pair[1])} [95% CI]"] if pair else []) + \
+        (["better here"] if judged else [])
+    groups.append(("", len(ends)))
+    header += ends
+    cells = []
+    for r in rows:
+        line = [value_text(v) for v in r.values]
+        for m in models:
+            line.append(number(r.means[m]) if m in r.means else "–")
+            if m in moved:
+                line.append("today" if r.today else _change(r.changes[m], outcome)
+                            if m in r.changes else "–")
+        line += ([_estimate(r.pair) if r.pair else "–"] if pair else []) + \
+            ([_better(r, len(models) == 2)] if judged else [])
+        cells.append(line)
+    first = len(w.levers)
+    return table(header, cells, numeric=False,
+                 right=range(first, len(header) - (1 if judged else 0)),
+                 marked={i for i, r in enumerate(rows) if r.today}, groups=groups,
+                 whole={len(header) - 1} if judged else ())
 
 
 def response_table(metrics: pd.DataFrame, levers: Sequence[str],
