@@ -27,7 +27,7 @@ import pandas as pd
 from orgsim.calibration import summary as S
 from orgsim.calibration.evaluate import Distance, Job, Simulator
 from orgsim.calibration.load import Setup, load_calibration
-from orgsim.calibration.log import Log
+from orgsim.calibration.log import NAME, Log, finished
 from orgsim.calibration.sampler import OrderedSampler
 from orgsim.calibration.spec import Method
 from orgsim.config.yamlio import ConfigError
@@ -86,8 +86,8 @@ def _fingerprint(path: Path) -> str:
 
 def _open_log(root: Path, path: Path, resume: bool) -> Log:
     manifest = root / "manifest.json"
-    log_path = root / "simulations.log"
-    if log_path.exists() and log_path.stat().st_size and not resume:
+    log_path = root / NAME
+    if not resume and finished(log_path):
         raise ConfigError(str(root), None, "", "holds finished simulations already; pass --resume "
                           "to continue them, or choose another --out")
     if resume and manifest.exists() and json.loads(manifest.read_text())["calibration_sha256"] \
