@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from stopping import ctrl_c
 
 from orgsim.experiments.runner import run
 
@@ -158,15 +159,8 @@ def test_a_sweep_can_vary_an_intervention_of_a_scenario_timeline(tmp_path: Path)
 def test_ctrl_c_says_what_was_kept_and_the_command_that_resumes(tmp_path: Path) -> None:
     path = write_experiment(tmp_path, design={"kind": "lhs", "samples": 6}, horizon_weeks=60)
     out = tmp_path / "stopped"
-    proc = subprocess.Popen([ORGSIM, "experiment", str(path), "--out", str(out), "--workers", "2"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
-    deadline = time.time() + 60
-    while time.time() < deadline and len(list((out / "runs").glob("p*.json"))) < 3:
-        time.sleep(0.05)
-    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the command and its workers alike
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130 and "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    err = ctrl_c([ORGSIM, "experiment", str(path), "--out", str(out), "--workers", "2"],
+                 lambda: len(list((out / "runs").glob("p*.json"))) >= 3)
     kept = len(list((out / "runs").glob("p*.json")))
     assert 3 <= kept < 24
     assert f"interrupted: {kept} of 24 runs finished and are saved in {out / 'runs'}" in err
