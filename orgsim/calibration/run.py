@@ -31,7 +31,7 @@ from orgsim.calibration.log import NAME, Log, finished
 from orgsim.calibration.sampler import OrderedSampler
 from orgsim.calibration.spec import Method
 from orgsim.config.yamlio import ConfigError
-from orgsim.experiments.backends import Backend
+from orgsim.experiments.backends import Backend, local_cluster
 from orgsim.store.atomic import write_atomic, write_text
 from orgsim.store.lock import hold
 from orgsim.store.rundir import package_version
@@ -69,14 +69,13 @@ def _cluster(backend: Backend, workers: int, scheduler: str | None) -> Iterator[
     if backend != "dask":
         yield None
         return
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     if scheduler:
         with Client(scheduler) as client:
             yield client
         return
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                      dashboard_address=":0") as cluster, Client(cluster) as client:
+    with local_cluster(workers) as cluster, Client(cluster) as client:
         yield client
 
 

@@ -128,10 +128,9 @@ def _bounded(tasks: Iterable[Task], submit: Any, workers: int) -> Iterator[Outpu
 def dask(tasks: Iterable[Any], workers: int, scheduler: str | None,
          fn: Callable[[Any], Any] = execute) -> Iterator[Any]:
     """On a Dask cluster: `scheduler` is its address, or None for a LocalCluster here."""
-    from distributed import Client, LocalCluster, as_completed
+    from distributed import Client, as_completed
 
-    cluster = None if scheduler else LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
+    cluster = None if scheduler else local_cluster(workers)
     client = Client(scheduler or cluster)
     try:
         limit = max(1, workers * IN_FLIGHT_PER_WORKER)
@@ -146,6 +145,23 @@ def dask(tasks: Iterable[Any], workers: int, scheduler: str | None,
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def local_cluster(workers: int) -> Any:
+    """A Dask cluster here: `workers` processes of one thread each, which leave Ctrl-C to this one.
+
+    Its processes are started from the cluster's own thread, which begins while Ctrl-C is held
+    here and keeps the hold: they inherit it, so Ctrl-C reaches this process alone, and closing
+    the cluster (as every caller does on the way out) ends them.
+    """
+    from multiprocessing import resource_tracker
+
+    from distributed import LocalCluster
+
+    resource_tracker.ensure_running()  # which would lift the hold from the thread that starts it
+    with ctrl_c_held():
+        return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                            dashboard_address=":0")
 
 
 def _take(queue: Iterator[Task], n: int) -> list[Task]:
