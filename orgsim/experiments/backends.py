@@ -55,10 +55,10 @@ def worker_start(parent: int) -> None:
 
 @contextmanager
 def ctrl_c_held() -> Iterator[None]:
-    """Hold Ctrl-C back from this thread while it forks workers, which inherit the hold.
+    """Hold Ctrl-C back from this thread while it starts workers, which inherit the hold.
 
-    A worker runs Python's Ctrl-C handler until its initializer calls `ignore_ctrl_c`: held,
-    Ctrl-C waits for that, and is then dropped in the worker and taken here on leaving.
+    A forked worker runs Python's Ctrl-C handler until its initializer calls `ignore_ctrl_c`:
+    held, Ctrl-C waits for that, and is then dropped in the worker and taken here on leaving.
     """
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
@@ -103,7 +103,10 @@ def _submit(pool: ProcessPoolExecutor, fn: Callable[[Any], Any], task: Any) -> F
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
-    """End the workers now, runs under way or not: they ignore Ctrl-C, so it is the parent's to do."""
+    """End the workers now, runs under way or not: they ignore Ctrl-C, so it is the parent's to do.
+
+    (Python 3.14's `terminate_workers` does this; 3.11 keeps the processes in `_processes`.)
+    """
     for process in list((pool._processes or {}).values()):
         process.terminate()
     pool.shutdown(cancel_futures=True)  # which sees them end, fails what was pending and joins them
@@ -151,14 +154,15 @@ def local_cluster(workers: int) -> Any:
     """A Dask cluster here: `workers` processes of one thread each, which leave Ctrl-C to this one.
 
     Its processes are started from the cluster's own thread, which begins while Ctrl-C is held
-    here and keeps the hold: they inherit it, so Ctrl-C reaches this process alone, and closing
-    the cluster (as every caller does on the way out) ends them.
+    here and keeps the hold: they inherit it for good, so Ctrl-C reaches this process alone, and
+    closing the cluster (as every caller does on the way out) ends them, after giving a run
+    under way 4 seconds.
     """
     from multiprocessing import resource_tracker
 
     from distributed import LocalCluster
 
-    resource_tracker.ensure_running()  # which would lift the hold from the thread that starts it
+    resource_tracker.ensure_running()  # now: started from the cluster's thread, it would lift the hold
     with ctrl_c_held():
         return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                             dashboard_address=":0")
