@@ -336,3 +336,21 @@ def test_the_maturity_calibration_targets_the_published_rating() -> None:
     target = setup.cal.targets["series.mean_ics_maturity"]
     assert target.observed == pytest.approx((2.4 - 1) / 4)
     assert "hsj-2023" in target.source
+
+
+def test_the_default_maturity_meets_the_published_rating_and_stays_below_one() -> None:
+    """The default start and gain give the calibration's target at its week, and no ICS tops out.
+
+    With the earlier defaults (0.2 to 0.8, 0.01 a product) the mean was 1.0 by week 130.
+    """
+    from orgsim.calibration.load import load_calibration
+    from orgsim.config.load import load_plan
+    from orgsim.engine.run import simulate
+
+    setup = load_calibration(ROOT / "configs" / "calibration" / "ics_maturity.yaml")
+    target = setup.cal.targets["series.mean_ics_maturity"]
+    plan = load_plan(DEFAULT, setup.cal.model)
+    series = simulate(plan, 2021).timeseries.set_index("week")["mean_ics_maturity"]
+    assert plan.scenario.horizon_weeks > setup.cal.horizon_weeks
+    assert target.low <= series.at[setup.cal.horizon_weeks] <= target.high
+    assert series.max() < 0.6  # five years on, the ICSs are still far from fully mature

@@ -39,8 +39,8 @@ class ICSTemplate(Strict):
     count: NonNegativeInt = Field(42, description="How many ICSs.")
     prefix: str = Field("ICS", description="Name prefix: ICS01, ICS02, ...")
     teams: dict[str, NonNegativeInt] = Field(description="Headcount by function in each ICS.")
-    maturity_low: Probability = Field(0.2, description="Maturity of the least mature ICS.")
-    maturity_high: Probability = Field(0.8, description="Maturity of the most mature ICS; the rest are evenly spread.")
+    maturity_low: Probability = Field(0.25, description="Maturity of the least mature ICS.")
+    maturity_high: Probability = Field(0.35, description="Maturity of the most mature ICS; the rest are evenly spread.")
 
     @model_validator(mode="after")
     def _ordered(self) -> ICSTemplate:
@@ -97,7 +97,7 @@ class Adoption(Strict):
 
     min_weeks: Weeks = Field(4.0, description="Adoption lag of a fully mature ICS (weeks).")
     max_weeks: Weeks = Field(52.0, description="Adoption lag of an ICS with maturity 0 (weeks).")
-    maturity_gain: Probability = Field(0.02, description="Maturity an ICS gains per adopted product (capped at 1).")
+    maturity_gain: Probability = Field(0.0005, description="Maturity an ICS gains per adopted product (capped at 1).")
 
     @model_validator(mode="after")
     def _ordered(self) -> Adoption:
