@@ -336,3 +336,18 @@ def test_the_maturity_calibration_targets_the_published_rating() -> None:
     target = setup.cal.targets["series.mean_ics_maturity"]
     assert target.observed == pytest.approx((2.4 - 1) / 4)
     assert "hsj-2023" in target.source
+
+
+def test_a_file_that_replaces_its_bases_timeline_is_not_held_to_the_bases_entries(tmp_path: Path) -> None:
+    """funding_devolved marks `timeline.3.week`; a file extending it with one entry has no such number."""
+    base = ROOT / "configs" / "scenarios" / "funding_devolved.yaml"
+    child = {"extends": str(base), "name": "one_change",
+             "timeline": [{"week": 10, "money": {"stream": "ics_digital", "envelope": 1.0}}]}
+    path = tmp_path / "child.yaml"
+    path.write_text(yaml.safe_dump(child), encoding="utf-8")
+    sc, _ = load_scenario(path)
+    assert len(sc.timeline) == 1 and "timeline.3.week" in sc.evidence  # inherited, covering nothing
+    child["evidence"] = {"timeline.2.week": {"kind": "setting"}}  # its own entry must name a number
+    path.write_text(yaml.safe_dump(child), encoding="utf-8")
+    with pytest.raises(ConfigError, match="no number at this path"):
+        load_scenario(path)
