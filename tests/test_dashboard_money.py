@@ -264,7 +264,7 @@ def test_money_is_offered_only_where_there_is_money(money: Path, plain: Path) ->
     out = without.decide([0], "money", {"stream": "ics_digital", "envelope": 5})
     assert not out.applied and "This scenario has no money" in out.message
     held = Menus([f.in_force() for f in with_money.live()], [A], "ICS").held("ics_digital")
-    assert held == "now: £7,500,000 a year (each ICS's envelope, revenue)"
+    assert held.startswith("now: £7,500,000 a year (each ICS's envelope, revenue); a new envelope starts")
 
 
 def test_a_saved_session_with_a_money_decision_plays_again_exactly(money: Path, tmp_path: Path) -> None:
@@ -296,7 +296,7 @@ def test_the_page_takes_a_money_decision(browser: Any, money: Path) -> None:  # 
         page = open_page(browser, url)
         choose(page, "change", "Money")
         choose(page, "stream", "ics_digital")
-        field = page.locator(".orgsim-decide").get_by_label("New envelope (£ a year, from next April)")
+        field = page.locator(".orgsim-decide").get_by_label("New envelope, £ a year")
         field.fill("2000000")
         page.locator(".orgsim-apply").click()
         said = page.locator(".orgsim-decided")

@@ -72,7 +72,8 @@ class Menus:
         envelope, paid = s.stream(stream)
         each = "each ICS's envelope" if spec.holder.endswith("*") else f"held by {spec.holder}"
         instead = f"; its items are paid from {paid}" if paid != stream else ""
-        return f"now: £{envelope:,.0f} a year ({each}, {spec.kind}){instead}"
+        return (f"now: £{envelope:,.0f} a year ({each}, {spec.kind}){instead}; a new envelope starts "
+                "next April")
 
     def teams(self, unit: str) -> list[str]:
         return list(dict.fromkeys(t for s in self.states for (u, t) in s.headcounts() if u == unit))
@@ -185,7 +186,7 @@ def DecidePanel(session: Session, state: tuple[Any, ...]) -> Any:
                       checked["people"][1])
             elif kind == "money":
                 _select("Stream", menus.streams, stream_now, stream.set)
-                _text("New envelope (£ a year, from next April)", texts.value.get("envelope", ""),
+                _text("New envelope, £ a year", texts.value.get("envelope", ""),
                       typed("envelope"), checked["envelope"][1])
                 _select("Pay its items from", payers, pay_now, pay.set)
             else:
