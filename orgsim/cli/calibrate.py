@@ -34,7 +34,7 @@ def calibrate(
     """
     check_backend(backend, workers)
     expect(file, "calibration")
-    bar = Bar(quiet)
+    bar = Bar(quiet, things="simulations")
     try:
         from orgsim.calibration.run import calibrate as run_calibration
 
