@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -14,10 +15,12 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from stopping import ctrl_c
 from typer.testing import CliRunner
 
 from orgsim.api import measure
 from orgsim.calibration import summary as S
+from orgsim.calibration.log import finished
 from orgsim.calibration.run import calibrate
 from orgsim.calibration.spec import Prior
 from orgsim.calibration.targets import values
@@ -145,6 +148,24 @@ def test_same_bytes_on_every_backend_and_after_a_kill(tmp_path: Path) -> None:
     assert manifest["resumed_from"] > 0
     assert _outputs(out) == serial
     assert (out / "report.html").exists() and (out / "plots" / "prior_posterior.pdf").exists()
+
+
+def test_ctrl_c_says_what_was_kept_and_the_command_that_resumes(tmp_path: Path) -> None:
+    path = _write(tmp_path, QUICK_TARGETS, {"population": 10, "generations": 1, "max_simulations": 60,
+                                            "predictive": 2})
+    out = tmp_path / "stopped"
+    log = out / "simulations.log"
+    err = ctrl_c([sys.executable, "-m", "orgsim.cli", "calibrate", str(path), "--out", str(out),
+                  "--backend", "serial"], lambda: finished(log) >= 5)
+    kept = finished(log)
+    assert kept >= 5 and not (out / "ensemble.parquet").exists()
+    assert f"interrupted: {kept} simulations finished and are saved in {log}" in err, err
+    command = err.split("To continue: ", 1)[1].strip()
+    assert command == f"orgsim calibrate {path} --resume --out {out} --backend serial"
+    result = CliRunner().invoke(app, [*shlex.split(command)[1:], "-q"])
+    assert result.exit_code == 0, result.output
+    assert yaml.safe_load((out / "manifest.json").read_text())["resumed_from"] == kept
+    assert (out / "ensemble.parquet").exists()
 
 
 def _ensemble_experiment(where: Path, ensemble: str) -> Path:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from stopping import ctrl_c
 
 from orgsim.experiments.runner import run
 
@@ -158,15 +159,8 @@ def test_a_sweep_can_vary_an_intervention_of_a_scenario_timeline(tmp_path: Path)
 def test_ctrl_c_says_what_was_kept_and_the_command_that_resumes(tmp_path: Path) -> None:
     path = write_experiment(tmp_path, design={"kind": "lhs", "samples": 6}, horizon_weeks=60)
     out = tmp_path / "stopped"
-    proc = subprocess.Popen([ORGSIM, "experiment", str(path), "--out", str(out), "--workers", "2"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
-    deadline = time.time() + 60
-    while time.time() < deadline and len(list((out / "runs").glob("p*.json"))) < 3:
-        time.sleep(0.05)
-    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the command and its workers alike
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130 and "Traceback" not in err, err
+    err = ctrl_c([ORGSIM, "experiment", str(path), "--out", str(out), "--workers", "2"],
+                 lambda: len(list((out / "runs").glob("p*.json"))) >= 3)
     kept = len(list((out / "runs").glob("p*.json")))
     assert 3 <= kept < 24
     assert f"interrupted: {kept} of 24 runs finished and are saved in {out / 'runs'}" in err
@@ -175,6 +169,45 @@ def test_ctrl_c_says_what_was_kept_and_the_command_that_resumes(tmp_path: Path) 
     resumed = subprocess.run([ORGSIM, *command.split()[1:], "--quiet"], capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr
     assert len(pd.read_parquet(out / "metrics.parquet")) == 24
+
+
+POOL_STOPPED_BY_CTRL_C = """
+import sys, time
+from orgsim.experiments.backends import outputs
+
+if __name__ == "__main__":  # Dask starts its workers afresh: they import this file
+    try:
+        for _ in outputs([0.0, 30.0], sys.argv[1], 2, fn=time.sleep):
+            print("one done", flush=True)  # the other worker now sleeps 30 s, or waits for work
+    except KeyboardInterrupt:
+        print("stopped", flush=True)
+        sys.exit(130)
+"""
+
+
+@pytest.mark.parametrize("backend", ["processes", "dask"])
+def test_ctrl_c_is_the_parents_to_handle_and_stops_the_pool_at_once(tmp_path: Path, backend: str) -> None:
+    """Ctrl-C reaches the whole process group: a worker waiting for work between two runs would
+    print a KeyboardInterrupt traceback if it did not leave Ctrl-C to the parent, and a worker
+    that ignores it must still be stopped by the parent, not left to finish its run (Dask gives
+    a worker 4 seconds to finish before it kills it)."""
+    script = tmp_path / "pool.py"
+    script.write_text(POOL_STOPPED_BY_CTRL_C)
+    proc = subprocess.Popen([sys.executable, str(script), backend], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True, cwd=ROOT)
+    assert proc.stdout is not None and proc.stdout.readline() == "one done\n"
+    time.sleep(0.3)  # the worker that made the short run is back waiting for work
+    started = time.monotonic()
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert (proc.returncode, out) == (130, "stopped\n"), err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert time.monotonic() - started < 15, "the 30-second run was waited for"
+    with pytest.raises(ProcessLookupError):  # no worker outlives the command (a killed one: 3 s to go)
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:
+            os.killpg(proc.pid, 0)
+            time.sleep(0.1)
 
 
 def test_a_long_sweep_says_how_long_before_it_starts(tmp_path: Path,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from stopping import ctrl_c
 
 from orgsim.config.load import load_plan
 from orgsim.config.yamlio import ConfigError
@@ -207,6 +209,23 @@ def test_same_front_on_every_backend_and_after_a_kill(tmp_path: Path) -> None:
     after = {p.name: p.read_bytes() for p in (out / "runs").glob("[!.]*.json")}
     assert all(after[name] == data for name, data in before.items())  # nothing finished was lost
     assert (out / "evaluations.csv").read_bytes() == (serial / "evaluations.csv").read_bytes()
+
+
+def test_ctrl_c_says_what_was_kept_and_the_command_that_resumes(tmp_path: Path) -> None:
+    path = series_files(tmp_path / "in", horizon=120.0, generations=1)
+    runs = tmp_path / "results" / "series" / "runs"  # no --out: results/NAME, from the working folder
+    err = ctrl_c([sys.executable, "-m", "orgsim.cli", "optimise", str(path), "--workers", "2"],
+                 lambda: len(list(runs.glob("[!.]*.json"))) >= 6, cwd=tmp_path)
+    kept = len(list(runs.glob("[!.]*.json")))
+    assert kept >= 6 and not (runs.parent / "front.csv").exists()
+    assert f"interrupted: {kept} runs finished and are saved in results/series/runs" in err, err
+    command = err.split("To continue: ", 1)[1].strip()
+    assert command == f"orgsim optimise {path} --resume --out results/series"
+    resumed = subprocess.run([sys.executable, "-m", "orgsim.cli", *shlex.split(command)[1:], "--quiet"],
+                             cwd=tmp_path, capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    manifest = json.loads((runs.parent / "manifest.json").read_text())
+    assert manifest["resumed_from_runs"] == kept and (runs.parent / "front.csv").exists()
 
 
 def _refused(tmp_path: Path, edit: Any) -> str:

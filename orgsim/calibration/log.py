@@ -13,21 +13,35 @@ import pickle
 from pathlib import Path
 from typing import Any
 
+NAME = "simulations.log"  # in a calibration's results folder
+
+
+def _records(path: Path) -> tuple[dict[str, Any], int]:
+    """The whole records of the log at `path`, and where the last one ends."""
+    done: dict[str, Any] = {}
+    good = 0
+    if path.exists():
+        with open(path, "rb") as fh:
+            while True:
+                try:
+                    key, result = pickle.load(fh)
+                except (EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+                    break
+                done[key] = result
+                good = fh.tell()
+    return done, good
+
+
+def finished(path: Path) -> int:
+    """How many simulations the log at `path` holds, without changing it."""
+    return len(_records(path)[0])
+
 
 class Log:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.done: dict[str, Any] = {}
-        good = 0
+        self.done, good = _records(path)
         if path.exists():
-            with open(path, "rb") as fh:
-                while True:
-                    try:
-                        key, result = pickle.load(fh)
-                    except (EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
-                        break
-                    self.done[key] = result
-                    good = fh.tell()
             with open(path, "rb+") as fh:
                 fh.truncate(good)
         path.parent.mkdir(parents=True, exist_ok=True)

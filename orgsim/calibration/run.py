@@ -27,12 +27,12 @@ import pandas as pd
 from orgsim.calibration import summary as S
 from orgsim.calibration.evaluate import Distance, Job, Simulator
 from orgsim.calibration.load import Setup, load_calibration
-from orgsim.calibration.log import Log
+from orgsim.calibration.log import NAME, Log, finished
 from orgsim.calibration.proposals import Kernel, ModelPrior, Prior
 from orgsim.calibration.sampler import OrderedSampler
 from orgsim.calibration.spec import Method
 from orgsim.config.yamlio import ConfigError
-from orgsim.experiments.backends import Backend
+from orgsim.experiments.backends import Backend, local_cluster
 from orgsim.experiments.progress import Progress, Silent
 from orgsim.store.atomic import write_atomic, write_text
 from orgsim.store.lock import hold
@@ -58,14 +58,13 @@ def _cluster(backend: Backend, workers: int, scheduler: str | None) -> Iterator[
     if backend != "dask":
         yield None
         return
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     if scheduler:
         with Client(scheduler) as client:
             yield client
         return
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                      dashboard_address=":0") as cluster, Client(cluster) as client:
+    with local_cluster(workers) as cluster, Client(cluster) as client:
         yield client
 
 
@@ -75,8 +74,8 @@ def _fingerprint(path: Path) -> str:
 
 def _open_log(root: Path, path: Path, resume: bool) -> Log:
     manifest = root / "manifest.json"
-    log_path = root / "simulations.log"
-    if log_path.exists() and log_path.stat().st_size and not resume:
+    log_path = root / NAME
+    if not resume and finished(log_path):
         raise ConfigError(str(root), None, "", "holds finished simulations already; pass --resume "
                           "to continue them, or choose another --out")
     if resume and manifest.exists() and json.loads(manifest.read_text())["calibration_sha256"] \

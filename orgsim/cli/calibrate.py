@@ -7,7 +7,10 @@ from typing import Annotated
 
 import typer
 
+from orgsim.calibration.log import NAME
 from orgsim.cli.app import app, check_backend, expect, friendly
+from orgsim.cli.interrupt import Resumable
+from orgsim.cli.options import BACKEND, WORKERS, BackendName, NoBar, ResultsFolder, Scheduler, Workers
 from orgsim.cli.progress import Bar
 
 
@@ -16,31 +19,29 @@ from orgsim.cli.progress import Bar
 def calibrate(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="Calibration YAML file (see "
                                          "configs/calibration/).")],
-    workers: Annotated[int, typer.Option(metavar="N", help="Parallel workers.")] = 2,
-    backend: Annotated[str, typer.Option(metavar="NAME", help="serial, processes or dask.")]
-    = "processes",
-    scheduler: Annotated[str | None, typer.Option(metavar="ADDRESS", help="Dask scheduler address "
-                         "(dask backend).")] = None,
+    workers: Workers = WORKERS,
+    backend: BackendName = BACKEND,
+    scheduler: Scheduler = None,
     resume: Annotated[bool, typer.Option(help="Continue a stopped calibration, replaying finished "
                       "simulations.")] = False,
-    out: Annotated[Path | None, typer.Option(metavar="FOLDER", help="Results folder (default: "
-                   "results/NAME).")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    out: ResultsFolder = None,
+    quiet: NoBar = False,
 ) -> None:
     """Calibrate a scenario to observed figures (ABC-SMC).
 
     Writes the calibrated ensemble, the simulated targets against the observed, calibrated
-    scenario files and a report in the results folder.
+    scenario files and a report in the results folder. Each simulation is saved as it
+    finishes: Ctrl-C stops the calibration, says what was kept and the command that
+    continues it (--resume).
     """
     check_backend(backend, workers)
     expect(file, "calibration")
     bar = Bar(quiet, things="simulations")
-    try:
+    command = Resumable("calibrate", file, out, backend, workers, scheduler)
+    with command.saving(bar, _kept, NAME, thing="simulation"):
         from orgsim.calibration.run import calibrate as run_calibration
 
         root = run_calibration(file, out, backend, workers, scheduler, resume, bar)  # type: ignore[arg-type]
-    finally:
-        bar.stop()
     from orgsim.calibration.report import convergence
     from orgsim.calibration.report import write_report as write_calibration_report
 
@@ -51,3 +52,8 @@ def calibrate(
         typer.echo(f"warning: {warned}", err=True)
 
 
+def _kept(root: Path) -> int:
+    """Simulations of the calibration saved in `root`."""
+    from orgsim.calibration.log import finished
+
+    return finished(root / NAME)

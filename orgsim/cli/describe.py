@@ -8,14 +8,14 @@ from typing import Annotated
 import typer
 
 from orgsim.cli.app import app, expect, friendly
+from orgsim.cli.options import Models, Scenario
 
 
 @app.command()
 @friendly
 def describe(
-    config: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario YAML file.")],
-    model: Annotated[list[str] | None, typer.Option("--model", "-m", metavar="MODEL",
-                     help="Operating model name or file (repeatable); default: the scenario's list.")] = None,
+    config: Scenario,
+    model: Models = None,
     out: Annotated[Path | None, typer.Option(metavar="FILE", help="Write the Markdown here "
                    "(default: print it).")] = None,
 ) -> None:

@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 
 from orgsim.cli.app import app, check_backend, friendly
+from orgsim.cli.interrupt import Resumable
+from orgsim.cli.options import BACKEND, WORKERS, BackendName, NoBar, ResultsFolder, Scheduler, Workers
 from orgsim.cli.progress import Bar
 
 
@@ -16,31 +18,28 @@ from orgsim.cli.progress import Bar
 def optimise(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="Optimisation YAML file (see "
                                          "experiments/optimise_joined_up.yaml).")],
-    workers: Annotated[int, typer.Option(metavar="N", help="Parallel workers.")] = 2,
-    backend: Annotated[str, typer.Option(metavar="NAME", help="serial, processes or dask.")]
-    = "processes",
-    scheduler: Annotated[str | None, typer.Option(metavar="ADDRESS", help="Dask scheduler address "
-                         "(dask backend).")] = None,
+    workers: Workers = WORKERS,
+    backend: BackendName = BACKEND,
+    scheduler: Scheduler = None,
     resume: Annotated[bool, typer.Option(help="Continue a stopped search, reusing finished runs.")]
     = False,
-    out: Annotated[Path | None, typer.Option(metavar="FOLDER", help="Results folder (default: "
-                   "results/NAME).")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    out: ResultsFolder = None,
+    quiet: NoBar = False,
 ) -> None:
     """Search the best settings of one operating model.
 
     Many-objective search (NSGA-II) of the levers an optimisation file names, on the
     experiment backends; writes the Pareto front, its convergence and each front design
-    as an operating model file.
+    as an operating model file. Each run is saved as it finishes: Ctrl-C stops the search,
+    says what was kept and the command that continues it (--resume).
     """
     check_backend(backend, workers)
     bar = Bar(quiet)
-    try:
+    command = Resumable("optimise", file, out, backend, workers, scheduler)
+    with command.saving(bar, _kept, "runs"):
         from orgsim.optimise import optimise as search
 
         root = search(file, out, backend, workers, scheduler, resume, bar)  # type: ignore[arg-type]
-    finally:
-        bar.stop()
     import pandas as pd
 
     front = pd.read_csv(root / "front.csv")
@@ -53,3 +52,8 @@ def optimise(
                        "noise of the best (paired 95% interval of the difference holds zero)")
 
 
+def _kept(root: Path) -> int:
+    """Runs of the search saved in `root`."""
+    from orgsim.optimise.evaluate import Runs
+
+    return len(Runs(root).keys())

@@ -8,15 +8,15 @@ from typing import Annotated, Any
 import typer
 
 from orgsim.cli.app import app, expect, friendly
+from orgsim.cli.options import Models, Scenario
 from orgsim.config.limits import count
 
 
 @app.command()
 @friendly
 def run(
-    config: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario YAML file.")],
-    model: Annotated[list[str] | None, typer.Option("--model", "-m", metavar="MODEL",
-                     help="Operating model name or file (repeatable); default: the scenario's list.")] = None,
+    config: Scenario,
+    model: Models = None,
     seed: Annotated[int | None, typer.Option(metavar="N", help="Root seed (default: the scenario's).")]
     = None,
     out: Annotated[Path, typer.Option(metavar="FOLDER", help="Folder to write the runs in, one "

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from typing import Any, Literal
 
 from orgsim.experiments.tasks import Output, Task, execute
@@ -32,19 +34,43 @@ def _pool_context() -> Any:
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def _exit_with(parent: int) -> None:
-    """In a worker: end this process as soon as `parent` is gone.
+def worker_start(parent: int) -> None:
+    """In a worker: leave Ctrl-C to the parent, and end as soon as the parent is gone.
 
-    A parent killed outright (SIGKILL, the out-of-memory killer) cannot stop its pool, and the
-    workers would otherwise wait for work forever. Its children are then re-parented, so a
-    changed parent id means it died.
+    Ctrl-C at a terminal reaches the whole process group. A worker that took it would
+    print a `KeyboardInterrupt` traceback when it came between two runs; the parent alone
+    handles it, and stops its pool (`processes`). A parent killed outright (SIGKILL, the
+    out-of-memory killer) cannot stop its pool, and the workers would otherwise wait for
+    work forever. Its children are then re-parented, so a changed parent id means it died.
     """
+    ignore_ctrl_c()
+
     def watch() -> None:
         while os.getppid() == parent:
             threading.Event().wait(PARENT_CHECK_SECONDS)
         os._exit(1)
 
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+@contextmanager
+def ctrl_c_held() -> Iterator[None]:
+    """Hold Ctrl-C back from this thread while it starts workers, which inherit the hold.
+
+    A forked worker runs Python's Ctrl-C handler until its initializer calls `ignore_ctrl_c`:
+    held, Ctrl-C waits for that, and is then dropped in the worker and taken here on leaving.
+    """
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def ignore_ctrl_c() -> None:
+    """In a forked worker (made under `ctrl_c_held`): ignore Ctrl-C from now on."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _preload(context: Any, fn: Callable[[Any], Any]) -> None:
@@ -59,10 +85,31 @@ def _preload(context: Any, fn: Callable[[Any], Any]) -> None:
 
 
 def processes(tasks: Iterable[Any], workers: int, fn: Callable[[Any], Any] = execute) -> Iterator[Any]:
-    _preload(_pool_context(), fn)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_exit_with,
-                             initargs=(os.getpid(),)) as pool:
-        yield from _bounded(tasks, lambda t: pool.submit(fn, t), workers)
+    context = _pool_context()
+    _preload(context, fn)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=worker_start,
+                               initargs=(os.getpid(),))
+    try:
+        yield from _bounded(tasks, lambda t: _submit(pool, fn, t), workers)
+    except BaseException:  # Ctrl-C, or the caller stopped early or failed: runs under way are lost
+        _stop(pool)
+        raise
+    pool.shutdown()
+
+
+def _submit(pool: ProcessPoolExecutor, fn: Callable[[Any], Any], task: Any) -> Future[Any]:
+    with ctrl_c_held():  # the first submit forks the workers
+        return pool.submit(fn, task)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End the workers now, runs under way or not: they ignore Ctrl-C, so it is the parent's to do.
+
+    (Python 3.14's `terminate_workers` does this; 3.11 keeps the processes in `_processes`.)
+    """
+    for process in list((pool._processes or {}).values()):
+        process.terminate()
+    pool.shutdown(cancel_futures=True)  # which sees them end, fails what was pending and joins them
 
 
 def _bounded(tasks: Iterable[Task], submit: Any, workers: int) -> Iterator[Output]:
@@ -84,10 +131,9 @@ def _bounded(tasks: Iterable[Task], submit: Any, workers: int) -> Iterator[Outpu
 def dask(tasks: Iterable[Any], workers: int, scheduler: str | None,
          fn: Callable[[Any], Any] = execute) -> Iterator[Any]:
     """On a Dask cluster: `scheduler` is its address, or None for a LocalCluster here."""
-    from distributed import Client, LocalCluster, as_completed
+    from distributed import Client, as_completed
 
-    cluster = None if scheduler else LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
+    cluster = None if scheduler else local_cluster(workers)
     client = Client(scheduler or cluster)
     try:
         limit = max(1, workers * IN_FLIGHT_PER_WORKER)
@@ -102,6 +148,24 @@ def dask(tasks: Iterable[Any], workers: int, scheduler: str | None,
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def local_cluster(workers: int) -> Any:
+    """A Dask cluster here: `workers` processes of one thread each, which leave Ctrl-C to this one.
+
+    Its processes are started from the cluster's own thread, which begins while Ctrl-C is held
+    here and keeps the hold: they inherit it for good, so Ctrl-C reaches this process alone, and
+    closing the cluster (as every caller does on the way out) ends them, after giving a run
+    under way 4 seconds.
+    """
+    from multiprocessing import resource_tracker
+
+    from distributed import LocalCluster
+
+    resource_tracker.ensure_running()  # now: started from the cluster's thread, it would lift the hold
+    with ctrl_c_held():
+        return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                            dashboard_address=":0")
 
 
 def _take(queue: Iterator[Task], n: int) -> list[Task]:

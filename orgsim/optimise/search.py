@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from orgsim.config.yamlio import ConfigError
-from orgsim.experiments.backends import Backend
+from orgsim.experiments.backends import Backend, local_cluster
 from orgsim.experiments.progress import Progress, Silent
 from orgsim.optimise import output
 from orgsim.optimise.evaluate import Evaluator, Runs, Scored
@@ -136,10 +136,7 @@ def _cluster(backend: str, workers: int, scheduler: str | None) -> Iterator[str 
     if backend != "dask" or scheduler is not None:
         yield scheduler
         return
-    from distributed import LocalCluster
-
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                      dashboard_address=":0") as cluster:
+    with local_cluster(workers) as cluster:
         yield cluster.scheduler_address
 
 

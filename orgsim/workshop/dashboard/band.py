@@ -24,6 +24,7 @@ import numpy as np
 
 from orgsim.config.plan import Plan
 from orgsim.engine.run import simulate
+from orgsim.experiments.backends import ctrl_c_held, worker_start
 from orgsim.workshop.dashboard.feeds import node_of
 from orgsim.workshop.dashboard.tracker import SERIES, Tracker
 
@@ -80,21 +81,14 @@ def until(b: Band, week: float) -> Band:
 
 
 def _worker(parent: int) -> None:
-    """In the worker: end on SIGTERM and when the server is gone.
+    """In the worker: end on SIGTERM and when the server is gone; Ctrl-C is the server's to handle.
 
     A fork of the server inherits its signal handlers, and the web server's SIGTERM handler
     only asks the (absent) server loop to stop: the worker would ignore `terminate` and a
-    pool waiting for it would wait for ever. Ctrl-C on the server is the server's to handle.
+    pool waiting for it would wait for ever.
     """
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            threading.Event().wait(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="exit-with-server", daemon=True).start()
+    worker_start(parent)
 
 
 class Bands:
@@ -109,8 +103,9 @@ class Bands:
         self.n = n
         self._lock = threading.Lock()
         self._closed = False
-        self.pool = multiprocessing.get_context("fork").Pool(processes=1, initializer=_worker,
-                                                             initargs=(os.getpid(),))
+        with ctrl_c_held():  # until the worker ignores it
+            self.pool = multiprocessing.get_context("fork").Pool(processes=1, initializer=_worker,
+                                                                 initargs=(os.getpid(),))
         self.jobs: list[list[AsyncResult[Rows]]] = [
             [self.pool.apply_async(weekly, (plan, s)) for s in band_seeds(seed, n)] for plan, seed in plans]
 
