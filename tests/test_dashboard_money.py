@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+import yaml
 from test_dashboard_room import browser, open_page, serving_args  # noqa: F401  (fixture)
 
 from orgsim.api import measure
@@ -26,6 +28,7 @@ from orgsim.plots.animation import flow_animation
 from orgsim.store.rundir import write_run
 from orgsim.workshop.dashboard import components as P
 from orgsim.workshop.dashboard.costs import EVERY, FIGURES
+from orgsim.workshop.dashboard.decide import Menus
 from orgsim.workshop.dashboard.model import Workshop
 from orgsim.workshop.dashboard.settings import check
 from orgsim.workshop.dashboard.summary import holdings
@@ -215,4 +218,88 @@ def test_the_page_shows_the_cost_panel(browser: Any, money: Path) -> None:  # no
         cost = next(line for line in text.splitlines() if line.startswith("staff cost"))
         assert not math.isnan(float(cost.split("\t")[1].replace(",", "")))
         assert "waiting for money" in page.locator(".orgsim-organisations").inner_text()
+        page.context.close()
+
+
+# -- the room's money decisions -----------------------------------------------
+def _bids_after(ws: Workshop, week: float) -> Counter[str]:
+    return Counter(r.what for r in ws.feeds[0].model.records() if r.kind == "bid" and r.week >= week)
+
+
+def test_the_room_moves_money_and_the_run_follows(money: Path) -> None:
+    runs = []
+    for decide in (False, True):
+        ws = Workshop(check(money, [A], None))
+        for now in range(1, WARMUP):
+            ws.step()
+            if now == 10 and decide:
+                moved = {"stream": "frontline_capital", "pay_from": "national_programmes"}
+                out = ws.decide([0], "money", moved, "One pot for capital")
+                assert out.applied and "frontline_capital: paid from national_programmes" in out.message
+        runs.append(_bids_after(ws, 11))
+    before, after = runs
+    assert before["capital_bids"] > 0 and after["capital_bids"] == 0  # no more bids to the capital round
+    assert after["national_programmes"] - before["national_programmes"] == before["capital_bids"]
+
+
+@pytest.mark.parametrize(("fields", "says"), [
+    ({"stream": "nope", "envelope": 5}, "Unknown funding stream 'nope'; streams are national_programmes"),
+    ({"stream": "ics_digital", "envelope": -5}, "Annual envelope: must be >= 0"),
+    ({"stream": "ics_digital", "envelope": 1e12}, "Annual envelope: must be between 0 and 1e+11"),
+    ({"stream": "ics_digital"}, "Nothing changes: give a new envelope, a stream to pay from instead"),
+    ({"stream": "ics_digital", "envelope": 7_500_000}, "Nothing changes: ics_digital already has that"),
+])
+def test_a_money_decision_that_cannot_be_made_says_why(money: Path, fields: dict[str, Any],
+                                                       says: str) -> None:
+    ws = Workshop(check(money, [A], None))
+    ws.step()
+    out = ws.decide([0], "money", fields)
+    assert not out.applied and says in out.message, out.message
+
+
+def test_money_is_offered_only_where_there_is_money(money: Path, plain: Path) -> None:
+    with_money, without = Workshop(check(money, [A], None)), Workshop(check(plain, [A], None))
+    assert "money" in Menus([f.in_force() for f in with_money.live()], [A], "ICS").changes
+    assert "money" not in Menus([f.in_force() for f in without.live()], [A], "ICS").changes
+    out = without.decide([0], "money", {"stream": "ics_digital", "envelope": 5})
+    assert not out.applied and "This scenario has no money" in out.message
+    held = Menus([f.in_force() for f in with_money.live()], [A], "ICS").held("ics_digital")
+    assert held.startswith("now: £7,500,000 a year (each ICS's envelope, revenue); a new envelope starts")
+
+
+def test_a_saved_session_with_a_money_decision_plays_again_exactly(money: Path, tmp_path: Path) -> None:
+    from orgsim.workshop.dashboard.save import save
+    from orgsim.workshop.dashboard.session import Session
+
+    s = Session(check(money, [A], None, save_dir=tmp_path / "out"))
+    for now in range(1, 31):
+        s.step()
+        if now == 12:
+            less = {"stream": "ics_digital", "envelope": 2e6}
+            assert s.ws.decide([0], "money", less, "Less local money").applied
+    saved = save(s.ws, tmp_path / "out", "t")
+    doc = yaml.safe_load(saved.scenarios[0].read_text(encoding="utf-8"))
+    weeks = [e["week"] for e in doc["timeline"]]  # the scripted money changes (from `extends`) kept
+    assert weeks == [12, 52, 52, 52, 104, 104] and doc["timeline"][0]["label"] == "Less local money"
+    assert doc["timeline"][0]["money"] == {"stream": "ics_digital", "envelope": 2e6}
+    assert doc["evidence"]["timeline.0.money.envelope"]["kind"] == "setting"  # the room's, not a claim
+    assert doc["evidence"]["timeline.1.week"]["kind"] == "derived"  # a scripted week keeps its evidence
+    assert doc["evidence"]["timeline.4.week"]["kind"] == "assumption"  # ... at its new place
+    again = simulate(load_plan(saved.scenarios[0], doc["operating_models"][0]))
+    assert [r for r in again.records if r[0] < 30] == s.ws.live()[0].model.records()
+
+
+def test_the_page_takes_a_money_decision(browser: Any, money: Path) -> None:  # noqa: F811
+    from test_dashboard import choose
+
+    with serving_args([str(money), "--model", A]) as (url, _):
+        page = open_page(browser, url)
+        choose(page, "change", "Money")
+        choose(page, "stream", "ics_digital")
+        field = page.locator(".orgsim-decide").get_by_label("New envelope, £ a year")
+        field.fill("2000000")
+        page.locator(".orgsim-apply").click()
+        said = page.locator(".orgsim-decided")
+        said.wait_for()
+        assert "ics_digital: envelope £2,000,000 a year" in said.inner_text()
         page.context.close()

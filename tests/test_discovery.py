@@ -117,6 +117,7 @@ def test_discover_tells_when_joined_up_planning_loses_on_lead_time(results: Path
     box = pd.read_csv(results / "discovery" / "box.csv").set_index("uncertainty")
     assert box.loc[CADENCE, "low"] > box.loc[CADENCE, "explored_low"]  # a slow planning cycle
     assert (results / "plots" / "discovery_tradeoff.png").exists()
+    assert not (results / "plots" / "discovery_tradeoff.pdf").exists()  # PNG unless --formats asks
     from orgsim.report import write_report
 
     html = write_report(results).read_text(encoding="utf-8")
@@ -246,3 +247,12 @@ def test_an_empty_box_prints_none() -> None:
     assert str(box_table(found)).startswith("Box 0: none")
     assert "none" in str(cart_table(found))
     assert (p_value(9.182194e-09), p_value(np.nan), p_value(0.25)) == ("< 0.001", "-", "0.250")
+
+
+def test_discover_draws_pdf_and_svg_when_asked_and_refuses_an_unknown_format(fresh: Path) -> None:
+    folder = fresh
+    done = CliRunner().invoke(app, ["discover", str(folder), "--cases", LOSES, "--formats", "svg,pdf"])
+    assert done.exit_code == 0, done.output
+    assert {p.suffix for p in (folder / "plots").glob("discovery_tradeoff.*")} == {".png", ".pdf", ".svg"}
+    done = CliRunner().invoke(app, ["discover", str(folder), "--cases", LOSES, "--formats", "gif"])
+    assert done.exit_code == 2 and "--formats: expected a comma-separated list of png" in done.output

@@ -354,3 +354,18 @@ def test_the_default_maturity_meets_the_published_rating_and_stays_below_one() -
     assert plan.scenario.horizon_weeks > setup.cal.horizon_weeks
     assert target.low <= series.at[setup.cal.horizon_weeks] <= target.high
     assert series.max() < 0.6  # five years on, the ICSs are still far from fully mature
+
+
+def test_a_file_that_replaces_its_bases_timeline_is_not_held_to_the_bases_entries(tmp_path: Path) -> None:
+    """funding_devolved marks `timeline.3.week`; a file extending it with one entry has no such number."""
+    base = ROOT / "configs" / "scenarios" / "funding_devolved.yaml"
+    child = {"extends": str(base), "name": "one_change",
+             "timeline": [{"week": 10, "money": {"stream": "ics_digital", "envelope": 1.0}}]}
+    path = tmp_path / "child.yaml"
+    path.write_text(yaml.safe_dump(child), encoding="utf-8")
+    sc, _ = load_scenario(path)
+    assert len(sc.timeline) == 1 and "timeline.3.week" in sc.evidence  # inherited, covering nothing
+    child["evidence"] = {"timeline.2.week": {"kind": "setting"}}  # its own entry must name a number
+    path.write_text(yaml.safe_dump(child), encoding="utf-8")
+    with pytest.raises(ConfigError, match="no number at this path"):
+        load_scenario(path)

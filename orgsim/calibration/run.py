@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,24 +33,12 @@ from orgsim.calibration.sampler import OrderedSampler
 from orgsim.calibration.spec import Method
 from orgsim.config.yamlio import ConfigError
 from orgsim.experiments.backends import Backend, local_cluster
+from orgsim.experiments.progress import Progress, Silent
 from orgsim.store.atomic import write_atomic, write_text
 from orgsim.store.lock import hold
 from orgsim.store.rundir import package_version
 
 PREDICTIVE_CALL = 999  # candidate numbering of the posterior predictive runs, apart from populations
-
-
-class Progress(Protocol):
-    def start(self, total: int, done: int) -> None: ...
-    def advance(self) -> None: ...
-
-
-class Silent:
-    def start(self, total: int, done: int) -> None:
-        pass
-
-    def advance(self) -> None:
-        pass
 
 
 def _priors(setup: Setup) -> Prior:

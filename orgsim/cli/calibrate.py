@@ -36,7 +36,7 @@ def calibrate(
     """
     check_backend(backend, workers)
     expect(file, "calibration")
-    bar = Bar(quiet)
+    bar = Bar(quiet, things="simulations")
     command = Resumable("calibrate", file, out, backend, workers, scheduler)
     with command.saving(bar, _kept, NAME, thing="simulation"):
         from orgsim.calibration.run import calibrate as run_calibration

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from orgsim.cli.app import app, fail, friendly
+from orgsim.cli.options import Formats, formats_of
 
 
 @app.command()
@@ -35,6 +36,7 @@ def discover(
     setting: Annotated[str, typer.Option(metavar="PATH=VALUE", help="Only the runs at this lever "
                        "setting, e.g. 'organisations.NHSD.teams.digital=48' (several joined by ';'); "
                        "levers not named are inputs like the uncertainties.")] = "",
+    formats: Formats = "png",
 ) -> None:
     """Find when the cases of interest happen (PRIM, CART).
 
@@ -44,6 +46,7 @@ def discover(
     A results folder holds one discovery: a second replaces it only with --overwrite (copy
     the folder to keep both).
     """
+    chosen = formats_of(formats)
     if on not in ("runs", "means"):
         fail(f"--on: expected runs or means, found {on!r}")
     for option, value in (("--peel-alpha", peel_alpha), ("--paste-alpha", paste_alpha),
@@ -64,7 +67,7 @@ def discover(
     try:
         with hold(results, option="FOLDER", create=False):
             found = run_discovery(results, question, box, overwrite=overwrite)
-            save_discovery_plots(found, results / "plots")
+            save_discovery_plots(found, results / "plots", chosen)
     except (CasesError, DiscoveryError) as err:
         fail(f"--cases: {err}" if isinstance(err, CasesError) else str(err))
         return

@@ -10,6 +10,8 @@ from typing import Annotated
 
 import typer
 
+from orgsim.cli.app import fail
+
 WORKERS = 2
 BACKEND = "processes"
 
@@ -27,3 +29,17 @@ Scenario = Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario YAM
 Models = Annotated[list[str] | None, typer.Option(
     "--model", "-m", metavar="MODEL",
     help="Operating model name or file (repeatable); default: the scenario's list.")]
+
+# The commands that draw plots (report, discover).
+FORMATS = ("png", "pdf", "svg")
+Formats = Annotated[str, typer.Option(metavar="LIST", help="Files of each plot under plots/: png (300 dpi, "
+                                      "always), pdf, svg (text kept as text), e.g. png,pdf,svg.")]
+
+
+def formats_of(text: str) -> tuple[str, ...]:
+    """`png,pdf,svg` as a tuple, PNG always first (the page embeds it); an unknown one refused."""
+    asked = [f.strip().lower().lstrip(".") for f in text.split(",") if f.strip()]
+    unknown = [f for f in asked if f not in FORMATS]
+    if unknown:
+        fail(f"--formats: expected a comma-separated list of {', '.join(FORMATS)}, found {unknown[0]!r}")
+    return tuple(f for f in FORMATS if f == "png" or f in asked)

@@ -8,17 +8,7 @@ from typing import Annotated
 import typer
 
 from orgsim.cli.app import app, fail, friendly
-
-FORMATS = ("png", "pdf", "svg")
-
-
-def _formats(text: str) -> tuple[str, ...]:
-    """`png,pdf,svg` as a tuple, PNG always first (the page embeds it); an unknown one refused."""
-    asked = [f.strip().lower().lstrip(".") for f in text.split(",") if f.strip()]
-    unknown = [f for f in asked if f not in FORMATS]
-    if unknown:
-        fail(f"--formats: expected a comma-separated list of {', '.join(FORMATS)}, found {unknown[0]!r}")
-    return tuple(f for f in FORMATS if f == "png" or f in asked)
+from orgsim.cli.options import Formats, formats_of
 
 
 @app.command()
@@ -26,9 +16,7 @@ def _formats(text: str) -> tuple[str, ...]:
 def report(
     results: Annotated[Path, typer.Argument(metavar="FOLDER", help="Results folder of an experiment, "
                                             "or the folder `orgsim run` wrote.")],
-    formats: Annotated[str, typer.Option(metavar="LIST", help="Files of each plot under plots/: "
-                       "png (300 dpi, always), pdf, svg (text kept as text), e.g. png,pdf,svg.")]
-    = "png",
+    formats: Formats = "png",
     workers: Annotated[int, typer.Option(metavar="N", help="Figures drawn in parallel.")] = 2,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress line.")] = False,
 ) -> None:
@@ -44,7 +32,7 @@ def report(
     from orgsim.report.data import RUN_FILES, kind_of
     from orgsim.store.lock import hold
 
-    chosen = _formats(formats)
+    chosen = formats_of(formats)
     if workers < 1:
         fail(f"--workers: must be >= 1, got {workers}")
     if not results.is_dir():

@@ -19,7 +19,8 @@ covers is listed as an *unmarked assumption*, never refused: a user's own
 scenario needs no evidence to run. A number that no longer equals the value its
 `observed` or `derived` entry vouches for is listed as *changed* and counted as
 an assumption. An entry that names no number, a source not in docs/sources.md,
-or a formula that is not arithmetic is refused at its line.
+or a formula that is not arithmetic is refused at its line; an entry an `extends` base
+wrote for numbers the file replaced (a shorter timeline) covers nothing and is let be.
 """
 
 from __future__ import annotations
@@ -176,6 +177,8 @@ def check(config: Any, src: Source) -> None:
     paths = [p for p, _ in numbers(dumped(config))]
     for key in config.evidence:
         if not any(matches(key, p) for p in paths):
+            if ("evidence", key) in src.files:  # a base's entry for numbers this file replaced, e.g. a
+                continue                        # shorter timeline: nothing to mend here, none to cover
             raise src.error(("evidence", key), "no number at this path; expected the dotted path of a "
                             f"number in this file (`*` for one key, `**` for any){_nearest(key, paths)}")
 

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import pandas as pd
 
@@ -16,6 +16,7 @@ from orgsim.experiments.backends import Backend, outputs
 from orgsim.experiments.design import sample
 from orgsim.experiments.eta import estimate, parallel
 from orgsim.experiments.points import Bases, load_experiment, plans
+from orgsim.experiments.progress import Progress, Silent
 from orgsim.experiments.spec import Experiment
 from orgsim.experiments.store import Store
 from orgsim.experiments.tasks import Output, Task, execute, replication_seeds, run_key
@@ -25,22 +26,6 @@ from orgsim.store.provenance import first_start, now, provenance, sessions
 from orgsim.store.rundir import resolved_config
 
 TABLES = ("metrics", "design")  # tables whose hashes the manifest keeps, checked before they are read
-
-
-class Progress(Protocol):
-    def start(self, total: int, done: int) -> None: ...
-    def advance(self) -> None: ...
-
-
-class Silent:
-    def start(self, total: int, done: int) -> None:
-        pass
-
-    def advance(self) -> None:
-        pass
-
-    def say(self, text: str) -> None:
-        pass
 
 
 @dataclass(frozen=True)

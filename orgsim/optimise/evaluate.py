@@ -16,22 +16,18 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
 from orgsim.config.yamlio import ConfigError
 from orgsim.experiments.backends import Backend, outputs
+from orgsim.experiments.progress import Progress
 from orgsim.experiments.tasks import Task
 from orgsim.optimise.problem import MEASURES, Candidate, Problem, headcount_violation
 from orgsim.store.atomic import TEMPORARY, write_text
 
 INVALID = 1e9  # constraint violation of a candidate that is no valid operating model
-
-
-class Progress(Protocol):
-    def start(self, total: int, done: int) -> None: ...
-    def advance(self) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -23,20 +23,13 @@ import pandas as pd
 
 from orgsim.config.yamlio import ConfigError
 from orgsim.experiments.backends import Backend, local_cluster
+from orgsim.experiments.progress import Progress, Silent
 from orgsim.optimise import output
-from orgsim.optimise.evaluate import Evaluator, Progress, Runs, Scored
+from orgsim.optimise.evaluate import Evaluator, Runs, Scored
 from orgsim.optimise.problem import Problem, load
 from orgsim.store.atomic import write_text
 from orgsim.store.lock import hold
 from orgsim.store.rundir import package_version
-
-
-class Silent:
-    def start(self, total: int, done: int) -> None:
-        pass
-
-    def advance(self) -> None:
-        pass
 
 
 def _pymoo_problem(problem: Problem) -> Any:

@@ -13,7 +13,7 @@ from typing import Any
 
 from orgsim.analysis.bottom_line import setting_text
 from orgsim.analysis.discovery import load as load_discovery
-from orgsim.experiments.runner import Progress
+from orgsim.experiments.progress import Progress
 from orgsim.report import assumptions, decision, evidence, results, verdict, whatif
 from orgsim.report.data import Inputs, read, shown
 from orgsim.report.figures import Plot, draw

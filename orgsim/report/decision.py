@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -106,9 +107,9 @@ def discovery_figures(found: Any) -> list[Any]:
                     box_limits, found.limits, labels)]
 
 
-def save_discovery_plots(found: Any, folder: Path) -> list[Path]:
-    """Write the discovery plots as PNG, PDF and SVG in `folder` (atomically, as the report does)."""
+def save_discovery_plots(found: Any, folder: Path, formats: Sequence[str] = ("png",)) -> list[Path]:
+    """Write the discovery plots in `folder` as PNG, and PDF and SVG if asked (atomically, as the report)."""
     from orgsim.plots.export import save
 
     return [path for d in discovery_figures(found)
-            for path in save(d.figure(), folder, d.name).values()]
+            for path in save(d.figure(), folder, d.name, formats).values()]

@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from orgsim.experiments.runner import Progress, Silent
+from orgsim.experiments.progress import Progress, Silent
 from orgsim.store.atomic import write_bytes, write_text
 
 CACHE = ".cache"  # under plots/: NAME.key (the figure's key) and NAME.png (the embedded picture)

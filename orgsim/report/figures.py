@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from orgsim import plots
-from orgsim.experiments.runner import Progress
+from orgsim.experiments.progress import Progress
 from orgsim.report.data import Inputs, headcount, run_counts
 from orgsim.report.drawing import Declared, Plot, declare, declared, draw_all
 

@@ -44,7 +44,8 @@ def _within(key: str, **rule: bool) -> Rule:
 RULES = {"dip": _within("dip"), "duration": Rule(above=0, high=BOUNDS["duration_weeks"][1]),
          "people": _within("change", whole=True, blank=True),
          "cadence": _within("cadence_weeks", blank=True), "p_approve": _within("p_approve", blank=True),
-         "capacity": _within("capacity", whole=True, blank=True)}
+         "capacity": _within("capacity", whole=True, blank=True), "envelope": _within("envelope", blank=True)}
+KEEP = "(as now)"  # the stream paying for a stream's items is left as it is
 
 
 class Menus:
@@ -59,6 +60,20 @@ class Menus:
         self.forums = {_capital(words.forum(n, units)): n for n in names}
         every = [u for p in plans for u in p.units.values()]
         self.units = list(dict.fromkeys(u.name for u in sorted(every, key=lambda u: u.is_ics)))
+        self.streams = list(dict.fromkeys(n for s in states for n in s.streams()))
+        self.changes = {k: t for k, t in CHANGES.items() if k != "money" or self.streams}
+
+    def held(self, stream: str) -> str:
+        """Stream `stream` now, in words: its envelope, who holds it, and what pays for its items."""
+        s = next((s for s in self.states if stream in s.streams()), None)
+        if s is None:
+            return ""
+        spec = s.streams()[stream]
+        envelope, paid = s.stream(stream)
+        each = "each ICS's envelope" if spec.holder.endswith("*") else f"held by {spec.holder}"
+        instead = f"; its items are paid from {paid}" if paid != stream else ""
+        return (f"now: £{envelope:,.0f} a year ({each}, {spec.kind}){instead}; a new envelope starts "
+                "next April")
 
     def teams(self, unit: str) -> list[str]:
         return list(dict.fromkeys(t for s in self.states for (u, t) in s.headcounts() if u == unit))
@@ -90,7 +105,7 @@ def DecidePanel(session: Session, state: tuple[Any, ...]) -> Any:
     """Pick a change, the runs it applies to, and apply it now."""
     target, change = solara.use_reactive(""), solara.use_reactive(next(iter(CHANGES)))
     into, texts = solara.use_reactive(""), solara.use_reactive({"dip": "0.2", "duration": "26", "people": ""})
-    forum, unit, team, name = (solara.use_reactive("") for _ in range(4))
+    forum, unit, team, name, stream, pay = (solara.use_reactive("") for _ in range(6))
     said: solara.Reactive[tuple[int, Outcome] | None] = solara.use_reactive(None)
 
     model = session.ws
@@ -107,32 +122,43 @@ def DecidePanel(session: Session, state: tuple[Any, ...]) -> Any:
     unit_now = _first(unit.value, menus.units)
     team_now = _first(team.value, menus.teams(unit_now))
     meets, size = menus.now(forum_key, unit_now, team_now)
+    kind = change.value if change.value in menus.changes else next(iter(menus.changes))
+    stream_now = _first(stream.value, menus.streams)
+    payers = [KEEP, *(n for n in menus.streams if n != stream_now)]
+    pay_now = _first(pay.value, payers)
     keys = {"switch_model": ("dip", "duration"), "staff": ("people",), "cadence": ("cadence",),
-            "funding": ("p_approve", "capacity")}[change.value]
+            "funding": ("p_approve", "capacity"), "money": ("envelope",)}[kind]
     checked = {k: check(texts.value.get(k, ""), RULES[k]) for k in keys}
     problems = [why for _, why in checked.values() if why]
-    if change.value == "staff" and checked["people"][0] is None:
+    if kind == "staff" and checked["people"][0] is None:
         problems.append("how many people")  # nothing typed yet: nothing to apply, nothing wrong
+    if kind == "money" and checked["envelope"][0] is None and pay_now == KEEP:
+        problems.append("an envelope or a stream")  # nothing chosen yet
 
     def typed(key: str) -> Callable[[str], None]:
         return lambda text: texts.set({**texts.value, key: text})
 
     def fields() -> dict[str, Any]:
         v = {k: value for k, (value, _) in checked.items()}
-        if change.value == "switch_model":
+        if kind == "switch_model":
             return {"to": _first(into.value, menus.models), "dip": v["dip"], "duration_weeks": v["duration"]}
-        if change.value == "staff":
+        if kind == "staff":
             return {"unit": unit_now, "team": team_now, "change": v["people"]}
-        if change.value == "cadence":
+        if kind == "cadence":
             return {"forum": forum_key, "cadence_weeks": v["cadence"]}
+        if kind == "money":
+            return {"stream": stream_now, "envelope": v["envelope"],
+                    "pay_from": None if pay_now == KEEP else pay_now}
         return {"forum": forum_key, "p_approve": v["p_approve"], "capacity": v["capacity"]}
 
     def apply() -> None:
-        outcome = model.decide(chosen.get(which, []), change.value, fields(), name.value)
+        outcome = model.decide(chosen.get(which, []), kind, fields(), name.value)
         said.set((id(model), outcome))
         if outcome.applied:
             name.set("")
-            texts.set({**texts.value, "cadence": "", "p_approve": "", "capacity": "", "people": ""})
+            pay.set("")
+            texts.set({**texts.value, "cadence": "", "p_approve": "", "capacity": "", "people": "",
+                       "envelope": ""})
             session.notify()  # the figures and charts show it before the next step
 
     with solara.Column(gap="6px", classes=["orgsim-decide"], style=BOX):
@@ -144,24 +170,29 @@ def DecidePanel(session: Session, state: tuple[Any, ...]) -> Any:
             return
         with solara.Row(gap="10px", style="align-items:flex-start"):
             _select("Apply to", list(chosen), which, target.set)
-            _select("Change", list(CHANGES.values()), CHANGES[change.value],
-                    lambda v: change.set(next(k for k, t in CHANGES.items() if t == v)))
+            _select("Change", list(menus.changes.values()), menus.changes[kind],
+                    lambda v: change.set(next(k for k, t in menus.changes.items() if t == v)))
         with solara.Row(gap="10px", style="align-items:flex-start"):  # a message does not stretch a menu
-            if change.value == "switch_model":
+            if kind == "switch_model":
                 _select("Into", menus.models, _first(into.value, menus.models), into.set, grow=2)
                 _text(f"Productivity dip (0-{BOUNDS['dip'][1]:g})", texts.value.get("dip", ""),
                       typed("dip"), checked["dip"][1])
                 _text("Dip lasts (weeks)", texts.value.get("duration", ""), typed("duration"),
                       checked["duration"][1])
-            elif change.value == "staff":
+            elif kind == "staff":
                 _select("Unit", menus.units, unit_now, unit.set)
                 _select("Team", menus.teams(unit_now), team_now, team.set)
                 _text("Add (+) or remove (-)", texts.value.get("people", ""), typed("people"),
                       checked["people"][1])
+            elif kind == "money":
+                _select("Stream", menus.streams, stream_now, stream.set)
+                _text("New envelope, £ a year", texts.value.get("envelope", ""),
+                      typed("envelope"), checked["envelope"][1])
+                _select("Pay its items from", payers, pay_now, pay.set)
             else:
                 _select("Forum", list(menus.forums), forum_label, forum.set)
-                _forum_inputs(change.value, texts.value, typed, checked)
-        hint = size if change.value == "staff" else meets if change.value != "switch_model" else ""
+                _forum_inputs(kind, texts.value, typed, checked)
+        hint = {"staff": size, "switch_model": "", "money": menus.held(stream_now)}.get(kind, meets)
         if hint:
             solara.HTML(tag="div", unsafe_innerHTML=escape(hint), style=HINT)
         with solara.Row(gap="10px", style="align-items:center"):

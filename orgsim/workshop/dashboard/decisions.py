@@ -22,19 +22,21 @@ from pydantic import ValidationError
 
 from orgsim.config.errors import from_validation
 from orgsim.config.interventions import check_timeline, headcounts, resolve_timeline
+from orgsim.config.money import FundingStream
 from orgsim.config.operating_model import Forum
-from orgsim.config.plan import ForumPlan, InterventionPlan, Plan, StaffPlan, SwitchPlan
+from orgsim.config.plan import ForumPlan, InterventionPlan, MoneyPlan, Plan, StaffPlan, SwitchPlan
 from orgsim.config.timeline import Intervention
 from orgsim.config.yamlio import ConfigError, Path_, Source
 
 # The changes a room can make during play, as timeline keys, with their names on the page.
 # Demand is not among them: initiatives are drawn before a run starts.
 CHANGES = {"switch_model": "Reorganise", "cadence": "Forum cadence", "funding": "Forum funding",
-           "staff": "People in a team"}
+           "staff": "People in a team", "money": "Money"}  # Money: only a scenario with money
 WORDS = {"to": "operating model", "dip": "productivity dip", "duration_weeks": "weeks the dip lasts",
          "forum": "forum", "cadence_weeks": "weeks between meetings", "p_approve": "approval probability",
          "capacity": "items decided per meeting", "unit": "unit", "team": "team",
-         "change": "people added or removed", "label": "label", "week": "week"}
+         "change": "people added or removed", "label": "label", "week": "week",
+         "stream": "funding stream", "envelope": "annual envelope", "pay_from": "stream paying instead"}
 LoadModel = Callable[[str], Plan]  # operating model name -> plan as the run would have it
 
 # What the room may give each number: (lowest, highest, why), inclusive.
@@ -45,6 +47,7 @@ BOUNDS: dict[str, tuple[float, float, str]] = {
     "p_approve": (0.0, 1.0, "a probability"),
     "capacity": (1.0, 500.0, "items a meeting"),
     "change": (-500.0, 500.0, "people at once"),
+    "envelope": (0.0, 1e11, "pounds a year, up to £100bn"),
 }
 
 
@@ -67,10 +70,27 @@ class InForce:
     Attributes:
         plan: The operating model in force: the run's own, or the last one reorganised into.
         since: Staff and forum changes applied since it came into force, in order.
+        money: Money changes applied since the run started (a reorganisation keeps them: the
+            money is the scenario's, not the operating model's).
     """
 
     plan: Plan
     since: tuple[StaffPlan | ForumPlan, ...] = ()
+    money: tuple[MoneyPlan, ...] = ()
+
+    def streams(self) -> dict[str, FundingStream]:
+        """The scenario's funding streams (none without money)."""
+        money = self.plan.scenario.money
+        return dict(money.streams) if money is not None else {}
+
+    def stream(self, name: str) -> tuple[float, str]:
+        """Stream `name` now: its annual envelope and the stream its items are paid from."""
+        envelope, paid = self.streams()[name].envelope, name
+        for iv in self.money:
+            if iv.change.stream == name:
+                envelope = iv.change.envelope if iv.change.envelope is not None else envelope
+                paid = iv.change.pay_from if iv.change.pay_from is not None else paid
+        return envelope, paid
 
     def forum(self, name: str) -> Forum:
         """Forum `name` as it meets now (changes since the reorganisation applied)."""
@@ -105,7 +125,9 @@ def in_force(plan: Plan, applied: Iterable[InterventionPlan]) -> InForce:
     state = InForce(plan)
     for iv in applied:
         if isinstance(iv, SwitchPlan):
-            state = InForce(iv.plan)
+            state = InForce(iv.plan, money=state.money)
+        elif isinstance(iv, MoneyPlan):
+            state = replace(state, money=(*state.money, iv))
         elif isinstance(iv, StaffPlan | ForumPlan):
             state = replace(state, since=(*state.since, iv))
     return state
@@ -130,6 +152,10 @@ def decide(change: str, fields: Mapping[str, Any], week: float, state: InForce, 
         return f"Unknown change {change!r}; choose one of: {', '.join(CHANGES.values())}."
     if change == "funding" and all(fields.get(k) is None for k in ("p_approve", "capacity")):
         return "Nothing changes: give a new approval probability, a new capacity, or both."
+    if change == "money" and not state.streams():
+        return "This scenario has no money: a money change needs a scenario with a `money:` block."
+    if change == "money" and all(fields.get(k) is None for k in ("envelope", "pay_from")):
+        return "Nothing changes: give a new envelope, a stream to pay from instead, or both."
     entry = {"week": week, "label": label.strip(), change: {k: v for k, v in fields.items() if v is not None}}
     try:
         iv = Intervention.model_validate(entry)
@@ -173,6 +199,11 @@ def _unchanged(plan: InterventionPlan, state: InForce) -> InterventionPlan | str
         return f"{plan.plan.model} is already the operating model in force; choose another."
     if isinstance(plan, StaffPlan) and plan.slots == 0:
         return "Nothing changes: add or remove at least one."
+    if isinstance(plan, MoneyPlan):
+        envelope, paid = state.stream(plan.change.stream)
+        if plan.change.envelope in (None, envelope) and plan.change.pay_from in (None, paid):
+            paying = f" and its items are paid from {paid}" if paid != plan.change.stream else ""
+            return f"Nothing changes: {plan.change.stream} already has that envelope{paying}."
     if isinstance(plan, ForumPlan):
         now = state.forum(plan.forum)
         keys = ("p_approve", "capacity", "cadence_weeks")

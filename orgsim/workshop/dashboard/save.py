@@ -29,8 +29,9 @@ from typing import Any
 import yaml
 
 from orgsim.api import measure
+from orgsim.config.evidence import covering, numbers
 from orgsim.config.load import load_plan, load_scenario
-from orgsim.config.yamlio import read_yaml
+from orgsim.config.scenario import Scenario
 from orgsim.engine.run import simulate
 from orgsim.store.rundir import write_run
 from orgsim.workshop.dashboard.feeds import LiveFeed
@@ -49,12 +50,33 @@ class Saved:
     message: str
 
 
-def timeline(feed: LiveFeed, scripted: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The run's timeline entries: the scripted ones it ran with, and its decisions before them in a week."""
+def timeline(feed: LiveFeed, scripted: list[dict[str, Any]]) -> list[tuple[dict[str, Any], int | None]]:
+    """The run's timeline entries: the scripted ones it ran with, and its decisions before them in a week.
+
+    Each comes with its place in the scripted timeline (None for a decision).
+    """
     own = [] if feed.name.endswith(NO_INTERVENTIONS) else scripted
-    tagged = [(float(e["week"]), 0, i, e) for i, e in enumerate(feed.entries)]
-    tagged += [(float(e["week"]), 1, i, e) for i, e in enumerate(own)]
-    return [_plain(e) for *_, e in sorted(tagged, key=lambda t: t[:3])]
+    tagged: list[tuple[float, int, int, dict[str, Any], int | None]]
+    tagged = [(float(e["week"]), 0, i, e, None) for i, e in enumerate(feed.entries)]
+    tagged += [(float(e["week"]), 1, i, e, i) for i, e in enumerate(own)]
+    return [(_plain(e), at) for *_, e, at in sorted(tagged, key=lambda t: t[:3])]
+
+
+def evidence(sc: Scenario, entries: list[tuple[dict[str, Any], int | None]]) -> dict[str, Any]:
+    """What every number of the saved timeline rests on, by its new place.
+
+    A scripted entry keeps the evidence of its place in the session's scenario; a decision is a
+    `setting`. Written in full (every key literal), these come before any pattern of the scenario's own.
+    """
+    out: dict[str, Any] = {}
+    for j, (entry, at) in enumerate(entries):
+        for path, _ in numbers(entry):
+            key = ".".join(("timeline", str(j), *path))
+            if at is None:
+                out[key] = {"kind": "setting", "note": f"decided in the room at week {entry['week']}"}
+            elif (found := covering(sc.evidence, ("timeline", str(at), *path))) is not None:
+                out[key] = found[1].model_dump(mode="json", exclude_defaults=True)
+    return out
 
 
 def _plain(entry: dict[str, Any]) -> dict[str, Any]:
@@ -67,13 +89,16 @@ def scenario_doc(ws: Workshop, feed: LiveFeed, where: Path) -> dict[str, Any]:
     """The scenario file of one run, written in `where`: the session's scenario, this run's timeline."""
     path = Path(ws.settings.scenario).resolve()
     sc, _ = load_scenario(path)
-    raw = read_yaml(path).data
+    scripted = [iv.model_dump(mode="json", exclude_unset=True) for iv in sc.timeline]  # `extends` too
+    entries = timeline(feed, scripted)
     model = feed.name.removesuffix(NO_INTERVENTIONS)
     models_dir = (path.parent / sc.operating_models_dir).resolve()
-    return {"extends": os.path.relpath(path, where), "name": f"{sc.name}_workshop",
-            "description": f"{sc.name} as a workshop played it: {model} with the room's decisions.",
-            "operating_models_dir": os.path.relpath(models_dir, where), "operating_models": [model],
-            "seed": feed.seed, "timeline": timeline(feed, list(raw.get("timeline") or []))}
+    doc = {"extends": os.path.relpath(path, where), "name": f"{sc.name}_workshop",
+           "description": f"{sc.name} as a workshop played it: {model} with the room's decisions.",
+           "operating_models_dir": os.path.relpath(models_dir, where), "operating_models": [model],
+           "seed": feed.seed, "timeline": [e for e, _ in entries]}
+    marked = evidence(sc, entries)
+    return {**doc, "evidence": marked} if marked else doc
 
 
 def claim(out: Path, stamp: str) -> Path:
