@@ -609,3 +609,28 @@ def test_a_decision_out_of_a_sensible_range_is_refused_with_a_reason(scenario: P
     assert check("0.00000001", RULES["cadence"])[1] == "Must be at least 0.2, got 0.00000001."
     assert check("1e9", RULES["duration"])[1] == "Must be at most 104, got 1e9."
     assert check("52", RULES["cadence"]) == (52.0, "")
+
+
+def test_ctrl_c_stops_the_server_even_inside_its_wait() -> None:
+    """The handler may run while the main thread holds the stop event's lock (inside `stop.wait`).
+
+    Setting the event there, in the same thread, waited for that lock forever: Ctrl-C left
+    `orgsim workshop` running (seen once in a full test run). Here a thread plays the main
+    thread: it holds the lock, as `Event.wait` does, and the handler runs in it.
+    """
+    import threading
+
+    from orgsim.workshop.dashboard.server import asker
+
+    stop = threading.Event()
+    handler = asker(stop)
+
+    def main_thread() -> None:
+        with stop._cond:  # type: ignore[attr-defined]  # what Event.wait holds at moments
+            handler(signal.SIGINT, None)
+
+    t = threading.Thread(target=main_thread, daemon=True)
+    t.start()
+    t.join(5)
+    assert not t.is_alive(), "the handler waited for the lock its own thread holds"
+    assert stop.wait(5)

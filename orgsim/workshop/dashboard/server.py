@@ -20,6 +20,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from orgsim.config.yamlio import ConfigError
 from orgsim.workshop.dashboard.settings import ENV, Settings
@@ -104,6 +105,18 @@ def _stop(child: subprocess.Popen[bytes]) -> None:
         child.wait()
 
 
+def asker(stop: threading.Event) -> Callable[[int, Any], None]:
+    """A signal handler that asks `stop` to be set, from a thread of its own.
+
+    A handler runs in the main thread between two of its steps, possibly inside
+    `stop.wait` while that holds the event's lock: setting the event there would wait
+    for that lock forever, and Ctrl-C would leave the server running.
+    """
+    def handler(signum: int, frame: Any) -> None:
+        threading.Thread(target=stop.set, daemon=True).start()
+    return handler
+
+
 def serve(settings: Settings, host: str, port: int, say: Callable[[str], None]) -> None:
     """Run the dashboard until Ctrl-C (or SIGTERM), saying its address once it answers.
 
@@ -114,7 +127,7 @@ def serve(settings: Settings, host: str, port: int, say: Callable[[str], None]) 
     log = Path(tempfile.mkdtemp(prefix="orgsim-workshop-")) / "server.log"
     env = {**os.environ, **QUIET, ENV: settings.to_env()}
     stop = threading.Event()
-    previous = {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGINT, signal.SIGTERM)}
+    previous = {s: signal.signal(s, asker(stop)) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         with log.open("wb") as out:
             child = subprocess.Popen(command(host, port), env=env, stdout=out, stderr=subprocess.STDOUT,
