@@ -85,3 +85,20 @@ def test_validate_counts_in_words(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "orgsim.cli", "validate", str(tmp_path / "opt.yaml")],
                           capture_output=True, text=True)
     assert done.returncode == 0 and "1 lever, 1 objective," in done.stdout, done.stderr
+
+
+def test_ctrl_c_in_any_command_is_one_line_and_status_130(capsys: pytest.CaptureFixture[str]) -> None:
+    """A command without a message of its own for Ctrl-C (report, paper, run...) says one line."""
+    import typer
+
+    from orgsim.cli.app import friendly
+
+    @friendly
+    def command() -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(typer.Exit) as stopped:
+        command()
+    assert stopped.value.exit_code == 130
+    assert capsys.readouterr().err == ("interrupted: what was written is whole; run the command again "
+                                       "to finish\n")

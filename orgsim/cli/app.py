@@ -46,7 +46,12 @@ def check_backend(backend: str, workers: int) -> None:
 
 
 def friendly(fn: F) -> F:
-    """Bad input becomes one line on stderr and exit status 2, never a traceback."""
+    """Bad input becomes one line on stderr and exit status 2, never a traceback; Ctrl-C one line, 130.
+
+    (A command that keeps what it finished says more about it: `orgsim.cli.interrupt`.) Every
+    file a command writes is written whole or not at all, so an interrupted one leaves no
+    half-written file behind.
+    """
     import functools
 
     @functools.wraps(fn)
@@ -55,6 +60,9 @@ def friendly(fn: F) -> F:
             return fn(*args, **kwargs)
         except ConfigError as exc:
             fail(str(exc))
+        except KeyboardInterrupt:
+            typer.echo("interrupted: what was written is whole; run the command again to finish", err=True)
+            raise typer.Exit(130) from None
     return wrapper  # type: ignore[return-value]
 
 
