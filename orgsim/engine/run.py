@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from orgsim.config.plan import Plan, SwitchPlan
+from orgsim.config.plan import InterventionPlan, Plan, SwitchPlan
 from orgsim.domain.costs import Prices
 from orgsim.domain.initiative import Initiative
 from orgsim.domain.records import COLUMNS, WIDTH, Record, regroup
@@ -62,12 +62,14 @@ class RunResult:
         return pd.DataFrame(rows, columns=[*ITEM_COLUMNS, *effort])
 
 
-def prices(plan: Plan, non_staff: dict[int, float] | None) -> Prices | None:
-    """The price per unit-week of headcount of every unit the run had (reorganisations included)."""
+def prices(plan: Plan, non_staff: dict[int, float] | None,
+           applied: Iterable[InterventionPlan] | None = None) -> Prices | None:
+    """The price per unit-week of headcount of every unit the run had: its own and those of the
+    reorganisations `applied` (default: its timeline's)."""
     if plan.scenario.money is None:
         return None
     rates = dict(plan.rates)
-    for iv in plan.timeline:
+    for iv in plan.timeline if applied is None else applied:
         if isinstance(iv, SwitchPlan):
             rates.update({u: r for u, r in iv.plan.rates.items() if u not in rates})
     return Prices(rates, non_staff or {})
@@ -105,6 +107,11 @@ class FlatRun:
         return zip(*[values] * WIDTH)
 
 
+def pool_infos(model: OrgModel) -> tuple[PoolInfo, ...]:
+    """Who could work in `model` so far: every team with its people at the start."""
+    return tuple(PoolInfo(p.unit, p.name, p.initial, p.pace) for p in model.world.pools.values())
+
+
 def simulate_flat(plan: Plan, seed: int | None = None) -> FlatRun:
     """Run `plan` once, keeping the records as the model laid them out."""
     seed = plan.scenario.seed if seed is None else seed
@@ -112,8 +119,7 @@ def simulate_flat(plan: Plan, seed: int | None = None) -> FlatRun:
     model = OrgModel(plan, seed)
     model.run()
     wall = time.perf_counter() - start
-    pools = tuple(PoolInfo(p.unit, p.name, p.initial, p.pace)
-                  for p in model.world.pools.values())
+    pools = pool_infos(model)
     result = FlatRun(plan=plan, seed=seed, initiatives=tuple(model.initiatives), log=model.log,
                      pools=pools,
                      timeseries=model.datacollector.get_model_vars_dataframe().reset_index(drop=True),

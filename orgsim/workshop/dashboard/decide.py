@@ -73,7 +73,7 @@ class Menus:
         each = "each ICS's envelope" if spec.holder.endswith("*") else f"held by {spec.holder}"
         instead = f"; its items are paid from {paid}" if paid != stream else ""
         return (f"now: £{envelope:,.0f} a year ({each}, {spec.kind}){instead}; a new envelope starts "
-                "next April")
+                "with the next financial year")
 
     def teams(self, unit: str) -> list[str]:
         return list(dict.fromkeys(t for s in self.states for (u, t) in s.headcounts() if u == unit))

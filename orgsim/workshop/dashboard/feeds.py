@@ -11,10 +11,9 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
 from orgsim.config.plan import InterventionPlan, Plan, SwitchPlan
-from orgsim.domain.costs import Prices
 from orgsim.domain.records import COLUMNS, WIDTH
 from orgsim.engine.model import OrgModel
-from orgsim.engine.run import PoolInfo, prices
+from orgsim.engine.run import pool_infos, prices
 from orgsim.workshop.dashboard.costs import Pricing, Spend
 from orgsim.workshop.dashboard.decisions import InForce, in_force
 from orgsim.workshop.dashboard.tracker import Tracker
@@ -154,13 +153,8 @@ class LiveFeed:
         costs = self.model.costs
         if costs is None:
             return None
-        base = prices(self.plan, costs.non_staff)
-        rates = dict(base.rates) if base is not None else {}
-        for iv in self.applied:
-            if isinstance(iv, SwitchPlan):
-                rates.update({u: r for u, r in iv.plan.rates.items() if u not in rates})
-        pools = [PoolInfo(p.unit, p.name, p.initial, p.pace) for p in self.model.world.pools.values()]
-        return Pricing(self.model.initiatives, pools, Prices(rates, costs.non_staff))
+        priced = prices(self.plan, costs.non_staff, self.applied)
+        return None if priced is None else Pricing(self.model.initiatives, pool_infos(self.model), priced)
 
     def undone_by(self) -> SwitchPlan | None:
         """The scenario's reorganisation due in the coming step, if any.
